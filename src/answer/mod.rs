@@ -1,0 +1,163 @@
+//! The transport-agnostic reply: blocks of text with emphasis and citation markers,
+//! citations pointing at exact bytes of corpus files, and structured items.
+
+mod render;
+
+pub use render::{render_html, render_markdown, render_plain, to_json};
+
+use serde::Serialize;
+
+/// A piece of inline text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    /// The answer span or a matched search word.
+    Strong(String),
+    /// Secondary emphasis: titles, notes.
+    Em(String),
+    /// A file name, command or other literal.
+    Code(String),
+    /// Citation markers, rendered as `[1][2]`.
+    Cite(Vec<usize>),
+}
+
+/// A block of the reply, in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A bold line that opens the reply or a group.
+    Heading(Vec<Inline>),
+    Para(Vec<Inline>),
+    /// Verbatim text from the corpus (possibly shortened for display), with its markers.
+    Quote(Vec<Inline>),
+    Bullet(Vec<Inline>),
+    /// A small note: further hits, truncation, hints.
+    Note(Vec<Inline>),
+}
+
+/// One cited excerpt: exactly the bytes `[start, end)` of `doc`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Citation {
+    pub n: usize,
+    pub doc: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub excerpt: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The structured result of a command, one per entry (CONTRACT.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Item {
+    Ask {
+        answer: String,
+        cite: usize,
+    },
+    Search {
+        doc: String,
+        score: f32,
+        cite: usize,
+    },
+    Timeline {
+        date: String,
+        event: String,
+        cite: usize,
+    },
+    Who {
+        name: String,
+        kind: String,
+        role: Option<String>,
+        aliases: Vec<String>,
+        mentions: usize,
+        cites: Vec<usize>,
+    },
+    Source {
+        doc: String,
+        title: String,
+        date: Option<String>,
+        url: Option<String>,
+        publisher: Option<String>,
+    },
+    Digest {
+        title: String,
+        date: Option<String>,
+        docs: Vec<String>,
+        cite: usize,
+    },
+}
+
+/// What every front end renders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The command's name as in CONTRACT.md ("ask", "search", ..., "help", "unknown").
+    pub command: &'static str,
+    /// The user's argument text after sanitising.
+    pub query: String,
+    pub blocks: Vec<Block>,
+    pub citations: Vec<Citation>,
+    pub items: Vec<Item>,
+}
+
+impl Answer {
+    pub fn new(command: &'static str, query: impl Into<String>) -> Self {
+        Answer {
+            command,
+            query: query.into(),
+            blocks: Vec::new(),
+            citations: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+
+    /// Adds a citation and returns its number. The same bytes cited twice get one number.
+    pub fn cite(&mut self, citation: CitationSource<'_>) -> usize {
+        if let Some(c) = self.citations.iter().find(|c| {
+            c.doc == citation.doc && c.start == citation.range.start && c.end == citation.range.end
+        }) {
+            return c.n;
+        }
+        let n = self.citations.len() + 1;
+        self.citations.push(Citation {
+            n,
+            doc: citation.doc.to_string(),
+            title: citation.title.to_string(),
+            date: citation.date,
+            url: citation.url.map(str::to_string),
+            excerpt: citation.text[citation.range.clone()].to_string(),
+            start: citation.range.start,
+            end: citation.range.end,
+        });
+        n
+    }
+
+    pub fn push(&mut self, block: Block) {
+        self.blocks.push(block);
+    }
+}
+
+/// Everything needed to cite a byte range of an article.
+pub struct CitationSource<'a> {
+    pub doc: &'a str,
+    pub title: &'a str,
+    pub date: Option<String>,
+    pub url: Option<&'a str>,
+    /// The whole file's text, so that the excerpt is sliced from the real bytes.
+    pub text: &'a str,
+    pub range: std::ops::Range<usize>,
+}
+
+/// Shorthand constructors that keep command code readable.
+pub fn text(s: impl Into<String>) -> Inline {
+    Inline::Text(s.into())
+}
+pub fn strong(s: impl Into<String>) -> Inline {
+    Inline::Strong(s.into())
+}
+pub fn em(s: impl Into<String>) -> Inline {
+    Inline::Em(s.into())
+}
+pub fn code(s: impl Into<String>) -> Inline {
+    Inline::Code(s.into())
+}

@@ -1,0 +1,384 @@
+//! `/ask`: an extractive answer. The 1-3 passages that best answer the question, the answer
+//! span emphasised, the same fact from several articles quoted once and cited from all.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use crate::answer::{Answer, Block, Inline, Item, strong, text};
+use crate::engine::Engine;
+use crate::index::{IndexError, Mode, UserQuery};
+use crate::nlp::question::{self, QuestionType};
+use crate::nlp::{stopwords, synonyms};
+use crate::strings;
+
+/// Share of the question's weighted terms a passage (with half credit for its context) must
+/// hold to count as an answer. Below it, we say we don't know rather than quote loosely.
+pub const MIN_COVERAGE: f32 = 0.45;
+/// Distinct question terms an answer must hold (all of them when the question has fewer).
+const MIN_MATCHED_TERMS: usize = 2;
+/// Further passages must score at least this share of the best one.
+const FOLLOW_UP_RATIO: f32 = 0.8;
+/// Two passages with this much overlap of content words report the same fact.
+const SAME_FACT_JACCARD: f32 = 0.5;
+const CANDIDATES: usize = 50;
+/// Weight of verbs that frame a question ("what did X say about Y"): the topic is elsewhere.
+const FRAME_WEIGHT: f32 = 0.3;
+const MAX_QUOTES: usize = 3;
+
+#[derive(Debug, Clone)]
+struct Candidate {
+    article: usize,
+    passage: usize,
+    coverage: f32,
+    score: f32,
+    span: Option<Range<usize>>,
+    words: HashSet<String>,
+}
+
+/// Why a question has no answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoAnswer {
+    /// Names in the question that no article mentions.
+    Unknown(Vec<String>),
+    /// Nothing covers enough of the question.
+    Weak,
+}
+
+pub fn ask(engine: &Engine, question: &str) -> Result<Answer, IndexError> {
+    let mut answer = Answer::new("ask", question);
+    match select(engine, question)? {
+        Ok(chosen) => render(engine, &mut answer, &chosen),
+        Err(why) => {
+            let line = match why {
+                NoAnswer::Unknown(names) => strings::no_answer_missing(&names),
+                NoAnswer::Weak => strings::NO_ANSWER.to_string(),
+            };
+            answer.push(Block::Para(vec![text(line)]));
+            answer.push(Block::Note(vec![text(strings::NO_ANSWER_HINT)]));
+        }
+    }
+    Ok(answer)
+}
+
+/// Groups of candidates: the first of each group is quoted, the rest report the same fact.
+type Selection = Vec<Vec<Candidate>>;
+
+fn select(engine: &Engine, question: &str) -> Result<Result<Selection, NoAnswer>, IndexError> {
+    let idx = &engine.index;
+    let q = idx.parse_query(question);
+    if q.is_empty() {
+        return Ok(Err(NoAnswer::Weak));
+    }
+    let weights = term_weights(engine, &q);
+    // A word the articles never use, nor any synonym of it: the question is about something
+    // they do not cover, whatever else matches.
+    let missing: Vec<String> = q
+        .terms
+        .iter()
+        .zip(&weights)
+        .filter(|(t, w)| {
+            !stopwords::is_frame_word(&t.surface.to_lowercase())
+                && idx.doc_freq(&w.term) == 0
+                && w.synonyms.iter().all(|s| idx.doc_freq(s) == 0)
+        })
+        .map(|(t, _)| t.surface.clone())
+        .collect();
+    if !missing.is_empty() {
+        return Ok(Err(NoAnswer::Unknown(missing)));
+    }
+    let qtype = question::classify(question);
+    let question_words: Vec<String> = question
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let (hits, _) = idx.search(&q, Mode::Any, CANDIDATES)?;
+    let top_bm25 = hits.first().map_or(1.0, |h| h.score.max(f32::EPSILON));
+    let mut candidates: Vec<Candidate> = hits
+        .iter()
+        .filter_map(|h| {
+            let article = engine.article(h.article);
+            let sentence = article.passage_text(h.passage);
+            let body = terms_of(engine, sentence);
+            let context = context_terms(engine, h.article, h.passage);
+            let proper_ok = q
+                .terms
+                .iter()
+                .filter(|t| t.proper)
+                .all(|t| body.contains(&t.term) || context.contains(&t.term));
+            if !proper_ok {
+                return None;
+            }
+            let (coverage, matched) = coverage(&weights, &body, &context);
+            if matched < weights.len().min(MIN_MATCHED_TERMS) {
+                return None;
+            }
+            let span = best_span(engine, sentence, qtype, &question_words, &q);
+            let typed = qtype == QuestionType::Other || span.is_some();
+            let score = coverage * if typed { 1.0 } else { 0.7 } + 0.1 * h.score / top_bm25;
+            Some(Candidate {
+                article: h.article,
+                passage: h.passage,
+                coverage,
+                score,
+                span,
+                words: content_words(engine, sentence),
+            })
+        })
+        .collect();
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+    for c in candidates.iter().take(5) {
+        tracing::debug!(doc = %engine.article(c.article).doc, passage = c.passage, coverage = c.coverage, score = c.score, "ask candidate");
+    }
+    let Some(best) = candidates.first().cloned() else {
+        return Ok(Err(NoAnswer::Weak));
+    };
+    if best.coverage < MIN_COVERAGE {
+        return Ok(Err(NoAnswer::Weak));
+    }
+    let mut groups: Selection = Vec::new();
+    for c in candidates {
+        if c.coverage < MIN_COVERAGE || c.score < FOLLOW_UP_RATIO * best.score {
+            continue;
+        }
+        if let Some(g) = groups
+            .iter_mut()
+            .find(|g| jaccard(&g[0].words, &c.words) >= SAME_FACT_JACCARD)
+        {
+            if g.iter().all(|x| x.article != c.article) {
+                g.push(c);
+            }
+            continue;
+        }
+        if groups.len() < MAX_QUOTES {
+            groups.push(vec![c]);
+        }
+    }
+    Ok(Ok(groups))
+}
+
+/// A question term with its weight and the index terms of its synonyms.
+struct Weighted {
+    term: String,
+    weight: f32,
+    synonyms: Vec<String>,
+}
+
+/// IDF weight of each query term; a term no passage holds weighs as much as the rarest term,
+/// so a question about things the articles never mention cannot reach the threshold.
+fn term_weights(engine: &Engine, q: &UserQuery) -> Vec<Weighted> {
+    let idfs: Vec<f32> = q.terms.iter().map(|t| engine.index.idf(&t.term)).collect();
+    let max = idfs.iter().copied().fold(0.0f32, f32::max).max(1.0);
+    let mut out: Vec<Weighted> = q
+        .terms
+        .iter()
+        .zip(idfs)
+        .map(|(t, w)| Weighted {
+            term: t.term.clone(),
+            weight: if w > 0.0 { w } else { max }
+                * if stopwords::is_frame_word(&t.surface.to_lowercase()) {
+                    FRAME_WEIGHT
+                } else {
+                    1.0
+                },
+            synonyms: synonyms::synonyms(&t.surface.to_lowercase())
+                .into_iter()
+                .flat_map(|s| engine.index.analyse(s).into_iter().map(|(t, _)| t))
+                .collect(),
+        })
+        .collect();
+    for phrase in &q.phrases {
+        for t in phrase {
+            if !out.iter().any(|x| &x.term == t) {
+                out.push(Weighted {
+                    term: t.clone(),
+                    weight: engine.index.idf(t).max(0.1),
+                    synonyms: Vec::new(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Share of the question's weight a passage holds: full for its own words, `SYNONYM` for a
+/// synonym, half that again when only the context (neighbours, heading, title) has it.
+/// Also returns how many distinct question terms matched at all.
+fn coverage(
+    weights: &[Weighted],
+    body: &HashSet<String>,
+    context: &HashSet<String>,
+) -> (f32, usize) {
+    const SYNONYM: f32 = 0.7;
+    let (mut got, mut total, mut matched) = (0.0, 0.0, 0);
+    for w in weights {
+        total += w.weight;
+        let has = |set: &HashSet<String>| {
+            if set.contains(&w.term) {
+                1.0
+            } else if w.synonyms.iter().any(|s| set.contains(s)) {
+                SYNONYM
+            } else {
+                0.0
+            }
+        };
+        let credit = has(body).max(0.5 * has(context));
+        if credit > 0.0 {
+            matched += 1;
+        }
+        got += credit * w.weight;
+    }
+    (if total > 0.0 { got / total } else { 0.0 }, matched)
+}
+
+fn terms_of(engine: &Engine, s: &str) -> HashSet<String> {
+    engine
+        .index
+        .analyse(s)
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect()
+}
+
+fn context_terms(engine: &Engine, article: usize, p: usize) -> HashSet<String> {
+    let a = engine.article(article);
+    let mut set = terms_of(engine, &a.meta.title);
+    if let Some(h) = a.passages[p].section {
+        set.extend(terms_of(engine, &a.text[a.blocks[h].range.clone()]));
+    }
+    for n in [p.wrapping_sub(1), p + 1] {
+        if n < a.passages.len() {
+            set.extend(terms_of(engine, a.passage_text(n)));
+        }
+    }
+    set
+}
+
+fn content_words(engine: &Engine, s: &str) -> HashSet<String> {
+    engine
+        .index
+        .analyse(s)
+        .into_iter()
+        .filter(|(_, r)| !stopwords::is_stopword(&s[r.clone()].to_lowercase()))
+        .map(|(t, _)| t)
+        .collect()
+}
+
+fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f32 {
+    let inter = a.intersection(b).count() as f32;
+    let union = a.union(b).count() as f32;
+    if union == 0.0 { 0.0 } else { inter / union }
+}
+
+/// The typed span nearest to the question's words in the sentence.
+fn best_span(
+    engine: &Engine,
+    sentence: &str,
+    qtype: QuestionType,
+    question_words: &[String],
+    q: &UserQuery,
+) -> Option<Range<usize>> {
+    let spans = question::answer_spans(sentence, qtype, question_words);
+    if spans.is_empty() {
+        return None;
+    }
+    let query_terms: HashSet<&str> = q.terms.iter().map(|t| t.term.as_str()).collect();
+    let anchors: Vec<usize> = engine
+        .index
+        .analyse(sentence)
+        .into_iter()
+        .filter(|(t, _)| query_terms.contains(t.as_str()))
+        .map(|(_, r)| r.start)
+        .collect();
+    spans.into_iter().min_by_key(|r| {
+        anchors
+            .iter()
+            .map(|a| a.abs_diff(r.start))
+            .min()
+            .unwrap_or(0)
+    })
+}
+
+fn render(engine: &Engine, answer: &mut Answer, groups: &Selection) {
+    for group in groups {
+        let lead = &group[0];
+        let article = engine.article(lead.article);
+        let range = article.passages[lead.passage].range.clone();
+        let sentence = &article.text[range.clone()];
+        let mut cites = Vec::with_capacity(group.len());
+        for c in group {
+            cites.push(engine.cite_passage(answer, c.article, c.passage));
+        }
+        let mut parts = emphasised(sentence, lead.span.clone());
+        parts.push(Inline::Cite(cites.clone()));
+        answer.push(Block::Quote(parts));
+        answer.items.push(Item::Ask {
+            answer: sentence.to_string(),
+            cite: cites[0],
+        });
+    }
+}
+
+/// The sentence as display text (whitespace runs folded), with the answer span in bold.
+fn emphasised(sentence: &str, span: Option<Range<usize>>) -> Vec<Inline> {
+    let Some(r) = span else {
+        return vec![text(fold_whitespace(sentence))];
+    };
+    let mut parts = Vec::new();
+    let before = fold_whitespace(&sentence[..r.start]);
+    if !before.is_empty() {
+        parts.push(text(before));
+    }
+    parts.push(strong(fold_whitespace(&sentence[r.clone()])));
+    let after = fold_whitespace(&sentence[r.end..]);
+    if !after.is_empty() {
+        parts.push(text(after));
+    }
+    parts
+}
+
+/// Replaces each run of whitespace (line breaks included) with one space.
+pub fn fold_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_space = false;
+    for ch in s.chars() {
+        if ch.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(ch);
+            in_space = false;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emphasis_keeps_words_and_spacing() {
+        let parts = emphasised("Kremlin spokesman Dmitry Peskov noted it.", Some(18..31));
+        assert_eq!(
+            parts,
+            vec![
+                text("Kremlin spokesman "),
+                strong("Dmitry Peskov"),
+                text(" noted it.")
+            ]
+        );
+        let parts = emphasised("550 drones.", Some(0..3));
+        assert_eq!(parts, vec![strong("550"), text(" drones.")]);
+    }
+
+    #[test]
+    fn jaccard_of_sets() {
+        let a: HashSet<String> = ["a", "b"].iter().map(|s| s.to_string()).collect();
+        let b: HashSet<String> = ["b", "c"].iter().map(|s| s.to_string()).collect();
+        assert!((jaccard(&a, &b) - 1.0 / 3.0).abs() < 1e-6);
+    }
+}

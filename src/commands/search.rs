@@ -1,0 +1,112 @@
+//! `/search`: ranked passages with the matched words highlighted, grouped by article.
+
+use std::collections::HashSet;
+
+use crate::answer::{Answer, Block, Inline, Item, code, em, strong, text};
+use crate::commands::ask::fold_whitespace;
+use crate::engine::Engine;
+use crate::index::{Hit, IndexError, Mode, UserQuery};
+use crate::strings;
+
+const MAX_ARTICLES: usize = 5;
+const PER_ARTICLE: usize = 3;
+/// How many matches are ranked and counted per article.
+const MAX_RANKED: usize = 1000;
+
+pub fn search(engine: &Engine, words: &str) -> Result<Answer, IndexError> {
+    let mut answer = Answer::new("search", words);
+    let q = engine.index.parse_query(words);
+    let (mut hits, mut total) = engine.index.search(&q, Mode::All, MAX_RANKED)?;
+    let mut partial = false;
+    if total == 0 && q.terms.len() + q.phrases.len() > 1 {
+        (hits, total) = engine.index.search(&q, Mode::Any, MAX_RANKED)?;
+        partial = total > 0;
+    }
+    if total == 0 {
+        answer.push(Block::Para(vec![text(strings::search_nothing(words))]));
+        return Ok(answer);
+    }
+    // Articles in the order of their best passage.
+    let mut groups: Vec<(usize, Vec<Hit>)> = Vec::new();
+    for h in hits {
+        match groups.iter_mut().find(|(a, _)| *a == h.article) {
+            Some((_, g)) => g.push(h),
+            None => groups.push((h.article, vec![h])),
+        }
+    }
+    answer.push(Block::Heading(vec![text(strings::search_heading(
+        words,
+        groups.len(),
+        total,
+    ))]));
+    if partial {
+        answer.push(Block::Note(vec![text(strings::SEARCH_PARTIAL)]));
+    }
+    let highlight = highlight_terms(&q);
+    for (article_id, group) in groups.iter().take(MAX_ARTICLES) {
+        let article = engine.article(*article_id);
+        let date = article
+            .date_string()
+            .unwrap_or_else(|| strings::UNDATED.to_string());
+        answer.push(Block::Para(vec![
+            em(strings::shorten(&article.meta.title, 120)),
+            text(format!(" ({date}) ")),
+            code(&article.doc),
+        ]));
+        // Shown in reading order, chosen by rank.
+        let mut shown: Vec<&Hit> = group.iter().take(PER_ARTICLE).collect();
+        shown.sort_by_key(|h| h.passage);
+        for h in shown {
+            let n = engine.cite_passage(&mut answer, h.article, h.passage);
+            let mut parts = highlighted(engine, article.passage_text(h.passage), &highlight);
+            parts.push(Inline::Cite(vec![n]));
+            answer.push(Block::Quote(parts));
+            answer.items.push(Item::Search {
+                doc: article.doc.clone(),
+                score: h.score,
+                cite: n,
+            });
+        }
+        if group.len() > PER_ARTICLE {
+            answer.push(Block::Note(vec![text(strings::more_hits_in_article(
+                group.len() - PER_ARTICLE,
+            ))]));
+        }
+    }
+    if groups.len() > MAX_ARTICLES {
+        let rest: usize = groups[MAX_ARTICLES..].iter().map(|(_, g)| g.len()).sum();
+        answer.push(Block::Note(vec![text(strings::more_hits_elsewhere(
+            rest,
+            groups.len() - MAX_ARTICLES,
+        ))]));
+    }
+    Ok(answer)
+}
+
+fn highlight_terms(q: &UserQuery) -> HashSet<String> {
+    q.terms
+        .iter()
+        .map(|t| t.term.clone())
+        .chain(q.phrases.iter().flatten().cloned())
+        .collect()
+}
+
+/// The passage with every word that matched the query in bold.
+fn highlighted(engine: &Engine, passage: &str, terms: &HashSet<String>) -> Vec<Inline> {
+    let mut parts = Vec::new();
+    let mut pos = 0;
+    for (term, r) in engine.index.analyse(passage) {
+        if !terms.contains(&term) {
+            continue;
+        }
+        if r.start > pos {
+            parts.push(text(fold_whitespace(&passage[pos..r.start])));
+        }
+        parts.push(strong(&passage[r.clone()]));
+        pos = r.end;
+    }
+    if pos < passage.len() {
+        parts.push(text(fold_whitespace(&passage[pos..])));
+    }
+    parts
+}

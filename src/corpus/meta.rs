@@ -1,0 +1,215 @@
+//! Article metadata read from the text: title, date, referenced URLs and publisher.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::clean::{Block, BlockKind};
+use crate::nlp::dates::{self, DateValue};
+use crate::strings;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    pub title: String,
+    /// True when the file has no headline and the title is a label made from the lead.
+    pub title_derived: bool,
+    pub date: Option<DateValue>,
+    pub urls: Vec<String>,
+    /// Who published the text, where it says so ("originally published by ...").
+    pub publisher: Option<String>,
+    /// The site the page was scraped from, where a copyright line names it.
+    pub site: Option<String>,
+}
+
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"https?://[^\s<>"'()\[\]{}]+"#).expect("static regex"));
+/// A line that labels the article's own date: "Last updated: ...", "Published ...", "Posted on ...".
+static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:last\s+updated|updated|published(?:\s+on)?|posted(?:\s+on)?|first\s+published|date)\b\s*:?\s*(.+)$")
+        .expect("static regex")
+});
+static PUBLISHED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:originally\s+)?(?:published|appeared)\s+(?:first\s+)?(?:by|in|on)\s+((?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})")
+        .expect("static regex")
+});
+static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:©|\(c\)|copyright)\s*(?:\d{4}\s*(?:[-–]\s*\d{4})?\s*)?([A-Za-z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})")
+        .expect("static regex")
+});
+
+/// Reads the metadata of one cleaned file. `lead` is the first body sentence, used for a
+/// derived title when the page has no headline.
+pub fn read(
+    text: &str,
+    blocks: &[Block],
+    headline: Option<Range<usize>>,
+    lead: Option<Range<usize>>,
+) -> Meta {
+    let (title, title_derived) = match (&headline, &lead) {
+        (Some(h), _) => (text[h.clone()].trim().to_string(), false),
+        (None, Some(l)) => (label_from_lead(&text[l.clone()]), true),
+        (None, None) => (String::new(), true),
+    };
+    Meta {
+        title,
+        title_derived,
+        date: article_date(text, blocks, headline.as_ref()),
+        urls: urls(text),
+        publisher: PUBLISHED_BY
+            .captures(text)
+            .map(|c| c[1].trim_end_matches(['.', ':', ',']).to_string()),
+        site: COPYRIGHT
+            .captures(text)
+            .map(|c| c[1].trim_end_matches(['.', ':', ',']).to_string()),
+    }
+}
+
+/// The article's own date: an explicit label wins; then a dated URL in the text; then a bare
+/// date line right beside the headline (a dateline). A date line elsewhere on the page, such as
+/// a site header's "today", is never used, and neither is a guess.
+fn article_date(
+    text: &str,
+    blocks: &[Block],
+    headline: Option<&Range<usize>>,
+) -> Option<DateValue> {
+    for b in blocks {
+        if let Some(c) = DATE_LABEL.captures(&text[b.range.clone()])
+            && let Some(d) = dates::parse_date_label(&c[1])
+        {
+            return Some(d);
+        }
+    }
+    if let Some(d) = URL
+        .find_iter(text)
+        .find_map(|m| dates::date_from_url(m.as_str()))
+    {
+        return Some(d);
+    }
+    let h = headline?;
+    let at = blocks.iter().position(|b| b.range == *h)?;
+    let near = blocks[at.saturating_sub(2)..(at + 3).min(blocks.len())].iter();
+    near.filter(|b| b.kind == BlockKind::Boilerplate && b.range.len() < 60)
+        .find_map(|b| dates::parse_date_label(&text[b.range.clone()]))
+}
+
+fn urls(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in URL.find_iter(text) {
+        let u = m
+            .as_str()
+            .trim_end_matches(['.', ',', ';', ':', '!', '?'])
+            .to_string();
+        if !out.contains(&u) {
+            out.push(u);
+        }
+    }
+    out
+}
+
+/// A short label from the lead sentence: an opening circumstance ("At a meeting in Brussels, ")
+/// is skipped so the label starts with who did what.
+fn label_from_lead(lead: &str) -> String {
+    const OPENERS: &[&str] = &[
+        "at ",
+        "in ",
+        "on ",
+        "after ",
+        "during ",
+        "following ",
+        "amid ",
+        "as ",
+        "despite ",
+        "with ",
+    ];
+    let lower = lead.to_lowercase();
+    let mut s = lead;
+    if OPENERS.iter().any(|o| lower.starts_with(o))
+        && let Some(comma) = lead.find(", ")
+        && lead[..comma].split_whitespace().count() <= 12
+    {
+        s = &lead[comma + 2..];
+    }
+    strings::shorten(s.trim(), 70)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::clean::BlockKind;
+
+    fn blocks_of(text: &str) -> Vec<Block> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        for line in text.split_inclusive('\n') {
+            let t = line.trim();
+            if !t.is_empty() {
+                let lead = line.len() - line.trim_start().len();
+                out.push(Block {
+                    range: pos + lead..pos + lead + t.len(),
+                    kind: BlockKind::Boilerplate,
+                    reason: "test",
+                });
+            }
+            pos += line.len();
+        }
+        out
+    }
+
+    #[test]
+    fn label_beats_scrape_date_and_url() {
+        let text = "Friday, 19 Sep 2025\nHeadline here\nLast updated: July 12, 2025 12:55 am\nSee https://x.com/2024/01/02/y\n";
+        let blocks = blocks_of(text);
+        let m = read(text, &blocks, Some(blocks[1].range.clone()), None);
+        assert_eq!(m.date.map(|d| d.to_string()), Some("2025-07-12".into()));
+        assert_eq!(m.title, "Headline here");
+        assert!(!m.title_derived);
+    }
+
+    #[test]
+    fn dated_url_when_no_label() {
+        let text = "Title\nBody.\n[1] https://www.politico.com/newsletters/x/2025/07/14/making-sense-00452001\n";
+        let blocks = blocks_of(text);
+        let m = read(text, &blocks, None, None);
+        assert_eq!(m.date.map(|d| d.to_string()), Some("2025-07-14".into()));
+        assert_eq!(
+            m.urls,
+            vec!["https://www.politico.com/newsletters/x/2025/07/14/making-sense-00452001"]
+        );
+    }
+
+    #[test]
+    fn far_date_line_is_not_the_article_date() {
+        let text = "Friday, 19 Sep 2025\nMenu\nMenu two\nMenu three\nMenu four\nThe Headline\nBody text.\n";
+        let blocks = blocks_of(text);
+        let m = read(text, &blocks, Some(blocks[5].range.clone()), None);
+        assert_eq!(m.date, None);
+    }
+
+    #[test]
+    fn dateline_beside_headline_counts() {
+        let text = "The Headline\n3 March 2024\nBody text.\n";
+        let blocks = blocks_of(text);
+        let m = read(text, &blocks, Some(blocks[0].range.clone()), None);
+        assert_eq!(m.date.map(|d| d.to_string()), Some("2024-03-03".into()));
+    }
+
+    #[test]
+    fn publisher_and_site() {
+        let text = "© 2024 americanfocus.online – All Rights Reserved.\nThis article was originally published\u{a0}by The Epoch Times: Why Trump\n";
+        let m = read(text, &blocks_of(text), None, None);
+        assert_eq!(m.publisher.as_deref(), Some("The Epoch Times"));
+        assert_eq!(m.site.as_deref(), Some("americanfocus.online"));
+    }
+
+    #[test]
+    fn derived_label_skips_opening_circumstance() {
+        let lead = "At a NATO Defense Ministerial meeting in Brussels, U.S. Defense Secretary Pete Hegseth stated that “everything is on the table” regarding negotiations.";
+        let label = label_from_lead(lead);
+        assert!(
+            label.starts_with("U.S. Defense Secretary Pete Hegseth"),
+            "{label}"
+        );
+        assert!(label.chars().count() <= 70);
+    }
+}

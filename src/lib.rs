@@ -1,0 +1,24 @@
+//! newsdesk answers a team's questions about a folder of news articles with cited, verbatim
+//! excerpts, in a terminal, on Discord and on Matrix.
+//!
+//! - [`corpus`] loads the folder, strips page furniture and cuts prose into passages with
+//!   byte ranges; [`nlp`] holds the language parts (sentences, dates, question types).
+//! - [`index`] keeps the passages in an in-RAM tantivy index.
+//! - [`commands`] parses chat lines (one parser for every front end) and answers them with an
+//!   [`answer::Answer`], plain data that [`answer`] renders as text, Markdown, HTML or JSON.
+//! - [`engine::Engine`] ties a corpus to its index; [`transport`] holds the front ends.
+
+pub mod answer;
+pub mod commands;
+pub mod config;
+pub mod corpus;
+pub mod engine;
+pub mod index;
+pub mod nlp;
+pub mod strings;
+pub mod transport;
+
+pub use answer::Answer;
+pub use commands::{Command, Parsed};
+pub use config::Config;
+pub use engine::Engine;

@@ -1,0 +1,201 @@
+//! Every user-visible sentence, so that the terminal, Discord and Matrix say the same thing.
+
+pub const SOURCES: &str = "Sources";
+pub const UNDATED: &str = "undated";
+
+pub const HELP_INTRO: &str = "I answer questions about the news articles in my folder, quoting them word for word and citing each quote.";
+pub const HELP_FOOTER: &str =
+    "Commands start with / or !. In the terminal, a line without a command is asked as a question.";
+
+/// (usage, what it does) for each command, in the order `/help` lists them.
+pub const COMMANDS: &[(&str, &str)] = &[
+    (
+        "/ask <question>",
+        "the 1-3 sentences that best answer it, quoted and cited",
+    ),
+    (
+        "/search <words>",
+        "passages with those words, grouped by article (\"quotes\" for phrases, -word to exclude)",
+    ),
+    (
+        "/timeline [topic]",
+        "dated events in order, each quoted and cited",
+    ),
+    (
+        "/who <name or term>",
+        "who someone is according to the articles, or who is involved with a thing",
+    ),
+    (
+        "/source <file prefix or title words>",
+        "an article's card: title, publisher, date, URL, length, lead",
+    ),
+    (
+        "/digest [days]",
+        "one entry per story; with days, only articles added in that many days",
+    ),
+    (
+        "/status",
+        "what is loaded: articles, passages, newest date, skipped files",
+    ),
+    ("/help", "this list"),
+];
+
+pub fn unknown_command(name: &str) -> String {
+    format!(
+        "I don't know the command \"{}\". Type /help to see what I can do.",
+        shorten(name, 40)
+    )
+}
+
+pub fn usage(command: &str) -> String {
+    let usage = COMMANDS
+        .iter()
+        .find(|(u, _)| u.split_whitespace().next() == Some(command))
+        .map(|(u, _)| *u)
+        .unwrap_or(command);
+    format!("Usage: {usage}. Type /help for examples.")
+}
+
+pub const INTERNAL_ERROR: &str =
+    "Sorry, something went wrong on my side. The details are in my log.";
+
+pub fn greeting(articles: usize, dir: &str) -> String {
+    format!(
+        "newsdesk: {articles} article{} from {dir}. Ask a question, or type /help.",
+        plural(articles)
+    )
+}
+
+pub const EMPTY_LINE: &str =
+    "Type a command, for example /ask Who is the Kremlin spokesman? or /help.";
+
+pub fn shortened_input(limit: usize) -> String {
+    format!("Your message was long, so I read only its first {limit} characters.")
+}
+
+pub const NO_ANSWER: &str = "I can't find an answer to that in the articles.";
+pub fn no_answer_missing(terms: &[String]) -> String {
+    format!(
+        "I can't find an answer to that in the articles: they never mention {}.",
+        join_or(terms)
+    )
+}
+pub const NO_ANSWER_HINT: &str =
+    "Try /search with a few key words to see what the articles do say.";
+pub const SAME_FACT: &str = "also reported by";
+
+pub fn search_heading(query: &str, articles: usize, passages: usize) -> String {
+    format!(
+        "{passages} passage{} in {articles} article{} for \"{}\"",
+        plural(passages),
+        plural(articles),
+        shorten(query, 80)
+    )
+}
+pub fn search_nothing(query: &str) -> String {
+    format!(
+        "Nothing in the articles matches \"{}\".",
+        shorten(query, 80)
+    )
+}
+pub const SEARCH_PARTIAL: &str = "No passage has all of those words; these have some of them.";
+pub fn more_hits_in_article(n: usize) -> String {
+    format!("{n} more hit{} in this article", plural(n))
+}
+pub fn more_hits_elsewhere(hits: usize, articles: usize) -> String {
+    format!(
+        "{hits} more hit{} in {articles} more article{}",
+        plural(hits),
+        plural(articles)
+    )
+}
+
+pub fn source_not_found(query: &str) -> String {
+    format!(
+        "No article matches \"{}\". Try a file name prefix such as 001, or words of a title.",
+        shorten(query, 80)
+    )
+}
+pub fn source_ambiguous(n: usize) -> String {
+    format!("{n} articles match; be more specific:")
+}
+pub const DERIVED_TITLE: &str = "no headline; label taken from the lead";
+
+pub fn digest_heading(stories: usize, articles: usize, days: Option<u32>) -> String {
+    let span = match days {
+        Some(1) => " added in the last day".to_string(),
+        Some(d) => format!(" added in the last {d} days"),
+        None => String::new(),
+    };
+    format!(
+        "Digest: {stories} stor{} from {articles} article{}{span}",
+        if stories == 1 { "y" } else { "ies" },
+        plural(articles)
+    )
+}
+pub fn digest_nothing(days: Option<u32>) -> String {
+    match days {
+        Some(d) => format!(
+            "No articles were added in the last {d} day{}. Try /digest without a number for every story.",
+            plural(d as usize)
+        ),
+        None => "The folder has no articles yet.".to_string(),
+    }
+}
+pub fn covered_by(k: usize) -> String {
+    format!("covered by {k} sources")
+}
+
+pub fn not_built(command: &str) -> String {
+    format!("{command} is not available yet.")
+}
+
+pub fn blocks_left_out(n: usize) -> String {
+    format!("{n} more not shown")
+}
+
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn join_or(terms: &[String]) -> String {
+    let quoted: Vec<String> = terms.iter().map(|t| format!("\"{t}\"")).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+/// Shortens `s` to at most `max` characters at a word boundary, ending in "…".
+pub fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max.saturating_sub(1)).collect();
+    let at_word = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > cut.len() / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!("{}…", at_word.trim_end_matches([',', ';', ':', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorten_cuts_at_words() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("one two three four five", 12), "one two…");
+        assert_eq!(shorten("ééééééééééééé", 5), "éééé…");
+    }
+
+    #[test]
+    fn usage_names_the_command() {
+        assert_eq!(
+            usage("/ask"),
+            "Usage: /ask <question>. Type /help for examples."
+        );
+    }
+}
