@@ -65,7 +65,12 @@ type Selection = Vec<Vec<Candidate>>;
 
 fn select(engine: &Engine, question: &str) -> Result<Result<Selection, NoAnswer>, IndexError> {
     let idx = &engine.index;
-    let q = idx.parse_query(question);
+    let mut q = idx.parse_query(question);
+    let frame = question::frame_words(question);
+    if q.terms.len() > frame.len() {
+        q.terms
+            .retain(|t| !frame.contains(&t.surface.to_lowercase()));
+    }
     if q.is_empty() {
         return Ok(Err(NoAnswer::Weak));
     }

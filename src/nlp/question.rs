@@ -16,6 +16,26 @@ pub enum QuestionType {
     Other,
 }
 
+/// Words that make "how X" ask for a quantity.
+const MEASURES: &[&str] = &[
+    "many", "much", "big", "large", "long", "far", "old", "high", "tall", "often", "fast", "heavy",
+    "deep", "wide", "costly",
+];
+
+/// Words that only shape the question: the measure after "how" ("how big a raise").
+pub fn frame_words(question: &str) -> Vec<String> {
+    let q = question.to_lowercase();
+    let words: Vec<&str> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(2)
+        .filter(|p| p[0] == "how" && MEASURES.contains(&p[1]))
+        .map(|p| p[1].to_string())
+        .collect()
+}
+
 /// Reads the question's type from its wh-words.
 pub fn classify(question: &str) -> QuestionType {
     let q = question.to_lowercase();
