@@ -151,6 +151,8 @@ const FRAME_WORDS: &[&str] = &[
     "say",
     "said",
     "says",
+    "speak",
+    "spoke",
     "tell",
     "think",
     "thinks",

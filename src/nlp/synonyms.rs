@@ -17,6 +17,8 @@ const SETS: &[&[&str]] = &[
     ],
     &[
         "say",
+        "speak",
+        "spoke",
         "said",
         "state",
         "stated",
