@@ -178,6 +178,7 @@ fn stories(engine: &Engine, ids: &[usize]) -> Vec<Vec<usize>> {
                 .iter()
                 .filter_map(|(t, x)| large.get(t).map(|y| x * y))
                 .sum();
+            tracing::debug!(a = %engine.article(ids[i]).doc, b = %engine.article(ids[j]).doc, cos, "story similarity");
             if cos >= SAME_STORY {
                 let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
                 parent[ri.max(rj)] = ri.min(rj);
