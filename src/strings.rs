@@ -146,6 +146,52 @@ pub fn covered_by(k: usize) -> String {
     format!("covered by {k} sources")
 }
 
+pub fn timeline_heading(topic: Option<&str>, events: usize) -> String {
+    match topic {
+        Some(t) => format!(
+            "Timeline of \"{}\": {events} dated event{}",
+            shorten(t, 60),
+            plural(events)
+        ),
+        None => format!("Timeline: {events} dated event{}", plural(events)),
+    }
+}
+pub fn timeline_nothing(topic: Option<&str>) -> String {
+    match topic {
+        Some(t) => format!(
+            "I found no dated events about \"{}\" in the articles.",
+            shorten(t, 60)
+        ),
+        None => "I found no dated events in the articles.".to_string(),
+    }
+}
+
+pub const ROLE: &str = "Role";
+pub const ALIASES: &str = "Also called";
+pub const APPEARS_IN: &str = "Appears in";
+pub const APPEARS_WITH: &str = "Appears with";
+pub const NEAR_MATCHES: &str = "Did you mean: ";
+pub fn mentions_in_articles(mentions: usize, articles: usize) -> String {
+    format!(
+        "{mentions} mention{} in {articles} article{}",
+        plural(mentions),
+        plural(articles)
+    )
+}
+pub fn involved_heading(label: &str, n: usize) -> String {
+    format!(
+        "Who is involved with \"{}\": {n} {} in the articles",
+        shorten(label, 60),
+        if n == 1 { "name" } else { "names" }
+    )
+}
+pub fn passages_count(n: usize) -> String {
+    format!("{n} passage{}", plural(n))
+}
+pub fn who_not_found(query: &str) -> String {
+    format!("\"{}\" is not in the articles.", shorten(query, 60))
+}
+
 pub fn not_built(command: &str) -> String {
     format!("{command} is not available yet.")
 }

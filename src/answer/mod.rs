@@ -161,3 +161,21 @@ pub fn em(s: impl Into<String>) -> Inline {
 pub fn code(s: impl Into<String>) -> Inline {
     Inline::Code(s.into())
 }
+
+/// Replaces each run of whitespace (line breaks included) with one space.
+pub fn fold_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_space = false;
+    for ch in s.chars() {
+        if ch.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(ch);
+            in_space = false;
+        }
+    }
+    out
+}

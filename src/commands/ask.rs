@@ -4,11 +4,11 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::answer::{Answer, Block, Inline, Item, strong, text};
+use crate::answer::{Answer, Block, Inline, Item, fold_whitespace, strong, text};
 use crate::engine::Engine;
 use crate::index::{IndexError, Mode, UserQuery};
 use crate::nlp::question::{self, QuestionType};
-use crate::nlp::{stopwords, synonyms};
+use crate::nlp::{self, stopwords, synonyms};
 use crate::strings;
 
 /// Share of the question's weighted terms a passage (with half credit for its context) must
@@ -128,7 +128,7 @@ fn select(engine: &Engine, question: &str) -> Result<Result<Selection, NoAnswer>
                 coverage,
                 score,
                 span,
-                words: content_words(engine, sentence),
+                words: engine.content_words(sentence),
             })
         })
         .collect();
@@ -149,7 +149,7 @@ fn select(engine: &Engine, question: &str) -> Result<Result<Selection, NoAnswer>
         }
         if let Some(g) = groups
             .iter_mut()
-            .find(|g| jaccard(&g[0].words, &c.words) >= SAME_FACT_JACCARD)
+            .find(|g| nlp::jaccard(&g[0].words, &c.words) >= SAME_FACT_JACCARD)
         {
             if g.iter().all(|x| x.article != c.article) {
                 g.push(c);
@@ -260,22 +260,6 @@ fn context_terms(engine: &Engine, article: usize, p: usize) -> HashSet<String> {
     set
 }
 
-fn content_words(engine: &Engine, s: &str) -> HashSet<String> {
-    engine
-        .index
-        .analyse(s)
-        .into_iter()
-        .filter(|(_, r)| !stopwords::is_stopword(&s[r.clone()].to_lowercase()))
-        .map(|(t, _)| t)
-        .collect()
-}
-
-fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f32 {
-    let inter = a.intersection(b).count() as f32;
-    let union = a.union(b).count() as f32;
-    if union == 0.0 { 0.0 } else { inter / union }
-}
-
 /// The typed span nearest to the question's words in the sentence.
 fn best_span(
     engine: &Engine,
@@ -343,24 +327,6 @@ fn emphasised(sentence: &str, span: Option<Range<usize>>) -> Vec<Inline> {
     parts
 }
 
-/// Replaces each run of whitespace (line breaks included) with one space.
-pub fn fold_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut in_space = false;
-    for ch in s.chars() {
-        if ch.is_whitespace() {
-            if !in_space {
-                out.push(' ');
-            }
-            in_space = true;
-        } else {
-            out.push(ch);
-            in_space = false;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,12 +344,5 @@ mod tests {
         );
         let parts = emphasised("550 drones.", Some(0..3));
         assert_eq!(parts, vec![strong("550"), text(" drones.")]);
-    }
-
-    #[test]
-    fn jaccard_of_sets() {
-        let a: HashSet<String> = ["a", "b"].iter().map(|s| s.to_string()).collect();
-        let b: HashSet<String> = ["b", "c"].iter().map(|s| s.to_string()).collect();
-        assert!((jaccard(&a, &b) - 1.0 / 3.0).abs() < 1e-6);
     }
 }

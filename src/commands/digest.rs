@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
-use crate::answer::{Answer, Block, Inline, Item, em, text};
-use crate::commands::ask::fold_whitespace;
+use crate::answer::{Answer, Block, Inline, Item, em, fold_whitespace, text};
 use crate::corpus::Article;
 use crate::engine::Engine;
 use crate::nlp::dates::DateValue;

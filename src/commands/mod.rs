@@ -6,6 +6,8 @@ mod info;
 mod parse;
 mod search;
 mod source;
+mod timeline;
+mod who;
 
 pub use parse::{Command, MAX_DIGEST_DAYS, Parsed, parse, parse_line};
 
@@ -23,12 +25,8 @@ pub fn run(engine: &Engine, command: &Command) -> Result<Answer, IndexError> {
         Command::Digest(days) => digest::digest(engine, *days, std::time::SystemTime::now()),
         Command::Status => info::status(engine),
         Command::Help => info::help(),
-        Command::Timeline(q) => message(
-            "timeline",
-            q.as_deref().unwrap_or(""),
-            strings::not_built("/timeline"),
-        ),
-        Command::Who(q) => message("who", q, strings::not_built("/who")),
+        Command::Timeline(q) => timeline::timeline(engine, q.as_deref())?,
+        Command::Who(q) => who::who(engine, q)?,
         Command::Usage(c) => message(command.name(), "", strings::usage(c)),
         Command::Unknown(name) => message("unknown", name, strings::unknown_command(name)),
         Command::Empty => message("empty", "", strings::EMPTY_LINE.to_string()),

@@ -2,8 +2,7 @@
 
 use std::collections::HashSet;
 
-use crate::answer::{Answer, Block, Inline, Item, code, em, strong, text};
-use crate::commands::ask::fold_whitespace;
+use crate::answer::{Answer, Block, Inline, Item, code, em, fold_whitespace, strong, text};
 use crate::engine::Engine;
 use crate::index::{Hit, IndexError, Mode, UserQuery};
 use crate::strings;

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use thiserror::Error;
 use tracing::warn;
 
-use crate::nlp::dates::DateValue;
+use crate::nlp::dates::{self, DateValue, ExprKind};
 use crate::nlp::sentences;
 use clean::{Block, BlockKind};
 
@@ -74,6 +74,15 @@ pub struct Passage {
     pub block: usize,
 }
 
+/// A dated event: a passage and the date expression in it that resolved to a real date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub passage: usize,
+    /// The date expression as written.
+    pub expr: Range<usize>,
+    pub date: DateValue,
+}
+
 #[derive(Debug, Clone)]
 pub struct Article {
     /// Position in `Corpus::articles`.
@@ -85,6 +94,8 @@ pub struct Article {
     pub blocks: Vec<Block>,
     pub passages: Vec<Passage>,
     pub meta: meta::Meta,
+    /// At most one event per passage, in reading order.
+    pub events: Vec<Event>,
 }
 
 impl Article {
@@ -276,6 +287,7 @@ pub fn analyse(
     }
     let lead = passages.first().map(|p| p.range.clone());
     let meta = meta::read(&text, &cleaned.blocks, cleaned.headline.clone(), lead);
+    let events = events(&text, &passages, meta.date);
     Some(Article {
         id,
         doc,
@@ -284,7 +296,41 @@ pub fn analyse(
         blocks: cleaned.blocks,
         passages,
         meta,
+        events,
     })
+}
+
+/// Resolves the date expressions of the passages in reading order (so that "days later"
+/// follows the last date mentioned) and keeps, per passage, its most precise date: an
+/// interval's start ("since January") only when nothing finer is there.
+fn events(text: &str, passages: &[Passage], article_date: Option<DateValue>) -> Vec<Event> {
+    let mut anchor = dates::Anchor {
+        article_date,
+        last_mentioned: None,
+    };
+    let mut out = Vec::new();
+    for (i, p) in passages.iter().enumerate() {
+        let best = dates::extract(text, p.range.clone(), &mut anchor)
+            .into_iter()
+            .filter_map(|e| {
+                let value = e.value?;
+                let rank = (
+                    e.kind != ExprKind::Since,
+                    value.granularity(),
+                    std::cmp::Reverse(e.range.start),
+                );
+                Some((rank, e.range, value))
+            })
+            .max_by(|a, b| a.0.cmp(&b.0));
+        if let Some((_, expr, date)) = best {
+            out.push(Event {
+                passage: i,
+                expr,
+                date,
+            });
+        }
+    }
+    out
 }
 
 fn passages(text: &str, blocks: &[Block]) -> Vec<Passage> {

@@ -1,0 +1,184 @@
+//! `/timeline [topic]`: dated events in ascending order, grouped by date, each the verbatim
+//! sentence that holds the date; an event reported by several articles is shown once.
+
+use std::collections::HashSet;
+
+use crate::answer::{Answer, Block, Inline, Item, fold_whitespace, strong, text};
+use crate::engine::Engine;
+use crate::index::{IndexError, Mode};
+use crate::nlp::{self, dates::DateValue, dates::Granularity};
+use crate::strings;
+
+/// Two sentences on the same date sharing this much of their content words are one event.
+const SAME_EVENT_JACCARD: f32 = 0.5;
+/// Passages a topic may select.
+const MAX_TOPIC_PASSAGES: usize = 5000;
+
+/// One event, and the other articles' passages that report it.
+struct Entry {
+    date: DateValue,
+    article: usize,
+    passage: usize,
+    expr: std::ops::Range<usize>,
+    also: Vec<(usize, usize)>,
+    words: HashSet<String>,
+}
+
+pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexError> {
+    let mut answer = Answer::new("timeline", topic.unwrap_or(""));
+    let allowed = match topic {
+        Some(t) => Some(topic_passages(engine, t)?),
+        None => None,
+    };
+    let mut entries: Vec<Entry> = Vec::new();
+    for a in &engine.corpus.articles {
+        for ev in &a.events {
+            if allowed
+                .as_ref()
+                .is_some_and(|set| !set.contains(&(a.id, ev.passage)))
+            {
+                continue;
+            }
+            entries.push(Entry {
+                date: ev.date,
+                article: a.id,
+                passage: ev.passage,
+                expr: ev.expr.clone(),
+                also: Vec::new(),
+                words: engine.content_words(a.passage_text(ev.passage)),
+            });
+        }
+    }
+    entries.sort_by(|x, y| {
+        x.date
+            .cmp(&y.date)
+            .then(x.article.cmp(&y.article))
+            .then(x.passage.cmp(&y.passage))
+    });
+    let entries = merge_same_events(entries);
+    if entries.is_empty() {
+        answer.push(Block::Para(vec![text(strings::timeline_nothing(topic))]));
+        return Ok(answer);
+    }
+    answer.push(Block::Heading(vec![text(strings::timeline_heading(
+        topic,
+        entries.len(),
+    ))]));
+    let mut last_date = None;
+    for e in &entries {
+        if last_date != Some(e.date) {
+            answer.push(Block::Para(vec![strong(display_date(e.date))]));
+            last_date = Some(e.date);
+        }
+        let a = engine.article(e.article);
+        let mut cites = vec![engine.cite_passage(&mut answer, e.article, e.passage)];
+        for (article, passage) in &e.also {
+            cites.push(engine.cite_passage(&mut answer, *article, *passage));
+        }
+        let range = a.passages[e.passage].range.clone();
+        let sentence = &a.text[range.clone()];
+        let (before, expr, after) = (
+            &a.text[range.start..e.expr.start],
+            &a.text[e.expr.clone()],
+            &a.text[e.expr.end..range.end],
+        );
+        let mut parts = Vec::new();
+        if !before.is_empty() {
+            parts.push(text(fold_whitespace(before)));
+        }
+        parts.push(strong(fold_whitespace(expr)));
+        if !after.is_empty() {
+            parts.push(text(fold_whitespace(after)));
+        }
+        parts.push(Inline::Cite(cites.clone()));
+        answer.push(Block::Quote(parts));
+        answer.items.push(Item::Timeline {
+            date: e.date.to_string(),
+            event: sentence.to_string(),
+            cite: cites[0],
+        });
+    }
+    Ok(answer)
+}
+
+/// Passages about the topic, and their neighbours: a date often sits in the sentence next
+/// to the one that names the topic.
+fn topic_passages(engine: &Engine, topic: &str) -> Result<HashSet<(usize, usize)>, IndexError> {
+    let q = engine.index.parse_query(topic);
+    let (hits, _) = engine.index.search(&q, Mode::All, MAX_TOPIC_PASSAGES)?;
+    let mut set = HashSet::new();
+    for h in hits {
+        let n = engine.article(h.article).passages.len();
+        set.insert((h.article, h.passage));
+        if h.passage > 0 {
+            set.insert((h.article, h.passage - 1));
+        }
+        if h.passage + 1 < n {
+            set.insert((h.article, h.passage + 1));
+        }
+    }
+    Ok(set)
+}
+
+/// Folds entries of one date that report the same event in different articles.
+fn merge_same_events(entries: Vec<Entry>) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    for e in entries {
+        let same = out
+            .iter_mut()
+            .rev()
+            .take_while(|o| o.date == e.date)
+            .find(|o| {
+                o.article != e.article
+                    && !o.also.iter().any(|(a, _)| *a == e.article)
+                    && nlp::jaccard(&o.words, &e.words) >= SAME_EVENT_JACCARD
+            });
+        match same {
+            Some(o) => o.also.push((e.article, e.passage)),
+            None => out.push(e),
+        }
+    }
+    out
+}
+
+/// A date at its granularity: `2025-07-09`, `July 2025`, `2014`.
+pub fn display_date(d: DateValue) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match (d.granularity(), d.month) {
+        (Granularity::Month, Some(m)) if (1..=12).contains(&m) => {
+            format!("{} {}", MONTHS[m as usize - 1], d.year)
+        }
+        _ => d.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_show_at_their_granularity() {
+        assert_eq!(
+            display_date(DateValue::day(2025, 7, 9).unwrap()),
+            "2025-07-09"
+        );
+        assert_eq!(
+            display_date(DateValue::month(2025, 7).unwrap()),
+            "July 2025"
+        );
+        assert_eq!(display_date(DateValue::year(2014)), "2014");
+    }
+}

@@ -1,0 +1,442 @@
+//! `/who <name or term>`: who a person or organisation is according to the articles (roles,
+//! aliases, articles, quotes, company), or who is involved with a thing or topic.
+
+use std::collections::HashMap;
+
+use crate::answer::{Answer, Block, Inline, Item, code, em, fold_whitespace, strong, text};
+use crate::engine::Engine;
+use crate::index::{IndexError, Mode};
+use crate::nlp::entities::{self, Entity, EntityKind};
+use crate::strings;
+
+const MAX_ROLES: usize = 3;
+const MAX_QUOTES: usize = 3;
+const MAX_ARTICLES: usize = 5;
+const MAX_COMPANY: usize = 5;
+const MAX_INVOLVED: usize = 8;
+const MAX_TOPIC_PASSAGES: usize = 2000;
+
+pub fn kind_name(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "person",
+        EntityKind::Org => "org",
+        EntityKind::Place => "place",
+        EntityKind::Thing => "thing",
+    }
+}
+
+pub fn who(engine: &Engine, query: &str) -> Result<Answer, IndexError> {
+    let mut answer = Answer::new("who", query);
+    match lookup(engine, query) {
+        Some(e)
+            if matches!(
+                engine.entities[e].kind,
+                EntityKind::Person | EntityKind::Org
+            ) =>
+        {
+            card(engine, &mut answer, e)
+        }
+        found => {
+            if !involved(engine, &mut answer, query, found)? {
+                not_found(engine, &mut answer, query);
+            }
+        }
+    }
+    Ok(answer)
+}
+
+/// The entity the user means: an exact name or alias first, then a name word starting
+/// with the query; the most mentioned wins.
+fn lookup(engine: &Engine, query: &str) -> Option<usize> {
+    let q = fold(query);
+    if q.is_empty() {
+        return None;
+    }
+    let exact = |e: &Entity| {
+        std::iter::once(&e.name)
+            .chain(&e.aliases)
+            .any(|n| fold(n) == q)
+    };
+    let word = |e: &Entity| {
+        std::iter::once(&e.name)
+            .chain(&e.aliases)
+            .any(|n| fold(n).split(' ').any(|w| w == q))
+    };
+    let best = |pred: &dyn Fn(&Entity) -> bool| {
+        engine
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| pred(e))
+            .max_by_key(|(_, e)| e.mentions.len())
+            .map(|(i, _)| i)
+    };
+    best(&exact).or_else(|| best(&word)).or_else(|| {
+        let first = entities::complete(&engine.entities, query, 1)
+            .into_iter()
+            .next()?;
+        engine.entities.iter().position(|e| std::ptr::eq(e, first))
+    })
+}
+
+/// Lowercase, accents and dots off, single spaces: how names are compared.
+fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars().flat_map(char::to_lowercase) {
+        let base = match ch {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            '’' | '\'' | '.' => continue,
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        };
+        out.push(base);
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn card(engine: &Engine, answer: &mut Answer, e: usize) {
+    let entity = &engine.entities[e];
+    let mut cites = Vec::new();
+    answer.push(Block::Heading(vec![text(format!(
+        "{} ({})",
+        entity.name,
+        kind_name(entity.kind)
+    ))]));
+
+    // Roles as written, each once, each cited where the article states it.
+    let mut roles: Vec<(String, usize, std::ops::Range<usize>)> = Vec::new();
+    for (doc, range) in &entity.roles {
+        let role = fold_whitespace(&engine.article(*doc).text[range.clone()]);
+        if !roles.iter().any(|(r, _, _)| fold(r) == fold(&role)) {
+            roles.push((role, *doc, range.clone()));
+        }
+    }
+    for (role, doc, range) in roles.iter().take(MAX_ROLES) {
+        let Some(p) = engine.passage_at(*doc, range.start) else {
+            continue;
+        };
+        let n = engine.cite_passage(answer, *doc, p);
+        cites.push(n);
+        answer.push(Block::Bullet(vec![
+            strong(strings::ROLE),
+            text(": "),
+            text(expand_title(role)),
+            Inline::Cite(vec![n]),
+        ]));
+    }
+    // The sentence that says who they are, quoted.
+    if let Some((_, doc, range)) = roles.first()
+        && let Some(p) = engine.passage_at(*doc, range.start)
+    {
+        let n = engine.cite_passage(answer, *doc, p);
+        answer.push(Block::Quote(vec![
+            text(fold_whitespace(engine.article(*doc).passage_text(p))),
+            Inline::Cite(vec![n]),
+        ]));
+    }
+    if !entity.aliases.is_empty() {
+        answer.push(Block::Bullet(vec![
+            strong(strings::ALIASES),
+            text(": "),
+            text(entity.aliases.join(", ")),
+        ]));
+    }
+
+    // Articles, most mentions first.
+    let mut per_article: Vec<(usize, usize)> = Vec::new();
+    for (doc, _) in &entity.mentions {
+        match per_article.iter_mut().find(|(d, _)| d == doc) {
+            Some((_, n)) => *n += 1,
+            None => per_article.push((*doc, 1)),
+        }
+    }
+    per_article.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    answer.push(Block::Bullet(vec![
+        strong(strings::APPEARS_IN),
+        text(format!(
+            ": {}",
+            strings::mentions_in_articles(entity.mentions.len(), per_article.len())
+        )),
+    ]));
+    for (doc, n) in per_article.iter().take(MAX_ARTICLES) {
+        let a = engine.article(*doc);
+        let date = a
+            .date_string()
+            .unwrap_or_else(|| strings::UNDATED.to_string());
+        answer.push(Block::Bullet(vec![
+            em(strings::shorten(&a.meta.title, 90)),
+            text(format!(" ({date}), {n}× ")),
+            code(&a.doc),
+        ]));
+    }
+
+    // Their own words.
+    for (doc, range) in entity.quotes.iter().take(MAX_QUOTES) {
+        let Some(p) = engine.passage_at(*doc, range.start) else {
+            continue;
+        };
+        let n = engine.cite_passage(answer, *doc, p);
+        cites.push(n);
+        let words = fold_whitespace(&engine.article(*doc).text[range.clone()]);
+        answer.push(Block::Quote(vec![
+            text(format!("“{}”", strings::shorten(&words, 300))),
+            Inline::Cite(vec![n]),
+        ]));
+    }
+    // Every reply quotes: without roles or quotes, the first mention in context.
+    if cites.is_empty()
+        && let Some((doc, range)) = entity.mentions.first()
+        && let Some(p) = engine.passage_at(*doc, range.start)
+    {
+        let n = engine.cite_passage(answer, *doc, p);
+        cites.push(n);
+        answer.push(Block::Quote(vec![
+            text(fold_whitespace(engine.article(*doc).passage_text(p))),
+            Inline::Cite(vec![n]),
+        ]));
+    }
+
+    let company = company(engine, e);
+    if !company.is_empty() {
+        let names: Vec<String> = company
+            .iter()
+            .take(MAX_COMPANY)
+            .map(|(o, _)| engine.entities[*o].name.clone())
+            .collect();
+        answer.push(Block::Bullet(vec![
+            strong(strings::APPEARS_WITH),
+            text(format!(": {}", names.join(", "))),
+        ]));
+    }
+    answer.items.push(Item::Who {
+        name: entity.name.clone(),
+        kind: kind_name(entity.kind).to_string(),
+        role: roles.first().map(|(r, _, _)| expand_title(r)),
+        aliases: entity.aliases.clone(),
+        mentions: entity.mentions.len(),
+        cites,
+    });
+}
+
+/// People and organisations named in the same passages, most shared passages first.
+fn company(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for list in engine.mentions_in.values().filter(|l| l.contains(&e)) {
+        for o in list.iter().filter(|o| **o != e) {
+            if matches!(
+                engine.entities[*o].kind,
+                EntityKind::Person | EntityKind::Org
+            ) {
+                *counts.entry(*o).or_default() += 1;
+            }
+        }
+    }
+    let mut v: Vec<(usize, usize)> = counts.into_iter().collect();
+    v.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(
+                engine.entities[b.0]
+                    .mentions
+                    .len()
+                    .cmp(&engine.entities[a.0].mentions.len()),
+            )
+            .then(a.0.cmp(&b.0))
+    });
+    v
+}
+
+/// How one name is tied to a topic: passages shared, their summed score, and the best one
+/// as (score, article, passage).
+struct Tie {
+    passages: usize,
+    score: f32,
+    best: (f32, usize, usize),
+}
+
+/// For a thing or topic: the people and organisations named in the passages about it,
+/// ranked by how many such passages they share, each with the best passage that ties them.
+/// Returns false when no passage is about it.
+fn involved(
+    engine: &Engine,
+    answer: &mut Answer,
+    query: &str,
+    thing: Option<usize>,
+) -> Result<bool, IndexError> {
+    let q = engine.index.parse_query(query);
+    let (hits, _) = engine.index.search(&q, Mode::All, MAX_TOPIC_PASSAGES)?;
+    let mut tally: HashMap<usize, Tie> = HashMap::new();
+    for h in &hits {
+        let Some(list) = engine.mentions_in.get(&(h.article, h.passage)) else {
+            continue;
+        };
+        for e in list {
+            if Some(*e) == thing
+                || !matches!(
+                    engine.entities[*e].kind,
+                    EntityKind::Person | EntityKind::Org
+                )
+            {
+                continue;
+            }
+            let t = tally.entry(*e).or_insert(Tie {
+                passages: 0,
+                score: 0.0,
+                best: (f32::MIN, h.article, h.passage),
+            });
+            t.passages += 1;
+            t.score += h.score;
+            if h.score > t.best.0 {
+                t.best = (h.score, h.article, h.passage);
+            }
+        }
+    }
+    if tally.is_empty() {
+        return Ok(false);
+    }
+    let mut ranked: Vec<(usize, Tie)> = tally.into_iter().collect();
+    ranked.sort_by(|a, b| {
+        b.1.passages
+            .cmp(&a.1.passages)
+            .then(b.1.score.total_cmp(&a.1.score))
+            .then(a.0.cmp(&b.0))
+    });
+    let label = thing.map_or_else(|| query.to_string(), |t| engine.entities[t].name.clone());
+    answer.push(Block::Heading(vec![text(strings::involved_heading(
+        &label,
+        ranked.len(),
+    ))]));
+    for (e, tie) in ranked.iter().take(MAX_INVOLVED) {
+        let (passages, (_, article, passage)) = (&tie.passages, &tie.best);
+        let entity = &engine.entities[*e];
+        let role = entity
+            .roles
+            .first()
+            .map(|(d, r)| expand_title(&fold_whitespace(&engine.article(*d).text[r.clone()])));
+        let n = engine.cite_passage(answer, *article, *passage);
+        let mut line = vec![strong(&entity.name)];
+        if let Some(r) = &role {
+            line.push(text(format!(", {r}")));
+        }
+        line.push(text(format!(" ({})", strings::passages_count(*passages))));
+        answer.push(Block::Bullet(line));
+        answer.push(Block::Quote(vec![
+            text(fold_whitespace(
+                engine.article(*article).passage_text(*passage),
+            )),
+            Inline::Cite(vec![n]),
+        ]));
+        answer.items.push(Item::Who {
+            name: entity.name.clone(),
+            kind: kind_name(entity.kind).to_string(),
+            role,
+            aliases: entity.aliases.clone(),
+            mentions: *passages,
+            cites: vec![n],
+        });
+    }
+    if ranked.len() > MAX_INVOLVED {
+        answer.push(Block::Note(vec![text(strings::blocks_left_out(
+            ranked.len() - MAX_INVOLVED,
+        ))]));
+    }
+    Ok(true)
+}
+
+fn not_found(engine: &Engine, answer: &mut Answer, query: &str) {
+    answer.push(Block::Para(vec![text(strings::who_not_found(query))]));
+    let near = near_matches(engine, query);
+    if !near.is_empty() {
+        answer.push(Block::Para(vec![
+            text(strings::NEAR_MATCHES),
+            text(near.join(", ")),
+        ]));
+    }
+}
+
+/// Names within two edits of the query (or of one of its words), most mentioned first.
+fn near_matches(engine: &Engine, query: &str) -> Vec<String> {
+    let q = fold(query);
+    let mut found: Vec<(usize, &str)> = engine
+        .entities
+        .iter()
+        .filter(|e| {
+            std::iter::once(&e.name).chain(&e.aliases).any(|n| {
+                let n = fold(n);
+                edit_distance(&n, &q) <= 2
+                    || n.split(' ')
+                        .any(|w| w.len() > 3 && edit_distance(w, &q) <= 2)
+            })
+        })
+        .map(|e| (e.mentions.len(), e.name.as_str()))
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    found
+        .into_iter()
+        .take(5)
+        .map(|(_, n)| n.to_string())
+        .collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Spells out an abbreviated title for readers: "Sen." -> "Senator".
+fn expand_title(role: &str) -> String {
+    const TITLES: &[(&str, &str)] = &[
+        ("Sen.", "Senator"),
+        ("Rep.", "Representative"),
+        ("Gov.", "Governor"),
+        ("Gen.", "General"),
+        ("Lt.", "Lieutenant"),
+        ("Col.", "Colonel"),
+        ("Adm.", "Admiral"),
+        ("Sgt.", "Sergeant"),
+        ("Capt.", "Captain"),
+        ("Pres.", "President"),
+        ("Amb.", "Ambassador"),
+    ];
+    role.split(' ')
+        .map(|w| {
+            TITLES
+                .iter()
+                .find(|(a, _)| *a == w)
+                .map_or(w, |(_, full)| full)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_and_distance() {
+        assert_eq!(fold("Orbán’s  U.S."), "orbans us");
+        assert_eq!(edit_distance("zelensky", "zelenskyy"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(expand_title("Sen."), "Senator");
+        assert_eq!(
+            expand_title("NATO Secretary-General"),
+            "NATO Secretary-General"
+        );
+    }
+}

@@ -1,0 +1,3905 @@
+//! Named entities for `/who`: people, organisations, places and things found in prose sentences, with stated roles and attributed quotes, merged across articles.
+//!
+//! No model and no list of this corpus's names: capitalised spans are found by a tokenizer,
+//! then closed-class language knowledge decides what they are (titles and roles before a
+//! name, organisation suffixes, weapon/bill nouns after a name, a country and demonym
+//! gazetteer, speech verbs). Everything returned is a byte range into the caller's text.
+
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    Person,
+    Org,
+    Place,
+    Thing,
+}
+
+/// One mention of an entity inside a sentence, byte ranges absolute in the article text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// The name as written, without possessive 's.
+    pub range: Range<usize>,
+    pub kind: EntityKind,
+    /// A title/role stated with it, e.g. "NATO Secretary-General", "Kremlin spokesman".
+    pub role: Option<Range<usize>>,
+}
+
+/// A direct quotation and its speaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    /// The quoted words without the marks.
+    pub range: Range<usize>,
+    /// The speaker mention as written.
+    pub speaker: Range<usize>,
+}
+
+/// An entity resolved across the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    /// Canonical: the longest full form, e.g. "Donald Trump".
+    pub name: String,
+    pub kind: EntityKind,
+    /// Other surface forms: "Trump", "Zelensky".
+    pub aliases: Vec<String>,
+    /// (doc, role range) as written.
+    pub roles: Vec<(usize, Range<usize>)>,
+    /// (doc, mention range).
+    pub mentions: Vec<(usize, Range<usize>)>,
+    /// (doc, quote range) attributed to it.
+    pub quotes: Vec<(usize, Range<usize>)>,
+}
+
+// ---------------------------------------------------------------------------
+// Closed-class lexicons. These are language knowledge (titles, suffixes, function
+// words, countries), never names of this corpus's people.
+// ---------------------------------------------------------------------------
+
+/// Capitalised words that head a title when they stand right before a name.
+const ROLE_HEADS: &[&str] = &[
+    "President",
+    "President-elect",
+    "President-Elect",
+    "Vice-President",
+    "Secretary",
+    "Secretary-General",
+    "Secretary-general",
+    "Director-General",
+    "General",
+    "Minister",
+    "Chancellor",
+    "Premier",
+    "Leader",
+    "Senator",
+    "Sen.",
+    "Sens.",
+    "Rep.",
+    "Reps.",
+    "Representative",
+    "Congressman",
+    "Congresswoman",
+    "Gov.",
+    "Governor",
+    "Gen.",
+    "Adm.",
+    "Admiral",
+    "Col.",
+    "Colonel",
+    "Lt.",
+    "Lieutenant",
+    "Maj.",
+    "Sgt.",
+    "Sergeant",
+    "Capt.",
+    "Captain",
+    "Cmdr.",
+    "Commander",
+    "Marshal",
+    "Ambassador",
+    "Envoy",
+    "Spokesman",
+    "Spokeswoman",
+    "Spokesperson",
+    "Chairman",
+    "Chairwoman",
+    "Chair",
+    "Director",
+    "CEO",
+    "Chief",
+    "Judge",
+    "Justice",
+    "Mayor",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
+    "Emperor",
+    "Pope",
+    "Cardinal",
+    "Archbishop",
+    "Bishop",
+    "Speaker",
+    "Commissioner",
+    "Adviser",
+    "Advisor",
+    "Ayatollah",
+    "Sheikh",
+    "Emir",
+    "Sultan",
+    "Prosecutor",
+    "Sheriff",
+    "Rabbi",
+    "Imam",
+    "Rev.",
+    "Reverend",
+    "Prof.",
+    "Professor",
+    "Dr.",
+    "Coach",
+];
+
+/// Honorifics: they mark a person but are not a role worth citing.
+const HONORIFICS: &[&str] = &[
+    "Mr.", "Mrs.", "Ms.", "Mr", "Mrs", "Ms", "Miss", "Sir", "Dame", "Lord", "Lady",
+];
+
+/// Lower-case role nouns that can stand right before a name ("Kremlin spokesman Dmitry Peskov").
+const LOWER_ROLE_NOUNS: &[&str] = &[
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "analyst",
+    "adviser",
+    "advisor",
+    "official",
+    "envoy",
+    "ambassador",
+    "correspondent",
+    "reporter",
+    "editor",
+    "columnist",
+    "writer",
+    "author",
+    "founder",
+    "co-founder",
+    "chairman",
+    "chairwoman",
+    "director",
+    "economist",
+    "professor",
+    "researcher",
+    "scientist",
+    "expert",
+    "commander",
+    "general",
+    "minister",
+    "secretary",
+    "president",
+    "president-elect",
+    "vice-president",
+    "leader",
+    "lawmaker",
+    "senator",
+    "congressman",
+    "congresswoman",
+    "governor",
+    "mayor",
+    "chief",
+    "strategist",
+    "aide",
+    "lawyer",
+    "attorney",
+    "negotiator",
+    "diplomat",
+    "prosecutor",
+    "judge",
+    "candidate",
+    "nominee",
+    "chancellor",
+    "premier",
+    "coach",
+    "executive",
+    "ceo",
+    "manager",
+    "representative",
+    "officer",
+    "colonel",
+    "lieutenant",
+    "sergeant",
+    "captain",
+    "admiral",
+    "activist",
+    "historian",
+    "journalist",
+    "commentator",
+    "pollster",
+    "investor",
+    "billionaire",
+    "businessman",
+    "businesswoman",
+    "entrepreneur",
+    "speaker",
+    "commissioner",
+    "head",
+];
+
+/// Capitalised words that qualify a title rather than name an institution
+/// ("Defense" in "U.S. Defense Secretary", "Prime" in "Prime Minister").
+const QUALIFIERS: &[&str] = &[
+    "Vice",
+    "Deputy",
+    "Acting",
+    "Former",
+    "Outgoing",
+    "Incoming",
+    "Interim",
+    "Senior",
+    "Junior",
+    "Majority",
+    "Minority",
+    "Prime",
+    "Foreign",
+    "Defense",
+    "Defence",
+    "Home",
+    "Interior",
+    "Finance",
+    "Treasury",
+    "Health",
+    "Energy",
+    "Trade",
+    "Economy",
+    "Economic",
+    "Justice",
+    "Education",
+    "Transport",
+    "Agriculture",
+    "Labor",
+    "Labour",
+    "Commerce",
+    "State",
+    "National",
+    "Security",
+    "Press",
+    "Executive",
+    "Assistant",
+    "Under",
+    "Supreme",
+    "Top",
+    "Special",
+    "Presidential",
+    "Attorney",
+    "Military",
+    "Intelligence",
+    "Industry",
+    "Senate",
+    "House",
+    "First",
+    "Lead",
+    "Chief",
+    "Grand",
+    "Field",
+    "Air",
+    "Army",
+    "Navy",
+];
+
+/// Capitalised function words that begin sentences and headings but never a name.
+const STOP_CAPS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "In",
+    "On",
+    "At",
+    "By",
+    "For",
+    "From",
+    "To",
+    "With",
+    "Without",
+    "Of",
+    "As",
+    "After",
+    "Before",
+    "During",
+    "Despite",
+    "Following",
+    "Since",
+    "Until",
+    "While",
+    "Whether",
+    "If",
+    "When",
+    "Where",
+    "Why",
+    "How",
+    "What",
+    "Who",
+    "Whom",
+    "Which",
+    "Although",
+    "Though",
+    "Because",
+    "But",
+    "And",
+    "Or",
+    "Nor",
+    "So",
+    "Yet",
+    "However",
+    "Meanwhile",
+    "Moreover",
+    "Furthermore",
+    "Additionally",
+    "Also",
+    "Still",
+    "Even",
+    "Only",
+    "Just",
+    "Here",
+    "There",
+    "It",
+    "Its",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "You",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "My",
+    "Your",
+    "Them",
+    "Us",
+    "Some",
+    "Many",
+    "Most",
+    "All",
+    "Both",
+    "Each",
+    "Every",
+    "Any",
+    "No",
+    "Not",
+    "One",
+    "Two",
+    "Three",
+    "Another",
+    "Other",
+    "Such",
+    "Several",
+    "Few",
+    "Last",
+    "Next",
+    "Today",
+    "Yesterday",
+    "Tomorrow",
+    "Now",
+    "Then",
+    "Thus",
+    "Instead",
+    "Already",
+    "Earlier",
+    "Later",
+    "Under",
+    "Over",
+    "Against",
+    "Amid",
+    "Among",
+    "Between",
+    "Through",
+    "Toward",
+    "Towards",
+    "Into",
+    "Onto",
+    "Upon",
+    "About",
+    "Above",
+    "Below",
+    "Near",
+    "Within",
+    "Across",
+    "Around",
+    "Per",
+    "Via",
+    "Let",
+    "Please",
+    "Yes",
+    "Asked",
+    "Like",
+    "Unlike",
+    "Once",
+    "Please",
+    "According",
+    "Overall",
+    "Indeed",
+    "Nevertheless",
+    "Nonetheless",
+    "Therefore",
+    "Hence",
+    "Finally",
+    "Again",
+    "Perhaps",
+    "Maybe",
+    "Why",
+    "Well",
+    "Days",
+    "Weeks",
+    "Months",
+    "Years",
+];
+
+const MONTHS_DAYS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan.",
+    "Feb.",
+    "Aug.",
+    "Sept.",
+    "Sep.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// Lower-case words that end a role phrase when extending it to the left.
+const STOP_LOWER: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "my",
+    "your",
+    "of",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "to",
+    "with",
+    "and",
+    "or",
+    "but",
+    "as",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "according",
+    "who",
+    "which",
+    "while",
+    "when",
+    "where",
+    "after",
+    "before",
+    "about",
+    "than",
+    "then",
+    "also",
+    "is",
+    "was",
+    "are",
+    "were",
+    "be",
+    "been",
+    "has",
+    "had",
+    "have",
+    "will",
+    "would",
+    "could",
+    "should",
+    "can",
+    "may",
+    "might",
+    "not",
+    "no",
+    "including",
+    "like",
+    "between",
+    "among",
+    "into",
+    "over",
+    "under",
+    "against",
+    "via",
+    "per",
+    "both",
+    "either",
+    "neither",
+    "met",
+    "meets",
+    "saw",
+    "spoke",
+    "thanked",
+    "asked",
+    "named",
+    "called",
+    "if",
+    "so",
+    "because",
+    "whom",
+    "whose",
+];
+
+/// Verbs that introduce or follow a direct quotation.
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "saying",
+    "stated",
+    "states",
+    "remarked",
+    "remarks",
+    "expressed",
+    "expresses",
+    "asserted",
+    "asserts",
+    "noted",
+    "notes",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "adding",
+    "argued",
+    "argues",
+    "claimed",
+    "claims",
+    "claiming",
+    "warned",
+    "warns",
+    "wrote",
+    "writes",
+    "declared",
+    "declares",
+    "insisted",
+    "insists",
+    "explained",
+    "explains",
+    "acknowledged",
+    "acknowledges",
+    "emphasized",
+    "emphasised",
+    "emphasizes",
+    "confirmed",
+    "confirms",
+    "characterized",
+    "characterised",
+    "described",
+    "describes",
+    "labeled",
+    "labelled",
+    "called",
+    "calls",
+    "announced",
+    "announces",
+    "replied",
+    "replies",
+    "responded",
+    "responds",
+    "tweeted",
+    "posted",
+    "continued",
+    "suggested",
+    "suggests",
+    "indicated",
+    "stressed",
+    "stresses",
+    "urged",
+    "urges",
+    "promised",
+    "vowed",
+    "admitted",
+    "recalled",
+    "observed",
+    "commented",
+    "quipped",
+    "conceded",
+    "countered",
+    "predicted",
+    "answered",
+    "asked",
+    "asks",
+    "reiterated",
+    "maintained",
+    "contended",
+    "cautioned",
+    "mentioned",
+    "testified",
+    "denied",
+    "alleged",
+    "dubbed",
+    "termed",
+    "exclaimed",
+    "shouted",
+    "whispered",
+    "joked",
+    "pointed",
+    "hinted",
+    "signaled",
+    "signalled",
+    "spoke",
+];
+
+/// Words after a bare name that show it is the subject of a clause (so a capitalised
+/// sentence-initial word before them is more likely a name than a common word).
+const AUX_AFTER: &[&str] = &[
+    "has",
+    "had",
+    "have",
+    "is",
+    "was",
+    "are",
+    "were",
+    "will",
+    "would",
+    "could",
+    "should",
+    "can",
+    "may",
+    "might",
+    "must",
+    "did",
+    "does",
+    "also",
+    "later",
+    "then",
+    "previously",
+    "recently",
+];
+
+/// Lower-case words after a name that show it belongs to a person ("Trump administration").
+const PERSON_FOLLOW: &[&str] = &["administration", "campaign", "presidency", "cabinet", "era"];
+
+/// Lower-case words after a name that show an organisation or group.
+const ORG_FOLLOW: &[&str] = &[
+    "alliance",
+    "group",
+    "coalition",
+    "party",
+    "company",
+    "corporation",
+    "agency",
+    "firm",
+    "network",
+    "newspaper",
+    "channel",
+    "outlet",
+    "bloc",
+    "militants",
+    "militia",
+    "rebels",
+    "officials",
+    "lawmakers",
+    "executives",
+    "ministry",
+    "movement",
+    "faction",
+    "organization",
+    "organisation",
+    "union",
+];
+
+/// Lower-case nouns after a name that make it a thing (a weapon system, a bill, a programme).
+const THING_FOLLOW: &[&str] = &[
+    "missile",
+    "missiles",
+    "system",
+    "systems",
+    "rocket",
+    "rockets",
+    "launcher",
+    "launchers",
+    "tank",
+    "tanks",
+    "jet",
+    "jets",
+    "fighter",
+    "fighters",
+    "drone",
+    "drones",
+    "interceptor",
+    "interceptors",
+    "howitzer",
+    "howitzers",
+    "munitions",
+    "munition",
+    "shells",
+    "warhead",
+    "warheads",
+    "submarine",
+    "submarines",
+    "aircraft",
+    "helicopter",
+    "helicopters",
+    "rifle",
+    "rifles",
+    "batteries",
+    "battery",
+    "bill",
+    "act",
+    "program",
+    "programme",
+    "software",
+    "vaccine",
+    "strikes",
+    "launchers",
+];
+
+/// Capitalised last words that make a span a thing.
+const THING_SUFFIX: &[&str] = &[
+    "Act",
+    "Bill",
+    "Program",
+    "Programme",
+    "Initiative",
+    "Treaty",
+    "Accord",
+    "Accords",
+    "Agreement",
+    "Plan",
+    "Doctrine",
+    "Protocol",
+    "Convention",
+    "Amendment",
+    "Declaration",
+    "Directive",
+];
+
+/// Capitalised last words that make a span an organisation.
+const ORG_SUFFIX: &[&str] = &[
+    "Inc",
+    "Inc.",
+    "Corp",
+    "Corp.",
+    "Co.",
+    "Ltd",
+    "LLC",
+    "Group",
+    "Company",
+    "Corporation",
+    "Times",
+    "Post",
+    "News",
+    "Press",
+    "Journal",
+    "Herald",
+    "Tribune",
+    "Telegraph",
+    "Gazette",
+    "Review",
+    "Daily",
+    "Weekly",
+    "Magazine",
+    "Network",
+    "Broadcasting",
+    "Television",
+    "Radio",
+    "Agency",
+    "Ministry",
+    "Department",
+    "Office",
+    "Council",
+    "Committee",
+    "Commission",
+    "Forum",
+    "Institute",
+    "Institution",
+    "University",
+    "College",
+    "School",
+    "Academy",
+    "Foundation",
+    "Fund",
+    "Bank",
+    "Union",
+    "Party",
+    "Parliament",
+    "Congress",
+    "Senate",
+    "House",
+    "Assembly",
+    "Court",
+    "Army",
+    "Navy",
+    "Force",
+    "Forces",
+    "Guard",
+    "Command",
+    "Corps",
+    "Police",
+    "Service",
+    "Services",
+    "Bureau",
+    "Administration",
+    "Authority",
+    "Board",
+    "Association",
+    "Federation",
+    "Organization",
+    "Organisation",
+    "League",
+    "Alliance",
+    "Coalition",
+    "Cabinet",
+    "Reserve",
+    "Exchange",
+    "Republicans",
+    "Democrats",
+    "Brigade",
+    "Battalion",
+    "Regiment",
+    "Division",
+    "Club",
+    "Society",
+    "Center",
+    "Centre",
+    "Airlines",
+    "Airways",
+    "Motors",
+    "Technologies",
+    "Industries",
+    "Holdings",
+    "Partners",
+    "Securities",
+];
+
+/// Seats of power named for their building or place, used as organisations
+/// (general political vocabulary, like the suffixes above).
+const INSTITUTIONS: &[&str] = &[
+    "Kremlin",
+    "Pentagon",
+    "White House",
+    "Downing Street",
+    "Capitol Hill",
+    "Vatican",
+    "Knesset",
+    "Bundestag",
+    "Duma",
+    "Élysée",
+    "Quai d'Orsay",
+    "Congress",
+    "Parliament",
+    "Senate",
+    "House",
+    "NATO",
+    "EU",
+    "UN",
+];
+
+/// Capitalised first words that make a span an organisation ("Ministry of Defence").
+const ORG_PREFIX: &[&str] = &[
+    "Ministry",
+    "Department",
+    "University",
+    "Bank",
+    "Office",
+    "Council",
+    "Court",
+    "Bureau",
+    "Institute",
+    "Federal",
+    "Royal",
+    "Church",
+    "Supreme",
+];
+
+/// Words after which "of" continues a name ("Secretary of State", "Bank of England").
+const OF_HEADS: &[&str] = &[
+    "Secretary",
+    "Minister",
+    "Ministry",
+    "Department",
+    "University",
+    "Bank",
+    "Office",
+    "Council",
+    "Court",
+    "Bureau",
+    "Institute",
+    "Chief",
+    "Head",
+    "Republic",
+    "Kingdom",
+    "Union",
+    "Commission",
+    "Committee",
+    "Board",
+    "Chamber",
+    "College",
+    "School",
+    "House",
+    "Gulf",
+    "Sea",
+    "Isle",
+    "City",
+    "Duke",
+    "Prince",
+    "Princess",
+    "Bay",
+    "Strait",
+    "Cape",
+];
+
+/// Lower-case particles inside personal names ("Ursula von der Leyen").
+const NAME_PARTICLES: &[&str] = &[
+    "de", "da", "van", "von", "der", "den", "bin", "al", "la", "le", "du", "dos", "del", "ibn",
+    "di",
+];
+
+/// Capitalised last words that make a span a place.
+const PLACE_SUFFIX: &[&str] = &[
+    "Sea",
+    "Ocean",
+    "Region",
+    "Province",
+    "Oblast",
+    "Island",
+    "Islands",
+    "Mountains",
+    "River",
+    "Valley",
+    "Strait",
+    "Gulf",
+    "Peninsula",
+    "Coast",
+    "Basin",
+    "City",
+    "County",
+    "Bay",
+    "Lake",
+    "Desert",
+    "Canal",
+];
+
+/// Lower-case words after a name that make it a place ("Kursk region").
+const PLACE_FOLLOW: &[&str] = &[
+    "region",
+    "province",
+    "oblast",
+    "city",
+    "county",
+    "district",
+    "border",
+    "peninsula",
+    "capital",
+];
+
+/// Countries, regions and major cities, with a canonical name where the usual surface
+/// form differs (general world knowledge, not corpus names).
+const PLACES: &[(&str, &str)] = &[
+    ("United States", "United States"),
+    ("U.S.", "United States"),
+    ("US", "United States"),
+    ("USA", "United States"),
+    ("U.S.A.", "United States"),
+    ("America", "United States"),
+    ("United Kingdom", "United Kingdom"),
+    ("U.K.", "United Kingdom"),
+    ("UK", "United Kingdom"),
+    ("Britain", "United Kingdom"),
+    ("Great Britain", "United Kingdom"),
+    ("England", "England"),
+    ("Scotland", "Scotland"),
+    ("Wales", "Wales"),
+    ("Northern Ireland", "Northern Ireland"),
+    ("Ireland", "Ireland"),
+    ("Russia", "Russia"),
+    ("Ukraine", "Ukraine"),
+    ("Belarus", "Belarus"),
+    ("Poland", "Poland"),
+    ("Germany", "Germany"),
+    ("France", "France"),
+    ("Italy", "Italy"),
+    ("Spain", "Spain"),
+    ("Portugal", "Portugal"),
+    ("Netherlands", "Netherlands"),
+    ("Belgium", "Belgium"),
+    ("Luxembourg", "Luxembourg"),
+    ("Switzerland", "Switzerland"),
+    ("Austria", "Austria"),
+    ("Hungary", "Hungary"),
+    ("Czech Republic", "Czech Republic"),
+    ("Czechia", "Czech Republic"),
+    ("Slovakia", "Slovakia"),
+    ("Slovenia", "Slovenia"),
+    ("Croatia", "Croatia"),
+    ("Serbia", "Serbia"),
+    ("Bosnia", "Bosnia"),
+    ("Kosovo", "Kosovo"),
+    ("Albania", "Albania"),
+    ("North Macedonia", "North Macedonia"),
+    ("Montenegro", "Montenegro"),
+    ("Greece", "Greece"),
+    ("Bulgaria", "Bulgaria"),
+    ("Romania", "Romania"),
+    ("Moldova", "Moldova"),
+    ("Estonia", "Estonia"),
+    ("Latvia", "Latvia"),
+    ("Lithuania", "Lithuania"),
+    ("Finland", "Finland"),
+    ("Sweden", "Sweden"),
+    ("Norway", "Norway"),
+    ("Denmark", "Denmark"),
+    ("Iceland", "Iceland"),
+    ("Turkey", "Turkey"),
+    ("Türkiye", "Turkey"),
+    ("Georgia", "Georgia"),
+    ("Armenia", "Armenia"),
+    ("Azerbaijan", "Azerbaijan"),
+    ("Kazakhstan", "Kazakhstan"),
+    ("Uzbekistan", "Uzbekistan"),
+    ("Turkmenistan", "Turkmenistan"),
+    ("Kyrgyzstan", "Kyrgyzstan"),
+    ("Tajikistan", "Tajikistan"),
+    ("Afghanistan", "Afghanistan"),
+    ("Pakistan", "Pakistan"),
+    ("India", "India"),
+    ("Bangladesh", "Bangladesh"),
+    ("Sri Lanka", "Sri Lanka"),
+    ("Nepal", "Nepal"),
+    ("China", "China"),
+    ("Taiwan", "Taiwan"),
+    ("Hong Kong", "Hong Kong"),
+    ("Japan", "Japan"),
+    ("North Korea", "North Korea"),
+    ("South Korea", "South Korea"),
+    ("Korea", "Korea"),
+    ("Mongolia", "Mongolia"),
+    ("Vietnam", "Vietnam"),
+    ("Thailand", "Thailand"),
+    ("Cambodia", "Cambodia"),
+    ("Laos", "Laos"),
+    ("Myanmar", "Myanmar"),
+    ("Malaysia", "Malaysia"),
+    ("Singapore", "Singapore"),
+    ("Indonesia", "Indonesia"),
+    ("Philippines", "Philippines"),
+    ("Australia", "Australia"),
+    ("New Zealand", "New Zealand"),
+    ("Iran", "Iran"),
+    ("Iraq", "Iraq"),
+    ("Syria", "Syria"),
+    ("Lebanon", "Lebanon"),
+    ("Israel", "Israel"),
+    ("Palestine", "Palestine"),
+    ("Gaza", "Gaza"),
+    ("West Bank", "West Bank"),
+    ("Jordan", "Jordan"),
+    ("Saudi Arabia", "Saudi Arabia"),
+    ("Yemen", "Yemen"),
+    ("Oman", "Oman"),
+    ("Qatar", "Qatar"),
+    ("Kuwait", "Kuwait"),
+    ("Bahrain", "Bahrain"),
+    ("United Arab Emirates", "United Arab Emirates"),
+    ("UAE", "United Arab Emirates"),
+    ("Egypt", "Egypt"),
+    ("Libya", "Libya"),
+    ("Tunisia", "Tunisia"),
+    ("Algeria", "Algeria"),
+    ("Morocco", "Morocco"),
+    ("Sudan", "Sudan"),
+    ("South Sudan", "South Sudan"),
+    ("Ethiopia", "Ethiopia"),
+    ("Eritrea", "Eritrea"),
+    ("Somalia", "Somalia"),
+    ("Kenya", "Kenya"),
+    ("Uganda", "Uganda"),
+    ("Tanzania", "Tanzania"),
+    ("Rwanda", "Rwanda"),
+    ("Burundi", "Burundi"),
+    ("Congo", "Congo"),
+    ("Nigeria", "Nigeria"),
+    ("Niger", "Niger"),
+    ("Mali", "Mali"),
+    ("Chad", "Chad"),
+    ("Ghana", "Ghana"),
+    ("Senegal", "Senegal"),
+    ("Cameroon", "Cameroon"),
+    ("Angola", "Angola"),
+    ("Zambia", "Zambia"),
+    ("Zimbabwe", "Zimbabwe"),
+    ("Mozambique", "Mozambique"),
+    ("South Africa", "South Africa"),
+    ("Madagascar", "Madagascar"),
+    ("Canada", "Canada"),
+    ("Mexico", "Mexico"),
+    ("Cuba", "Cuba"),
+    ("Haiti", "Haiti"),
+    ("Guatemala", "Guatemala"),
+    ("Honduras", "Honduras"),
+    ("Nicaragua", "Nicaragua"),
+    ("Panama", "Panama"),
+    ("Colombia", "Colombia"),
+    ("Venezuela", "Venezuela"),
+    ("Ecuador", "Ecuador"),
+    ("Peru", "Peru"),
+    ("Bolivia", "Bolivia"),
+    ("Brazil", "Brazil"),
+    ("Argentina", "Argentina"),
+    ("Chile", "Chile"),
+    ("Uruguay", "Uruguay"),
+    ("Paraguay", "Paraguay"),
+    ("Greenland", "Greenland"),
+    ("Europe", "Europe"),
+    ("Asia", "Asia"),
+    ("Africa", "Africa"),
+    ("Americas", "Americas"),
+    ("North America", "North America"),
+    ("South America", "South America"),
+    ("Latin America", "Latin America"),
+    ("Middle East", "Middle East"),
+    ("Indo-Pacific", "Indo-Pacific"),
+    ("Asia-Pacific", "Asia-Pacific"),
+    ("Balkans", "Balkans"),
+    ("Baltics", "Baltics"),
+    ("Caucasus", "Caucasus"),
+    ("Arctic", "Arctic"),
+    ("Antarctica", "Antarctica"),
+    ("Siberia", "Siberia"),
+    ("Crimea", "Crimea"),
+    ("Donbas", "Donbas"),
+    ("Donbass", "Donbas"),
+    ("Kashmir", "Kashmir"),
+    ("Eastern Europe", "Eastern Europe"),
+    ("Western Europe", "Western Europe"),
+    ("Central Asia", "Central Asia"),
+    ("Washington", "Washington"),
+    ("Moscow", "Moscow"),
+    ("Kyiv", "Kyiv"),
+    ("Kiev", "Kyiv"),
+    ("Brussels", "Brussels"),
+    ("London", "London"),
+    ("Paris", "Paris"),
+    ("Berlin", "Berlin"),
+    ("Rome", "Rome"),
+    ("Madrid", "Madrid"),
+    ("Warsaw", "Warsaw"),
+    ("Vienna", "Vienna"),
+    ("Budapest", "Budapest"),
+    ("Prague", "Prague"),
+    ("Minsk", "Minsk"),
+    ("Beijing", "Beijing"),
+    ("Tokyo", "Tokyo"),
+    ("Seoul", "Seoul"),
+    ("Pyongyang", "Pyongyang"),
+    ("Tehran", "Tehran"),
+    ("Baghdad", "Baghdad"),
+    ("Damascus", "Damascus"),
+    ("Beirut", "Beirut"),
+    ("Jerusalem", "Jerusalem"),
+    ("Tel Aviv", "Tel Aviv"),
+    ("Ankara", "Ankara"),
+    ("Istanbul", "Istanbul"),
+    ("Cairo", "Cairo"),
+    ("Riyadh", "Riyadh"),
+    ("Doha", "Doha"),
+    ("Dubai", "Dubai"),
+    ("New Delhi", "New Delhi"),
+    ("Delhi", "New Delhi"),
+    ("Islamabad", "Islamabad"),
+    ("Kabul", "Kabul"),
+    ("Ottawa", "Ottawa"),
+    ("Geneva", "Geneva"),
+    ("Helsinki", "Helsinki"),
+    ("Stockholm", "Stockholm"),
+    ("Oslo", "Oslo"),
+    ("Copenhagen", "Copenhagen"),
+    ("Tallinn", "Tallinn"),
+    ("Riga", "Riga"),
+    ("Vilnius", "Vilnius"),
+    ("Bucharest", "Bucharest"),
+    ("Sofia", "Sofia"),
+    ("Athens", "Athens"),
+    ("Belgrade", "Belgrade"),
+    ("Tbilisi", "Tbilisi"),
+    ("Yerevan", "Yerevan"),
+    ("Baku", "Baku"),
+    ("New York", "New York"),
+    ("Los Angeles", "Los Angeles"),
+    ("Chicago", "Chicago"),
+    ("Atlanta", "Atlanta"),
+    ("Florida", "Florida"),
+    ("Texas", "Texas"),
+    ("California", "California"),
+    ("Alaska", "Alaska"),
+    ("Hawaii", "Hawaii"),
+    ("Shanghai", "Shanghai"),
+    ("Mumbai", "Mumbai"),
+    ("Sydney", "Sydney"),
+    ("Canberra", "Canberra"),
+    ("Mexico City", "Mexico City"),
+    ("West", "West"),
+    ("Alabama", "Alabama"),
+    ("Arizona", "Arizona"),
+    ("Arkansas", "Arkansas"),
+    ("Colorado", "Colorado"),
+    ("Connecticut", "Connecticut"),
+    ("Delaware", "Delaware"),
+    ("Idaho", "Idaho"),
+    ("Illinois", "Illinois"),
+    ("Indiana", "Indiana"),
+    ("Iowa", "Iowa"),
+    ("Kansas", "Kansas"),
+    ("Kentucky", "Kentucky"),
+    ("Louisiana", "Louisiana"),
+    ("Maine", "Maine"),
+    ("Maryland", "Maryland"),
+    ("Massachusetts", "Massachusetts"),
+    ("Michigan", "Michigan"),
+    ("Minnesota", "Minnesota"),
+    ("Mississippi", "Mississippi"),
+    ("Missouri", "Missouri"),
+    ("Montana", "Montana"),
+    ("Nebraska", "Nebraska"),
+    ("Nevada", "Nevada"),
+    ("New Hampshire", "New Hampshire"),
+    ("New Jersey", "New Jersey"),
+    ("New Mexico", "New Mexico"),
+    ("North Carolina", "North Carolina"),
+    ("North Dakota", "North Dakota"),
+    ("Ohio", "Ohio"),
+    ("Oklahoma", "Oklahoma"),
+    ("Oregon", "Oregon"),
+    ("Pennsylvania", "Pennsylvania"),
+    ("Rhode Island", "Rhode Island"),
+    ("South Carolina", "South Carolina"),
+    ("South Dakota", "South Dakota"),
+    ("Tennessee", "Tennessee"),
+    ("Utah", "Utah"),
+    ("Vermont", "Vermont"),
+    ("Virginia", "Virginia"),
+    ("West Virginia", "West Virginia"),
+    ("Wisconsin", "Wisconsin"),
+    ("Wyoming", "Wyoming"),
+];
+
+/// Demonyms (adjectives of place), mapped to the place's canonical name.
+const DEMONYMS: &[(&str, &str)] = &[
+    ("American", "United States"),
+    ("British", "United Kingdom"),
+    ("English", "England"),
+    ("Scottish", "Scotland"),
+    ("Welsh", "Wales"),
+    ("Irish", "Ireland"),
+    ("Russian", "Russia"),
+    ("Soviet", "Soviet Union"),
+    ("Ukrainian", "Ukraine"),
+    ("Belarusian", "Belarus"),
+    ("Polish", "Poland"),
+    ("German", "Germany"),
+    ("French", "France"),
+    ("Italian", "Italy"),
+    ("Spanish", "Spain"),
+    ("Portuguese", "Portugal"),
+    ("Dutch", "Netherlands"),
+    ("Belgian", "Belgium"),
+    ("Swiss", "Switzerland"),
+    ("Austrian", "Austria"),
+    ("Hungarian", "Hungary"),
+    ("Czech", "Czech Republic"),
+    ("Slovak", "Slovakia"),
+    ("Croatian", "Croatia"),
+    ("Serbian", "Serbia"),
+    ("Greek", "Greece"),
+    ("Bulgarian", "Bulgaria"),
+    ("Romanian", "Romania"),
+    ("Moldovan", "Moldova"),
+    ("Estonian", "Estonia"),
+    ("Latvian", "Latvia"),
+    ("Lithuanian", "Lithuania"),
+    ("Finnish", "Finland"),
+    ("Swedish", "Sweden"),
+    ("Norwegian", "Norway"),
+    ("Danish", "Denmark"),
+    ("Turkish", "Turkey"),
+    ("Georgian", "Georgia"),
+    ("Armenian", "Armenia"),
+    ("Azerbaijani", "Azerbaijan"),
+    ("Kazakh", "Kazakhstan"),
+    ("Afghan", "Afghanistan"),
+    ("Pakistani", "Pakistan"),
+    ("Indian", "India"),
+    ("Chinese", "China"),
+    ("Taiwanese", "Taiwan"),
+    ("Japanese", "Japan"),
+    ("North Korean", "North Korea"),
+    ("South Korean", "South Korea"),
+    ("Korean", "Korea"),
+    ("Vietnamese", "Vietnam"),
+    ("Thai", "Thailand"),
+    ("Indonesian", "Indonesia"),
+    ("Filipino", "Philippines"),
+    ("Australian", "Australia"),
+    ("Iranian", "Iran"),
+    ("Iraqi", "Iraq"),
+    ("Syrian", "Syria"),
+    ("Lebanese", "Lebanon"),
+    ("Israeli", "Israel"),
+    ("Palestinian", "Palestine"),
+    ("Jordanian", "Jordan"),
+    ("Saudi", "Saudi Arabia"),
+    ("Yemeni", "Yemen"),
+    ("Qatari", "Qatar"),
+    ("Emirati", "United Arab Emirates"),
+    ("Egyptian", "Egypt"),
+    ("Libyan", "Libya"),
+    ("Sudanese", "Sudan"),
+    ("Ethiopian", "Ethiopia"),
+    ("Somali", "Somalia"),
+    ("Kenyan", "Kenya"),
+    ("Nigerian", "Nigeria"),
+    ("South African", "South Africa"),
+    ("Canadian", "Canada"),
+    ("Mexican", "Mexico"),
+    ("Cuban", "Cuba"),
+    ("Colombian", "Colombia"),
+    ("Venezuelan", "Venezuela"),
+    ("Brazilian", "Brazil"),
+    ("Argentine", "Argentina"),
+    ("Argentinian", "Argentina"),
+    ("Chilean", "Chile"),
+    ("European", "Europe"),
+    ("African", "Africa"),
+    ("Asian", "Asia"),
+    ("Western", "West"),
+];
+
+/// Abbreviations whose final period belongs to the word.
+const ABBREVIATIONS: &[&str] = &[
+    "Sen", "Sens", "Rep", "Reps", "Gov", "Gen", "Adm", "Col", "Lt", "Maj", "Sgt", "Capt", "Cmdr",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Rev", "St", "Jr", "Sr", "Inc", "Corp", "Co", "Jan", "Feb",
+    "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "No", "Mt", "Ft",
+];
+
+fn in_list(list: &[&str], word: &str) -> bool {
+    list.contains(&word)
+}
+
+fn place_canonical(name: &str) -> Option<&'static str> {
+    PLACES
+        .iter()
+        .find(|(surface, _)| *surface == name)
+        .map(|(_, canon)| *canon)
+}
+
+fn demonym_place(name: &str) -> Option<&'static str> {
+    if let Some((_, p)) = DEMONYMS.iter().find(|(d, _)| *d == name) {
+        return Some(p);
+    }
+    // Plural demonyms name people of a place: "Ukrainians", "Americans".
+    let singular = name.strip_suffix('s')?;
+    DEMONYMS
+        .iter()
+        .find(|(d, _)| *d == singular)
+        .map(|(_, p)| *p)
+}
+
+// ---------------------------------------------------------------------------
+// Text helpers.
+// ---------------------------------------------------------------------------
+
+/// Lower-case, strip accents and dots, unify apostrophes: the key used to compare names.
+fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c == '.' {
+            continue;
+        }
+        if c == '’' || c == '‘' {
+            out.push('\'');
+            continue;
+        }
+        match fold_char(c) {
+            Some(f) => out.push_str(f),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Accent folding for the Latin letters news text uses; other scripts are kept.
+fn fold_char(c: char) -> Option<&'static str> {
+    const TABLE: &[(&str, &str)] = &[
+        ("ÀÁÂÃÄÅàáâãäåĀāĂăĄą", "a"),
+        ("ÇçĆćĈĉĊċČč", "c"),
+        ("ĎďĐđ", "d"),
+        ("ÈÉÊËèéêëĒēĔĕĖėĘęĚě", "e"),
+        ("ĜĝĞğĠġĢģ", "g"),
+        ("ĤĥĦħ", "h"),
+        ("ÌÍÎÏìíîïĨĩĪīĬĭĮįİı", "i"),
+        ("Ĵĵ", "j"),
+        ("Ķķ", "k"),
+        ("ĹĺĻļĽľĿŀŁł", "l"),
+        ("ÑñŃńŅņŇň", "n"),
+        ("ÒÓÔÕÖØòóôõöøŌōŎŏŐő", "o"),
+        ("ŔŕŖŗŘř", "r"),
+        ("ŚśŜŝŞşŠš", "s"),
+        ("ŢţŤťŦŧ", "t"),
+        ("ÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲų", "u"),
+        ("Ŵŵ", "w"),
+        ("ÝýÿŶŷŸ", "y"),
+        ("ŹźŻżŽž", "z"),
+        ("ß", "ss"),
+        ("Ææ", "ae"),
+        ("Œœ", "oe"),
+    ];
+    TABLE
+        .iter()
+        .find(|(set, _)| set.contains(c))
+        .map(|(_, f)| *f)
+}
+
+/// Levenshtein distance over chars, bounded so long junk tokens stay cheap.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().take(64).collect();
+    let b: Vec<char> = b.chars().take(64).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Transliteration variants of one name token ("zelensky" / "zelenskyy"): long tokens
+/// sharing a prefix and differing by at most `max_edits`.
+fn similar_token(a: &str, b: &str, max_edits: usize) -> bool {
+    if a == b {
+        return true;
+    }
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.min(lb) < 6 {
+        return false;
+    }
+    let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    prefix >= 4 && edit_distance(a, b) <= max_edits
+}
+
+/// Clamp a caller's range to the text and to char boundaries, so bad input never panics.
+fn clamp(text: &str, r: &Range<usize>) -> Range<usize> {
+    let mut start = r.start.min(text.len());
+    let mut end = r.end.min(text.len());
+    while start < text.len() && !text.is_char_boundary(start) {
+        start += 1;
+    }
+    while end > 0 && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < start {
+        start..start
+    } else {
+        start..end
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Tokens.
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+struct Tok<'a> {
+    /// Absolute byte range of the word, without a possessive 's.
+    start: usize,
+    end: usize,
+    text: &'a str,
+    word: bool,
+    possessive: bool,
+    /// First word of the sentence or of a quotation: capitalised by position only.
+    initial: bool,
+    /// Inside a "(R-S.C.)"-style party/state tag: never a name.
+    skip: bool,
+}
+
+impl Tok<'_> {
+    fn first_upper(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+    fn is_lower(&self) -> bool {
+        self.word && self.text.chars().next().is_some_and(char::is_lowercase)
+    }
+    fn is_acronym(&self) -> bool {
+        let upper = self.text.chars().filter(|c| c.is_uppercase()).count();
+        let lower = self.text.chars().any(char::is_lowercase);
+        let digit = self.text.chars().any(|c| c.is_ascii_digit());
+        !lower && (upper >= 2 || (upper >= 1 && digit))
+    }
+    fn is_titlecase(&self) -> bool {
+        self.first_upper() && self.text.chars().skip(1).any(char::is_lowercase)
+    }
+    fn is_contraction(&self) -> bool {
+        let t = self.text.replace('’', "'");
+        ["'ve", "'ll", "'re", "'m", "'d", "n't", "'t"]
+            .iter()
+            .any(|s| t.ends_with(s))
+    }
+    fn is(&self, s: &str) -> bool {
+        self.text == s
+    }
+}
+
+fn token_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // Acronyms with dots (U.S., U.K.), words with inner hyphens/apostrophes, or one
+        // non-space symbol. The pattern is a constant, so failure is a programming error.
+        Regex::new(
+            r"(?:\p{Lu}\.){2,}|[\p{L}\p{M}\p{N}]+(?:[-'’‐][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]",
+        )
+        .expect("token pattern is valid")
+    })
+}
+
+fn party_tag_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // "(R-S.C.)", "(D-Calif.)", "(I-Vt.)": a US legislator's party and state.
+        Regex::new(r"\([RDI]-[\p{L}. ]{1,20}\)").expect("party tag pattern is valid")
+    })
+}
+
+fn tokenize<'a>(text: &'a str, range: &Range<usize>) -> Vec<Tok<'a>> {
+    let slice = &text[range.clone()];
+    let skips: Vec<Range<usize>> = party_tag_re()
+        .find_iter(slice)
+        .map(|m| range.start + m.start()..range.start + m.end())
+        .collect();
+    let raw: Vec<(usize, usize)> = token_re()
+        .find_iter(slice)
+        .map(|m| (range.start + m.start(), range.start + m.end()))
+        .collect();
+    let mut toks: Vec<Tok> = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let (s, mut e) = raw[i];
+        let t = &text[s..e];
+        let word = t.chars().next().is_some_and(char::is_alphanumeric);
+        // Keep the period of "Sen." and of a middle initial ("John F. Kennedy").
+        if word
+            && i + 1 < raw.len()
+            && raw[i + 1].0 == e
+            && &text[raw[i + 1].0..raw[i + 1].1] == "."
+        {
+            let single_cap = t.chars().count() == 1 && t.chars().all(char::is_uppercase);
+            if in_list(ABBREVIATIONS, t) || single_cap {
+                e += 1;
+                i += 1;
+            }
+        }
+        let full = &text[s..e];
+        let (text_no_poss, possessive) =
+            match full.strip_suffix("'s").or_else(|| full.strip_suffix("’s")) {
+                Some(stem) if !stem.is_empty() && word => (stem, true),
+                _ => (full, false),
+            };
+        let skip = skips.iter().any(|r| r.start <= s && e <= r.end);
+        toks.push(Tok {
+            start: s,
+            end: s + text_no_poss.len(),
+            text: text_no_poss,
+            word,
+            possessive,
+            initial: false,
+            skip,
+        });
+        i += 1;
+    }
+    // Mark sentence- and quotation-initial words.
+    let mut seen_word = false;
+    for k in 0..toks.len() {
+        if toks[k].word {
+            let after_open = k > 0 && {
+                let p = toks[k - 1].text;
+                p == "“" || p == "‘" || p == "«" || (p == "\"" && (k == 1 || !toks[k - 2].word))
+            };
+            toks[k].initial = !seen_word || after_open;
+            seen_word = true;
+        }
+    }
+    toks
+}
+
+// ---------------------------------------------------------------------------
+// Candidate mentions.
+// ---------------------------------------------------------------------------
+
+/// How sure the kind is: lexicon/role evidence beats a contextual cue beats a guess.
+const STRONG: u8 = 2;
+const CUE: u8 = 1;
+const GUESS: u8 = 0;
+
+#[derive(Debug, Clone)]
+struct Candidate {
+    range: Range<usize>,
+    kind: EntityKind,
+    role: Option<Range<usize>>,
+    strength: u8,
+    /// A lone capitalised word at the start of a sentence with nothing else showing it
+    /// is a name: only kept when the article uses it elsewhere as a name.
+    weak_initial: bool,
+    /// Canonical place name when a gazetteer entry or demonym matched.
+    place: Option<&'static str>,
+}
+
+fn is_role_head(t: &Tok) -> bool {
+    if in_list(ROLE_HEADS, t.text) {
+        return true;
+    }
+    // "President-elect", "Secretary-designate".
+    match t.text.split_once('-') {
+        Some((head, tail)) => {
+            in_list(ROLE_HEADS, head) && matches!(tail, "elect" | "Elect" | "designate")
+        }
+        None => false,
+    }
+}
+
+/// Can this token be part of a capitalised name span?
+fn is_name_token(toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    if !t.word || t.skip || !t.first_upper() || t.is_contraction() {
+        return false;
+    }
+    if in_list(STOP_CAPS, t.text) {
+        return false;
+    }
+    let chars = t.text.chars().count();
+    // A lone capital letter is a pronoun "I" or a list label, unless it is an initial ("F.").
+    if chars == 1 {
+        return false;
+    }
+    if chars == 2 && t.text.ends_with('.') && !is_role_head(t) && !in_list(HONORIFICS, t.text) {
+        // Middle initial: only inside a run, checked by the caller.
+        return i > 0 && toks[i - 1].word && toks[i - 1].first_upper();
+    }
+    // Hyphenated words with a lower-case part ("Russian-occupied") are adjectives.
+    if t.text.contains('-')
+        && !is_role_head(t)
+        && t.text
+            .split('-')
+            .skip(1)
+            .any(|p| p.chars().next().is_some_and(char::is_lowercase))
+    {
+        return false;
+    }
+    if t.initial
+        && !in_list(QUALIFIERS, t.text)
+        && t.text.chars().skip(1).all(char::is_lowercase)
+        && (t.text.ends_with("ly") || t.text.ends_with("ing"))
+    {
+        // "Shortly", "Additionally", "Following": sentence-initial adverbs and participles.
+        return false;
+    }
+    true
+}
+
+fn is_month(t: &Tok) -> bool {
+    in_list(MONTHS_DAYS, t.text)
+}
+
+/// Maximal capitalised spans, as token index ranges.
+fn find_runs(toks: &[Tok]) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !is_name_token(toks, i) || is_month(&toks[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        if !toks[i].possessive {
+            loop {
+                if end < toks.len() && is_name_token(toks, end) {
+                    // A month inside a span is a surname ("Theresa May") unless a number follows.
+                    if is_month(&toks[end])
+                        && (toks.get(end + 1).is_some_and(|n| {
+                            n.text.chars().next().is_some_and(|c| c.is_ascii_digit())
+                        }) || !toks[end - 1].is_titlecase())
+                    {
+                        break;
+                    }
+                    end += 1;
+                    if toks[end - 1].possessive {
+                        break;
+                    }
+                    continue;
+                }
+                // Connectors: "of" after a title or institution word, or name particles
+                // ("Ursula von der Leyen", "Lula da Silva").
+                let prev = toks[end - 1].text;
+                let mut gap = 0;
+                if toks.get(end).is_some_and(|t| t.is("of")) && in_list(OF_HEADS, prev) {
+                    gap = 1;
+                } else if toks[end - 1].is_titlecase() {
+                    while toks
+                        .get(end + gap)
+                        .is_some_and(|t| in_list(NAME_PARTICLES, t.text))
+                        && gap < 3
+                    {
+                        gap += 1;
+                    }
+                }
+                if gap > 0 && end + gap < toks.len() && is_name_token(toks, end + gap) {
+                    end += gap + 1;
+                    if toks[end - 1].possessive {
+                        break;
+                    }
+                    continue;
+                }
+                break;
+            }
+        }
+        runs.push(start..end);
+        i = end;
+    }
+    runs
+}
+
+fn is_speech_verb(t: &Tok) -> bool {
+    t.word && in_list(SPEECH_VERBS, t.text)
+}
+
+/// The lower-case words right after token `after` (exclusive), up to a punctuation mark.
+fn following_lower<'a>(toks: &'a [Tok], after: usize, n: usize) -> Vec<&'a Tok<'a>> {
+    // A closing quote mark may sit between the name and its noun ("'Weimar Triangle' alliance").
+    let skip_quote = toks
+        .get(after + 1)
+        .is_some_and(|t| matches!(t.text, "'" | "’" | "\"" | "”"));
+    toks.iter()
+        .skip(after + 1 + usize::from(skip_quote))
+        .take_while(|t| t.is_lower())
+        .take(n)
+        .collect()
+}
+
+/// Is the span followed by a thing noun, allowing a few modifiers in between
+/// ("Patriot air defense systems", "HIMARS long-range rocket system")?
+fn followed_by_thing(toks: &[Tok], last: usize) -> bool {
+    for (k, t) in following_lower(toks, last, 4).iter().enumerate() {
+        if in_list(THING_FOLLOW, t.text) {
+            return true;
+        }
+        // Modifiers only: a function word, a verb-looking word or a plural noun stops it.
+        let w = t.text;
+        if k >= 3 || in_list(STOP_LOWER, w) || w.ends_with("ed") || w.ends_with('s') {
+            return false;
+        }
+    }
+    false
+}
+
+fn prev_word<'a>(toks: &'a [Tok], first: usize) -> Option<&'a Tok<'a>> {
+    first.checked_sub(1).and_then(|p| toks.get(p))
+}
+
+/// Decide the kind of a name span `toks[span]` from its words and its context.
+fn classify(
+    text: &str,
+    toks: &[Tok],
+    span: &Range<usize>,
+    has_person_cue: bool,
+) -> (EntityKind, u8, Option<&'static str>) {
+    let (first, last) = (span.start, span.end - 1);
+    let words: Vec<&str> = toks[span.clone()].iter().map(|t| t.text).collect();
+    let joined = join_span(text, toks, span);
+    if has_person_cue {
+        return (EntityKind::Person, STRONG, None);
+    }
+    if let Some(p) = place_canonical(joined) {
+        // "Washington Post" is caught below by its suffix; a bare place name stays a place,
+        // unless a thing noun follows ("Patriot" is not in the gazetteer anyway).
+        return (EntityKind::Place, STRONG, Some(p));
+    }
+    if let Some(p) = demonym_place(joined) {
+        return (EntityKind::Place, STRONG, Some(p));
+    }
+    let last_word = words.last().copied().unwrap_or("");
+    let first_word = words.first().copied().unwrap_or("");
+    if in_list(THING_SUFFIX, last_word) || first_word == "Operation" {
+        return (EntityKind::Thing, STRONG, None);
+    }
+    if followed_by_thing(toks, last) {
+        return (EntityKind::Thing, STRONG, None);
+    }
+    if in_list(ORG_SUFFIX, last_word)
+        || in_list(ORG_PREFIX, first_word)
+        || in_list(INSTITUTIONS, joined)
+    {
+        return (EntityKind::Org, STRONG, None);
+    }
+    if in_list(PLACE_SUFFIX, last_word) {
+        return (EntityKind::Place, STRONG, None);
+    }
+    let next_lower = following_lower(toks, last, 1);
+    let next = next_lower.first().map(|t| t.text).unwrap_or("");
+    if in_list(PLACE_FOLLOW, next) {
+        return (EntityKind::Place, STRONG, None);
+    }
+    if in_list(ORG_FOLLOW, next) {
+        return (EntityKind::Org, CUE, None);
+    }
+    let any_acronym = toks[span.clone()].iter().any(Tok::is_acronym);
+    let any_place = toks[span.clone()]
+        .iter()
+        .any(|t| place_canonical(t.text).is_some() || demonym_place(t.text).is_some());
+    if in_list(PERSON_FOLLOW, next) && !any_acronym && !any_place && words.len() <= 3 {
+        return (EntityKind::Person, CUE, None);
+    }
+    if any_acronym {
+        return (EntityKind::Org, CUE, None);
+    }
+    if any_place || words.contains(&"of") {
+        return (EntityKind::Org, GUESS, None);
+    }
+    if words.len() >= 2
+        && toks[span.clone()]
+            .iter()
+            .all(|t| t.is_titlecase() || in_list(NAME_PARTICLES, t.text) || t.text.ends_with('.'))
+    {
+        return (EntityKind::Person, CUE, None);
+    }
+    // A single unknown word: the context decides.
+    let after: Vec<&Tok> = toks.iter().skip(last + 1).take(3).collect();
+    let speaks = after.first().is_some_and(|t| is_speech_verb(t))
+        || (after.first().is_some_and(|t| t.is(",")) && after.get(1).is_some_and(|t| t.is("who")));
+    let determiner = prev_word(toks, first).is_some_and(|p| p.is("the") || p.is("The"));
+    if (speaks || has_surname_ending(toks[first].text)) && !determiner {
+        return (EntityKind::Person, CUE, None);
+    }
+    (EntityKind::Org, GUESS, None)
+}
+
+/// Surname endings common in news names (Slavic, Armenian, Romanian, Greek): morphology,
+/// not a list of people. Only used for a lone word that nothing else explains.
+fn has_surname_ending(word: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "ov", "ova", "ev", "eva", "sky", "skyy", "skiy", "ski", "ska", "enko", "chuk", "vich",
+        "yan", "escu", "opoulos", "idis",
+    ];
+    word.chars().count() >= 5
+        && word.chars().skip(1).all(char::is_lowercase)
+        && ENDINGS.iter().any(|e| word.ends_with(e))
+}
+
+fn join_span<'a>(text: &'a str, toks: &[Tok], span: &Range<usize>) -> &'a str {
+    match (toks.get(span.start), toks.get(span.end.saturating_sub(1))) {
+        (Some(a), Some(b)) => text.get(a.start..b.end).unwrap_or(""),
+        _ => "",
+    }
+}
+
+/// A capitalised-word group inside a role ("NATO" in "NATO Secretary-General",
+/// "Kremlin" in "Kremlin spokesman") names the institution: emit it as its own mention.
+fn emit_role_institutions(text: &str, toks: &[Tok], range: Range<usize>, out: &mut Vec<Candidate>) {
+    let mut k = range.start;
+    while k < range.end {
+        let usable = |t: &Tok| {
+            t.word
+                && t.first_upper()
+                && !in_list(QUALIFIERS, t.text)
+                && !is_role_head(t)
+                && !in_list(HONORIFICS, t.text)
+                && !in_list(STOP_CAPS, t.text)
+        };
+        if !usable(&toks[k]) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < range.end && usable(&toks[k]) && (k == start || !toks[k - 1].possessive) {
+            k += 1;
+        }
+        let span = start..k;
+        let (kind, strength, place) = classify(text, toks, &span, false);
+        // A capitalised word heading a sentence ("Defense industry analyst") that no lexicon
+        // knows is more likely a common word than an institution.
+        if span.len() == 1 && toks[start].initial && strength == GUESS {
+            continue;
+        }
+        // Two capitalised words before a role are an institution, not a person.
+        let kind = if kind == EntityKind::Person {
+            EntityKind::Org
+        } else {
+            kind
+        };
+        out.push(Candidate {
+            range: toks[span.start].start..toks[span.end - 1].end,
+            kind,
+            role: None,
+            strength: strength.min(CUE),
+            weak_initial: false,
+            place,
+        });
+    }
+}
+
+/// Does a lower-case word look like part of a role phrase ("defense industry analyst")?
+fn is_role_modifier(t: &Tok) -> bool {
+    let w = t.text;
+    if !t.word || in_list(STOP_LOWER, w) || is_speech_verb(t) {
+        return false;
+    }
+    let adverb = w.ends_with("ly");
+    let past_tense = w.ends_with("ed") && w != "retired";
+    let numeric = w.chars().any(|c| c.is_ascii_digit());
+    !adverb && !past_tense && !numeric
+}
+
+fn is_lower_role_noun(t: &Tok) -> bool {
+    if !t.is_lower() {
+        return false;
+    }
+    let w = t.text.to_lowercase();
+    in_list(LOWER_ROLE_NOUNS, &w) || w.split('-').any(|p| in_list(LOWER_ROLE_NOUNS, p))
+}
+
+/// A role stated in apposition after the name: "Mark Rutte, the NATO secretary-general, said".
+fn appositive_role(toks: &[Tok], last: usize) -> Option<Range<usize>> {
+    if !toks.get(last + 1)?.is(",") {
+        return None;
+    }
+    let mut k = last + 2;
+    if toks
+        .get(k)
+        .is_some_and(|t| t.is("the") || t.is("a") || t.is("an"))
+    {
+        k += 1;
+    }
+    let start = k;
+    let mut has_role = false;
+    while k < toks.len() && toks[k].word {
+        let t = &toks[k];
+        if t.is_lower() {
+            if in_list(STOP_LOWER, t.text) && !matches!(t.text, "of" | "at" | "for") {
+                return None;
+            }
+            if is_speech_verb(t) {
+                return None;
+            }
+        }
+        if is_lower_role_noun(t) || is_role_head(t) {
+            has_role = true;
+        }
+        k += 1;
+        if k - start > 7 {
+            return None;
+        }
+    }
+    let ends_clause = k >= toks.len() || matches!(toks[k].text, "," | "." | ";" | ")" | "—" | "–");
+    if has_role && ends_clause && k > start {
+        Some(toks[start].start..toks[k - 1].end)
+    } else {
+        None
+    }
+}
+
+fn process_run(
+    text: &str,
+    toks: &[Tok],
+    run: Range<usize>,
+    claimed: &mut [bool],
+    out: &mut Vec<Candidate>,
+) {
+    let (mut s, e) = (run.start, run.end);
+    let mut person_cue = false;
+    while s < e && in_list(HONORIFICS, toks[s].text) {
+        s += 1;
+        person_cue = true;
+    }
+    if s >= e {
+        return;
+    }
+    // "Russia-Ukraine": two places joined by a hyphen.
+    if e - s == 1 && toks[s].text.contains('-') && place_canonical(toks[s].text).is_none() {
+        let parts: Vec<&str> = toks[s].text.split('-').collect();
+        if parts
+            .iter()
+            .all(|p| place_canonical(p).is_some() || demonym_place(p).is_some())
+        {
+            let mut off = toks[s].start;
+            for p in parts {
+                out.push(Candidate {
+                    range: off..off + p.len(),
+                    kind: EntityKind::Place,
+                    role: None,
+                    strength: STRONG,
+                    weak_initial: false,
+                    place: place_canonical(p).or_else(|| demonym_place(p)),
+                });
+                off += p.len() + 1;
+            }
+            return;
+        }
+    }
+    // A title inside the span: the last role head that still has a name after it.
+    if let Some(h) = (s..e.saturating_sub(1))
+        .rev()
+        .find(|&k| is_role_head(&toks[k]))
+    {
+        let mut h_end = h;
+        if h + 3 < e && toks[h + 1].is("of") {
+            h_end = h + 2; // "Secretary of State Antony Blinken"
+        }
+        let name = h_end + 1..e;
+        let name_last = toks[e - 1].text;
+        let name_is_institution = in_list(ORG_SUFFIX, name_last)
+            || in_list(THING_SUFFIX, name_last)
+            || in_list(PLACE_SUFFIX, name_last)
+            || place_canonical(join_span(text, toks, &name)).is_some();
+        if !name.is_empty() && !name_is_institution {
+            emit_role_institutions(text, toks, s..h, out);
+            push_person(toks, name, Some(toks[s].start..toks[h_end].end), out);
+            return;
+        }
+    }
+    let span = s..e;
+    let mut role = None;
+    // A lower-case role noun right before the name: "Kremlin spokesman Dmitry Peskov".
+    // Or set off by commas: "A Pentagon spokesperson, Sabrina Singh, said".
+    let comma_role = s >= 2
+        && toks[s - 1].is(",")
+        && is_lower_role_noun(&toks[s - 2])
+        && toks
+            .get(e)
+            .is_none_or(|t| matches!(t.text, "," | "." | ";"));
+    if s == run.start && s > 0 && (is_lower_role_noun(&toks[s - 1]) || comma_role) {
+        let (kind, strength, _) = classify(text, toks, &span, false);
+        let institution = strength == STRONG && kind != EntityKind::Person;
+        if !institution {
+            let head = if comma_role && !is_lower_role_noun(&toks[s - 1]) {
+                s - 2
+            } else {
+                s - 1
+            };
+            let mut m = head;
+            let mut taken = 0;
+            while m > 0 && taken < 3 {
+                let t = &toks[m - 1];
+                let ok = if t.is_lower() {
+                    is_role_modifier(t)
+                } else {
+                    t.word && t.first_upper() && !t.skip && !in_list(STOP_CAPS, t.text)
+                };
+                if !ok || t.possessive {
+                    break;
+                }
+                m -= 1;
+                taken += 1;
+            }
+            for c in claimed.iter_mut().take(s).skip(m) {
+                *c = true;
+            }
+            emit_role_institutions(text, toks, m..head, out);
+            role = Some(toks[m].start..toks[head].end);
+            person_cue = true;
+        }
+    }
+    if role.is_none()
+        && let Some(r) = appositive_role(toks, e - 1)
+    {
+        {
+            let (kind, strength, _) = classify(text, toks, &span, false);
+            if strength < STRONG || kind == EntityKind::Person {
+                role = Some(r);
+                person_cue = true;
+            }
+        }
+    }
+    if person_cue {
+        push_person(toks, span, role, out);
+        return;
+    }
+    let (kind, strength, place) = classify(text, toks, &span, false);
+    let first = &toks[span.start];
+    let next = toks.get(span.end);
+    let subject_like = next.is_some_and(|n| in_list(AUX_AFTER, n.text) || is_speech_verb(n));
+    // Only a lexicon hit or a person cue makes a lone sentence-initial word a name by itself.
+    let unproven = strength == GUESS || (kind != EntityKind::Person && strength < STRONG);
+    // "Prosecutors said", "Officials warned": a plural common noun opening the sentence.
+    let plural_agent = ["ors", "ers", "ists", "ants", "ents", "ials", "ics", "ives"]
+        .iter()
+        .any(|e| first.text.ends_with(e));
+    let weak_initial = span.len() == 1
+        && first.initial
+        && ((unproven && !first.possessive && !subject_like)
+            || (plural_agent && strength < STRONG));
+    out.push(Candidate {
+        range: first.start..toks[span.end - 1].end,
+        kind,
+        role: None,
+        strength,
+        weak_initial,
+        place,
+    });
+}
+
+fn push_person(
+    toks: &[Tok],
+    span: Range<usize>,
+    role: Option<Range<usize>>,
+    out: &mut Vec<Candidate>,
+) {
+    if span.is_empty() {
+        return;
+    }
+    out.push(Candidate {
+        range: toks[span.start].start..toks[span.end - 1].end,
+        kind: EntityKind::Person,
+        role,
+        strength: STRONG,
+        weak_initial: false,
+        place: None,
+    });
+}
+
+/// Adjectives like "Russian-occupied", "American-supplied": the place part is a mention.
+fn hyphen_place_prefixes(toks: &[Tok], out: &mut Vec<Candidate>) {
+    for t in toks {
+        if !t.word || !t.first_upper() || !t.text.contains('-') {
+            continue;
+        }
+        let Some((head, tail)) = t.text.split_once('-') else {
+            continue;
+        };
+        if !tail.chars().next().is_some_and(char::is_lowercase) {
+            continue;
+        }
+        if let Some(p) = place_canonical(head).or_else(|| demonym_place(head)) {
+            out.push(Candidate {
+                range: t.start..t.start + head.len(),
+                kind: EntityKind::Place,
+                role: None,
+                strength: STRONG,
+                weak_initial: false,
+                place: Some(p),
+            });
+        }
+    }
+}
+
+/// Headline case ("Trump Open to Boosting Arms for Ukraine") without closing punctuation.
+fn looks_like_heading(text: &str, toks: &[Tok], sentence: &Range<usize>) -> bool {
+    let trimmed = text[sentence.clone()].trim_end();
+    if trimmed
+        .chars()
+        .last()
+        .is_some_and(|c| ".!?:;\"”’)…".contains(c))
+    {
+        return false;
+    }
+    let long: Vec<&Tok> = toks
+        .iter()
+        .filter(|t| t.word && t.text.chars().count() > 3)
+        .collect();
+    if long.len() < 3 {
+        return false;
+    }
+    let caps = long.iter().filter(|t| t.first_upper()).count();
+    caps * 10 >= long.len() * 7
+}
+
+/// All candidate mentions of a sentence, including weak ones the caller may filter.
+fn scan(text: &str, sentence: &Range<usize>) -> Vec<Candidate> {
+    let sentence = clamp(text, sentence);
+    if sentence.is_empty() {
+        return Vec::new();
+    }
+    let toks = tokenize(text, &sentence);
+    if looks_like_heading(text, &toks, &sentence) {
+        return Vec::new();
+    }
+    let runs = find_runs(&toks);
+    let mut claimed = vec![false; toks.len()];
+    let mut out = Vec::new();
+    // Right to left, so a name can claim the capitalised words of its role
+    // ("Kremlin spokesman Dmitry Peskov") before they are read as a name of their own.
+    for run in runs.iter().rev() {
+        let mut run = run.clone();
+        while run.end > run.start && claimed[run.end - 1] {
+            run.end -= 1;
+        }
+        if run.is_empty() {
+            continue;
+        }
+        process_run(text, &toks, run, &mut claimed, &mut out);
+    }
+    hyphen_place_prefixes(&toks, &mut out);
+    out.retain(|c| !c.range.is_empty());
+    out.sort_by_key(|c| (c.range.start, c.range.end));
+    out.dedup_by(|a, b| a.range == b.range);
+    out
+}
+
+/// Mentions in one sentence `text[sentence]` (sentence ranges come from the caller's
+/// splitter; the caller passes prose only, no headings or page furniture).
+pub fn mentions(text: &str, sentence: Range<usize>) -> Vec<Mention> {
+    scan(text, &sentence)
+        .into_iter()
+        .filter(|c| !c.weak_initial)
+        .map(|c| Mention {
+            range: c.range,
+            kind: c.kind,
+            role: c.role,
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Quotes.
+// ---------------------------------------------------------------------------
+
+/// A quotation inside a sentence: the marks (if present) and the words between them.
+struct QuoteSpan {
+    open: Option<usize>,
+    close: Option<Range<usize>>,
+    inner: Range<usize>,
+}
+
+fn quote_spans(text: &str, sentence: &Range<usize>) -> Vec<QuoteSpan> {
+    let mut spans = Vec::new();
+    let mut open: Option<(usize, usize)> = None; // (mark start, mark end)
+    for (i, c) in text[sentence.clone()].char_indices() {
+        let pos = sentence.start + i;
+        let len = c.len_utf8();
+        let opening = matches!(c, '“' | '«' | '„') || (c == '"' && open.is_none());
+        let closing = matches!(c, '”' | '»') || (c == '"' && open.is_some());
+        if closing {
+            match open.take() {
+                Some((os, oe)) => spans.push(QuoteSpan {
+                    open: Some(os),
+                    close: Some(pos..pos + len),
+                    inner: oe..pos,
+                }),
+                None if spans.is_empty() => spans.push(QuoteSpan {
+                    // A quotation carried over from the previous sentence.
+                    open: None,
+                    close: Some(pos..pos + len),
+                    inner: sentence.start..pos,
+                }),
+                None => {}
+            }
+        } else if opening {
+            open = Some((pos, pos + len));
+        }
+    }
+    if let Some((os, oe)) = open {
+        // Unclosed: the quotation runs on past this sentence.
+        spans.push(QuoteSpan {
+            open: Some(os),
+            close: None,
+            inner: oe..sentence.end,
+        });
+    }
+    for q in &mut spans {
+        q.inner = trim_quote(text, q.inner.clone());
+    }
+    spans.retain(|q| text[q.inner.clone()].chars().any(char::is_alphanumeric));
+    spans
+}
+
+/// Trim spaces and the comma that closes a quoted clause ("…stop," Trump said).
+fn trim_quote(text: &str, r: Range<usize>) -> Range<usize> {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let t = s.trim_start().trim_end();
+    let t = t.strip_suffix(',').unwrap_or(t).trim_end();
+    r.start + lead..r.start + lead + t.len()
+}
+
+fn can_speak(m: &Mention) -> bool {
+    m.kind != EntityKind::Thing
+}
+
+/// The speaker before a speech verb at byte `verb`: the nearest person before it, or an
+/// organisation/place standing right before it ("the Kremlin said").
+fn subject_before(ms: &[&Mention], toks: &[Tok], verb: usize) -> Option<Range<usize>> {
+    let before: Vec<&&Mention> = ms.iter().filter(|m| m.range.end <= verb).collect();
+    if let Some(p) = before.iter().rev().find(|m| m.kind == EntityKind::Person) {
+        return Some(p.range.clone());
+    }
+    let last = before.last()?;
+    let gap = toks
+        .iter()
+        .filter(|t| t.word && t.start >= last.range.end && t.start < verb)
+        .count();
+    (gap <= 1 && can_speak(last)).then(|| last.range.clone())
+}
+
+fn is_pronoun(t: &Tok) -> bool {
+    matches!(t.text, "he" | "she" | "He" | "She" | "they" | "They")
+}
+
+/// Person a pronoun most likely refers to: the first person of the previous sentence.
+fn pronoun_referent(text: &str, previous: &Option<Range<usize>>) -> Option<Range<usize>> {
+    let prev = previous.as_ref()?;
+    mentions(text, prev.clone())
+        .into_iter()
+        .find(|m| m.kind == EntityKind::Person)
+        .map(|m| m.range)
+}
+
+/// Speaker stated in a sentence that introduces a quotation ("Blinken stated from Brussels:").
+fn speaker_in_intro(text: &str, sentence: &Range<usize>) -> Option<Range<usize>> {
+    let ms = mentions(text, sentence.clone());
+    let toks = tokenize(text, sentence);
+    let ms_refs: Vec<&Mention> = ms.iter().filter(|m| can_speak(m)).collect();
+    let verb = toks.iter().rev().find(|t| is_speech_verb(t))?;
+    subject_before(&ms_refs, &toks, verb.start).or_else(|| {
+        ms_refs
+            .iter()
+            .find(|m| m.kind == EntityKind::Person && m.range.start > verb.start)
+            .map(|m| m.range.clone())
+    })
+}
+
+/// Direct quotes in one sentence; `previous` is the previous sentence of the same
+/// paragraph or the one before (for "X said:" followed by a quote), if any.
+pub fn quotes(text: &str, sentence: Range<usize>, previous: Option<Range<usize>>) -> Vec<Quote> {
+    let sentence = clamp(text, &sentence);
+    let previous = previous.map(|p| clamp(text, &p)).filter(|p| !p.is_empty());
+    if sentence.is_empty() {
+        return Vec::new();
+    }
+    let spans = quote_spans(text, &sentence);
+    if spans.is_empty() {
+        // A block quotation without marks after "X stated from Brussels:".
+        let Some(prev) = &previous else {
+            return Vec::new();
+        };
+        if !text[prev.clone()].trim_end().ends_with(':') {
+            return Vec::new();
+        }
+        let Some(speaker) = speaker_in_intro(text, prev) else {
+            return Vec::new();
+        };
+        let inner = trim_quote(text, sentence.clone());
+        if inner.is_empty() {
+            return Vec::new();
+        }
+        return vec![Quote {
+            range: inner,
+            speaker,
+        }];
+    }
+    let toks = tokenize(text, &sentence);
+    let all = mentions(text, sentence.clone());
+    let in_quote = |r: &Range<usize>| {
+        spans.iter().any(|q| {
+            let lo = q.open.unwrap_or(q.inner.start);
+            let hi = q.close.as_ref().map_or(q.inner.end, |c| c.end);
+            r.start >= lo && r.end <= hi
+        })
+    };
+    let outside: Vec<&Mention> = all
+        .iter()
+        .filter(|m| can_speak(m) && !in_quote(&m.range))
+        .collect();
+    let verbs: Vec<&Tok> = toks
+        .iter()
+        .filter(|t| is_speech_verb(t) && !in_quote(&(t.start..t.end)))
+        .collect();
+    let mut out = Vec::new();
+    for q in &spans {
+        let speaker = speaker_after(q, &toks, &outside, &in_quote, || {
+            pronoun_referent(text, &previous)
+        })
+        .or_else(|| {
+            let open = q.open?;
+            let verb = verbs.iter().rev().find(|v| v.end <= open)?;
+            let before_verb = toks.iter().take_while(|t| t.start < verb.start);
+            let pronoun_subject = before_verb
+                .filter(|t| t.word)
+                .last()
+                .is_some_and(is_pronoun);
+            if pronoun_subject && !outside.iter().any(|m| m.range.end <= verb.start) {
+                return pronoun_referent(text, &previous);
+            }
+            subject_before(&outside, &toks, verb.start)
+        })
+        .or_else(|| {
+            // Nothing before the quotation in this sentence: the previous one introduced it.
+            let nothing_before = !toks
+                .iter()
+                .any(|t| t.word && t.end <= q.open.unwrap_or(q.inner.start));
+            if !nothing_before {
+                return None;
+            }
+            let prev = previous.as_ref()?;
+            let intro = text[prev.clone()].trim_end();
+            if intro.ends_with(':') {
+                speaker_in_intro(text, prev)
+            } else {
+                None
+            }
+        });
+        if let Some(speaker) = speaker {
+            out.push(Quote {
+                range: q.inner.clone(),
+                speaker,
+            });
+        }
+    }
+    out
+}
+
+/// `"…," Trump remarked` / `"…," said Kremlin spokesman Dmitry Peskov` / `"…," he said`.
+fn speaker_after(
+    q: &QuoteSpan,
+    toks: &[Tok],
+    outside: &[&Mention],
+    in_quote: &dyn Fn(&Range<usize>) -> bool,
+    pronoun_fallback: impl Fn() -> Option<Range<usize>>,
+) -> Option<Range<usize>> {
+    let close = q.close.as_ref()?;
+    let after: Vec<&Tok> = toks
+        .iter()
+        .filter(|t| t.start >= close.end)
+        .take_while(|t| !in_quote(&(t.start..t.end)))
+        .take(10)
+        .collect();
+    let vi = after.iter().position(|t| is_speech_verb(t))?;
+    let verb = after[vi];
+    // Only names, roles, pronouns and punctuation may stand between the quote and the verb.
+    let between_ok = after[..vi]
+        .iter()
+        .all(|t| !t.is_lower() || is_lower_role_noun(t) || is_pronoun(t) || is_role_modifier(t));
+    if !between_ok || vi > 7 {
+        return None;
+    }
+    let between: Vec<&&Mention> = outside
+        .iter()
+        .filter(|m| m.range.start >= close.end && m.range.end <= verb.start)
+        .collect();
+    if let Some(p) = between
+        .iter()
+        .rev()
+        .find(|m| m.kind == EntityKind::Person)
+        .or(between.last())
+    {
+        return Some(p.range.clone());
+    }
+    if after[..vi].iter().any(|t| is_pronoun(t)) {
+        // "he said": the person named before the quotation in this sentence, if any.
+        return outside
+            .iter()
+            .rev()
+            .find(|m| m.kind == EntityKind::Person && m.range.end <= q.open.unwrap_or(close.start))
+            .map(|m| m.range.clone())
+            .or_else(pronoun_fallback);
+    }
+    // "said Trump": the first name after the verb, past any role words.
+    outside
+        .iter()
+        .filter(|m| m.range.start > verb.start)
+        .take(3)
+        .find(|m| m.kind == EntityKind::Person)
+        .map(|m| m.range.clone())
+        .filter(|r| {
+            toks.iter()
+                .filter(|t| t.start > verb.start && t.start < r.start && t.is_lower())
+                .all(|t| is_lower_role_noun(t) || is_role_modifier(t))
+        })
+}
+
+// ---------------------------------------------------------------------------
+// Resolution across sentences and articles.
+// ---------------------------------------------------------------------------
+
+/// One candidate mention placed in its article.
+#[derive(Debug, Clone)]
+struct Occ {
+    doc: usize,
+    cand: Candidate,
+    surface: String,
+    /// Folded words of the surface form, the key for alias matching.
+    words: Vec<String>,
+}
+
+/// Mentions grouped as one entity (first within an article, then across articles).
+/// Kind votes and the longest name are kept up to date as mentions join, so merging a
+/// large corpus stays linear.
+#[derive(Debug, Clone, Default)]
+struct Group {
+    occs: Vec<Occ>,
+    quotes: Vec<(usize, Range<usize>)>,
+    /// Votes per kind, weighted so lexicon evidence outweighs many guesses.
+    votes: [u64; 4],
+    /// The longest folded word list among its forms (the full name).
+    words: Vec<String>,
+    place: Option<&'static str>,
+}
+
+impl Group {
+    fn push(&mut self, o: Occ) {
+        self.votes[kind_index(o.cand.kind)] += match o.cand.strength {
+            STRONG => 10_000,
+            CUE => 100,
+            _ => 1,
+        };
+        if o.words.len() > self.words.len() {
+            self.words = o.words.clone();
+        }
+        self.place = self.place.or(o.cand.place);
+        self.occs.push(o);
+    }
+    fn absorb(&mut self, other: Group) {
+        for (v, w) in self.votes.iter_mut().zip(other.votes) {
+            *v += w;
+        }
+        if other.words.len() > self.words.len() {
+            self.words = other.words;
+        }
+        self.place = self.place.or(other.place);
+        self.occs.extend(other.occs);
+        self.quotes.extend(other.quotes);
+    }
+    fn kind(&self) -> EntityKind {
+        let kinds = [
+            EntityKind::Person,
+            EntityKind::Org,
+            EntityKind::Place,
+            EntityKind::Thing,
+        ];
+        let mut best = 0;
+        for i in 1..4 {
+            if self.votes[i] > self.votes[best] {
+                best = i;
+            }
+        }
+        kinds[best]
+    }
+    fn max_strength(&self, kind: EntityKind) -> u8 {
+        self.occs
+            .iter()
+            .filter(|o| o.cand.kind == kind)
+            .map(|o| o.cand.strength)
+            .max()
+            .unwrap_or(GUESS)
+    }
+    fn key(&self) -> String {
+        match self.place {
+            Some(p) => format!("place:{}", fold(p)),
+            None => self.words.join(" "),
+        }
+    }
+    fn last_pos_before(&self, doc: usize, pos: usize) -> Option<usize> {
+        self.occs
+            .iter()
+            .filter(|o| o.doc == doc && o.cand.range.start < pos)
+            .map(|o| o.cand.range.start)
+            .max()
+    }
+}
+
+fn kind_index(k: EntityKind) -> usize {
+    match k {
+        EntityKind::Person => 0,
+        EntityKind::Org => 1,
+        EntityKind::Place => 2,
+        EntityKind::Thing => 3,
+    }
+}
+
+fn name_words(surface: &str) -> Vec<String> {
+    surface
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .map(fold)
+        .collect()
+}
+
+/// Is `short` a short form of the person `full` (its surname, or its last words)?
+fn is_short_form(short: &[String], full: &[String], max_edits: usize) -> bool {
+    if short.is_empty() || short.len() >= full.len() {
+        return false;
+    }
+    let tail = &full[full.len() - short.len()..];
+    short
+        .iter()
+        .zip(tail)
+        .all(|(a, b)| similar_token(a, b, max_edits))
+}
+
+/// Two full names of one person written differently ("Volodymyr Zelenskyy" / "Zelensky").
+fn same_full_name(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| similar_token(x, y, 2))
+}
+
+/// Words written in lower case somewhere in the article: a capitalised form of one of
+/// them at a sentence start is a common word ("Defense officials", "Reports from").
+fn lower_words(text: &str, sentences: &[Range<usize>]) -> HashSet<String> {
+    let mut set = HashSet::new();
+    for s in sentences {
+        let s = clamp(text, s);
+        for t in tokenize(text, &s) {
+            if t.is_lower() {
+                set.insert(fold(t.text));
+            }
+        }
+    }
+    set
+}
+
+/// Group one article's mentions: full names first, then short forms attach to the most
+/// recent full name they fit, then everything else by its folded form.
+fn group_article(doc: usize, text: &str, sentences: &[Range<usize>]) -> Vec<Group> {
+    let mut occs: Vec<Occ> = Vec::new();
+    for s in sentences {
+        for cand in scan(text, s) {
+            let surface = text[cand.range.clone()].to_string();
+            let words = name_words(&surface);
+            occs.push(Occ {
+                doc,
+                cand,
+                surface,
+                words,
+            });
+        }
+    }
+    // Sentence-initial lone words survive only if the article also uses them as names.
+    let lower = lower_words(text, sentences);
+    let solid: HashSet<String> = occs
+        .iter()
+        .filter(|o| !o.cand.weak_initial)
+        .flat_map(|o| {
+            let mut keys = vec![o.words.join(" ")];
+            if o.cand.kind == EntityKind::Person {
+                keys.extend(o.words.iter().cloned());
+            }
+            keys
+        })
+        .collect();
+    occs.retain(|o| {
+        !o.cand.weak_initial || {
+            let key = o.words.join(" ");
+            solid.contains(&key) && !lower.contains(&key)
+        }
+    });
+
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut assigned = vec![false; occs.len()];
+    for (i, o) in occs.iter().enumerate() {
+        if o.cand.kind == EntityKind::Person && o.words.len() >= 2 {
+            let key = o.words.join(" ");
+            let gi = *by_key.entry(key).or_insert_with(|| {
+                groups.push(Group::default());
+                groups.len() - 1
+            });
+            groups[gi].push(o.clone());
+            assigned[i] = true;
+        }
+    }
+    let person_groups: Vec<usize> = (0..groups.len()).collect();
+    for (i, o) in occs.iter().enumerate() {
+        if assigned[i] {
+            continue;
+        }
+        let firm_other = o.cand.strength == STRONG && o.cand.kind != EntityKind::Person;
+        if !firm_other {
+            let fits: Vec<usize> = person_groups
+                .iter()
+                .copied()
+                .filter(|&g| is_short_form(&o.words, &groups[g].words, 0))
+                .collect();
+            // Two people sharing a surname: the bare surname is the most recent one.
+            let pos = o.cand.range.start;
+            let chosen = fits
+                .iter()
+                .copied()
+                .filter_map(|g| groups[g].last_pos_before(doc, pos).map(|p| (p, g)))
+                .max()
+                .map(|(_, g)| g)
+                .or_else(|| {
+                    fits.iter().copied().min_by_key(|&g| {
+                        groups[g]
+                            .occs
+                            .first()
+                            .map_or(usize::MAX, |x| x.cand.range.start)
+                    })
+                });
+            if let Some(g) = chosen {
+                groups[g].push(o.clone());
+                continue;
+            }
+        }
+        let key = match o.cand.place {
+            Some(p) => format!("place:{}", fold(p)),
+            None => o.words.join(" "),
+        };
+        let gi = *by_key.entry(key).or_insert_with(|| {
+            groups.push(Group::default());
+            groups.len() - 1
+        });
+        groups[gi].push(o.clone());
+    }
+
+    // Quotes go to the group holding the speaker mention.
+    for (k, s) in sentences.iter().enumerate() {
+        let prev = k.checked_sub(1).map(|p| sentences[p].clone());
+        for q in quotes(text, s.clone(), prev) {
+            if let Some(g) = groups
+                .iter_mut()
+                .find(|g| g.occs.iter().any(|o| o.cand.range == q.speaker))
+            {
+                g.quotes.push((doc, q.range));
+            }
+        }
+    }
+    groups.retain(|g| !g.occs.is_empty());
+    groups
+}
+
+/// Bucket for persons: the first letters of the surname (transliteration variants
+/// share them, see `similar_token`).
+fn surname_bucket(words: &[String]) -> String {
+    words
+        .last()
+        .map(|w| w.chars().take(4).collect())
+        .unwrap_or_default()
+}
+
+/// Input: for each article, its index, text, and its prose sentence ranges in reading order.
+pub fn resolve(docs: &[(usize, &str, Vec<Range<usize>>)]) -> Vec<Entity> {
+    let mut article_groups: Vec<Group> = Vec::new();
+    for (doc, text, sentences) in docs {
+        article_groups.extend(group_article(*doc, text, sentences));
+    }
+    // Full personal names first, so short forms from other articles find them.
+    article_groups.sort_by_key(|g| {
+        let full_person = g.kind() == EntityKind::Person && g.words.len() >= 2;
+        (!full_person, std::cmp::Reverse(g.words.len()))
+    });
+    let mut merged: Vec<Group> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut persons: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut indexed = HashSet::new();
+    for g in article_groups {
+        let kind = g.kind();
+        let bucket = persons
+            .get(&surname_bucket(&g.words))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let target = if kind == EntityKind::Person && g.words.len() >= 2 {
+            bucket
+                .iter()
+                .copied()
+                .find(|&m| same_full_name(&merged[m].words, &g.words))
+        } else {
+            let could_be_person = kind == EntityKind::Person || g.max_strength(kind) < STRONG;
+            let fits: Vec<usize> = if could_be_person {
+                bucket
+                    .iter()
+                    .copied()
+                    .filter(|&m| {
+                        same_full_name(&merged[m].words, &g.words)
+                            || is_short_form(&g.words, &merged[m].words, 1)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            // Across articles a surname shared by two people stays apart.
+            if fits.len() == 1 {
+                Some(fits[0])
+            } else {
+                by_key.get(&g.key()).copied()
+            }
+        };
+        let t = match target {
+            Some(t) => {
+                merged[t].absorb(g);
+                t
+            }
+            None => {
+                by_key.entry(g.key()).or_insert(merged.len());
+                merged.push(g);
+                merged.len() - 1
+            }
+        };
+        if merged[t].kind() == EntityKind::Person && indexed.insert(t) {
+            persons
+                .entry(surname_bucket(&merged[t].words))
+                .or_default()
+                .push(t);
+        }
+    }
+    let merged = merge_acronyms(merged);
+    let mut entities: Vec<Entity> = merged.into_iter().map(to_entity).collect();
+    entities.sort_by(|a, b| {
+        b.mentions
+            .len()
+            .cmp(&a.mentions.len())
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    entities
+}
+
+/// "NATO" and "North Atlantic Treaty Organization" are one organisation.
+fn merge_acronyms(groups: Vec<Group>) -> Vec<Group> {
+    let initials = |g: &Group| -> Option<String> {
+        let o = g.occs.iter().max_by_key(|o| o.words.len())?;
+        if o.words.len() < 2 {
+            return None;
+        }
+        Some(
+            o.surface
+                .split_whitespace()
+                .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
+                .flat_map(char::to_lowercase)
+                .collect(),
+        )
+    };
+    let mut long_forms: HashMap<(String, EntityKind), usize> = HashMap::new();
+    for (j, g) in groups.iter().enumerate() {
+        if let Some(x) = initials(g) {
+            long_forms.entry((x, g.kind())).or_insert(j);
+        }
+    }
+    let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
+    for i in 0..slots.len() {
+        let Some(g) = &slots[i] else { continue };
+        let is_acronym = g.words.len() == 1
+            && g.kind() != EntityKind::Person
+            && g.occs.iter().any(|o| {
+                o.surface.chars().filter(|c| c.is_uppercase()).count() >= 2
+                    && !o.surface.chars().any(char::is_lowercase)
+            });
+        if !is_acronym {
+            continue;
+        }
+        let key = (g.words[0].clone(), g.kind());
+        if let Some(&j) = long_forms.get(&key)
+            && j != i
+            && let Some(acr) = slots[i].take()
+        {
+            match &mut slots[j] {
+                Some(long) => long.absorb(acr),
+                None => slots[i] = Some(acr),
+            }
+        }
+    }
+    slots.into_iter().flatten().collect()
+}
+
+fn to_entity(g: Group) -> Entity {
+    let kind = g.kind();
+    // Surface forms with counts, in first-seen order.
+    let mut forms: Vec<(String, usize)> = Vec::new();
+    for o in &g.occs {
+        match forms.iter_mut().find(|(f, _)| *f == o.surface) {
+            Some((_, n)) => *n += 1,
+            None => forms.push((o.surface.clone(), 1)),
+        }
+    }
+    let name = match (kind, g.place) {
+        (EntityKind::Place, Some(p)) => p.to_string(),
+        _ => forms
+            .iter()
+            .max_by(|a, b| {
+                let wa = a.0.split_whitespace().count();
+                let wb = b.0.split_whitespace().count();
+                wa.cmp(&wb)
+                    .then(a.1.cmp(&b.1))
+                    .then(b.0.len().cmp(&a.0.len()).reverse())
+            })
+            .map(|(f, _)| f.clone())
+            .unwrap_or_default(),
+    };
+    let aliases = forms
+        .into_iter()
+        .map(|(f, _)| f)
+        .filter(|f| *f != name)
+        .collect();
+    let mut roles: Vec<(usize, Range<usize>)> = g
+        .occs
+        .iter()
+        .filter_map(|o| o.cand.role.clone().map(|r| (o.doc, r)))
+        .collect();
+    roles.dedup();
+    let mut mentions: Vec<(usize, Range<usize>)> = g
+        .occs
+        .iter()
+        .map(|o| (o.doc, o.cand.range.clone()))
+        .collect();
+    mentions.sort_by_key(|(d, r)| (*d, r.start));
+    mentions.dedup();
+    let mut quotes = g.quotes;
+    quotes.sort_by_key(|(d, r)| (*d, r.start));
+    quotes.dedup();
+    Entity {
+        name,
+        kind,
+        aliases,
+        roles,
+        mentions,
+        quotes,
+    }
+}
+
+/// Entity names (canonical and aliases) starting with `prefix` (case- and
+/// accent-insensitive), ranked by mentions, at most `limit`. A name also matches
+/// when one of its words starts with the prefix, so "rutte" finds "Mark Rutte".
+pub fn complete<'a>(entities: &'a [Entity], prefix: &str, limit: usize) -> Vec<&'a Entity> {
+    let p = fold(prefix.trim());
+    let mut hits: Vec<(u8, &Entity)> = entities
+        .iter()
+        .filter_map(|e| {
+            let names = std::iter::once(&e.name).chain(e.aliases.iter());
+            let mut best: Option<u8> = None;
+            for n in names {
+                let f = fold(n);
+                let rank = if f.starts_with(&p) {
+                    Some(0)
+                } else if f
+                    .split(|c: char| c.is_whitespace() || c == '-')
+                    .any(|w| w.starts_with(&p))
+                {
+                    Some(1)
+                } else {
+                    None
+                };
+                best = match (best, rank) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            best.map(|b| (b, e))
+        })
+        .collect();
+    hits.sort_by(|(ra, a), (rb, b)| {
+        b.mentions
+            .len()
+            .cmp(&a.mentions.len())
+            .then(ra.cmp(rb))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    hits.into_iter().take(limit).map(|(_, e)| e).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEEDS: [(&str, &str); 5] = [
+        (
+            "000",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/seeds/000_c04f1f0281eb202f.txt"
+            )),
+        ),
+        (
+            "001",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/seeds/001_6480d4c4fdec966e.txt"
+            )),
+        ),
+        (
+            "002",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/seeds/002_d3192188c0ee1568.txt"
+            )),
+        ),
+        (
+            "003",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/seeds/003_cc0f0e039f5820f7.txt"
+            )),
+        ),
+        (
+            "004",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/seeds/004_506161d43249a073.txt"
+            )),
+        ),
+    ];
+    const LABELLED: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/entities_labelled.tsv"
+    ));
+
+    /// The byte region of a seed that is article prose (001 is a scraped page whose
+    /// menus, appeal and 'Popular Posts' the real cleaner removes before us).
+    fn prose_region(id: &str, text: &str) -> Range<usize> {
+        if id == "001" {
+            let start = text.find("The U.S. president is signaling").unwrap_or(0);
+            let end = text.find("If you found this article").unwrap_or(text.len());
+            start..end
+        } else {
+            0..text.len()
+        }
+    }
+
+    /// Naive test splitter: prose lines end in sentence punctuation and have a few words
+    /// (headings, 'See also' links and reference lists do not); lines split at . ! ?
+    /// followed by a space and a capital, except after abbreviations like "U.S." or "Sen.".
+    fn split_prose(text: &str, region: Range<usize>) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut line_start = region.start;
+        for line in text[region.clone()].split_inclusive('\n') {
+            let start = line_start;
+            line_start += line.len();
+            let trimmed = line.trim();
+            let lead = line.len() - line.trim_start().len();
+            let (body_start, body) = match trimmed.strip_prefix("- ") {
+                Some(b) => (start + lead + 2, b),
+                None => (start + lead, trimmed),
+            };
+            let ends_like_prose = body.chars().last().is_some_and(|c| ".!?:\"”".contains(c));
+            if body.starts_with("See also")
+                || !ends_like_prose
+                || body.split_whitespace().count() < 4
+            {
+                continue;
+            }
+            let mut s = body_start;
+            let bytes = body.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                let c = bytes[i];
+                if matches!(c, b'.' | b'!' | b'?') {
+                    let mut j = i + 1;
+                    // Closing quote marks stay with the sentence.
+                    while body[j..].starts_with('”') || body[j..].starts_with('"') {
+                        j += if body[j..].starts_with('”') { 3 } else { 1 };
+                    }
+                    let next_is_new = body[j..].starts_with(' ')
+                        && body[j + 1..]
+                            .chars()
+                            .next()
+                            .is_some_and(|n| n.is_uppercase() || n == '“' || n == '"');
+                    let word_before = body[..i].rsplit(' ').next().unwrap_or("");
+                    let abbrev = word_before.len() <= 4
+                        && (word_before.contains('.')
+                            || ABBREVIATIONS.contains(&word_before)
+                            || word_before.chars().count() == 1);
+                    if next_is_new && !abbrev {
+                        out.push(s..body_start + j);
+                        s = body_start + j + 1;
+                        i = j + 1;
+                        continue;
+                    }
+                }
+                i += 1;
+            }
+            if s < body_start + body.len() {
+                out.push(s..body_start + body.len());
+            }
+        }
+        out
+    }
+
+    fn seed_docs() -> Vec<(usize, &'static str, Vec<Range<usize>>)> {
+        SEEDS
+            .iter()
+            .enumerate()
+            .map(|(i, (id, text))| (i, *text, split_prose(text, prose_region(id, text))))
+            .collect()
+    }
+
+    #[test]
+    #[ignore = "debug dump: cargo test dump -- --ignored --nocapture"]
+    fn dump() {
+        let docs = seed_docs();
+        for (d, text, sents) in &docs {
+            println!("=== doc {d}");
+            for (k, s) in sents.iter().enumerate() {
+                println!("S: {}", &text[s.clone()]);
+                for m in mentions(text, s.clone()) {
+                    let role = m.role.map(|r| text[r].to_string()).unwrap_or_default();
+                    println!("   {:?} [{}] role=[{}]", m.kind, &text[m.range], role);
+                }
+                let prev = k.checked_sub(1).map(|p| sents[p].clone());
+                for q in quotes(text, s.clone(), prev) {
+                    println!("   Q [{}] <- {}", &text[q.range], &text[q.speaker]);
+                }
+            }
+        }
+        for e in resolve(&docs) {
+            let roles: Vec<String> = e
+                .roles
+                .iter()
+                .map(|(d, r)| docs[*d].1[r.clone()].to_string())
+                .collect();
+            println!(
+                "{:?} {} aliases={:?} roles={:?} mentions={} quotes={}",
+                e.kind,
+                e.name,
+                e.aliases,
+                roles,
+                e.mentions.len(),
+                e.quotes.len()
+            );
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // Precision and recall over the labelled data.
+    // -----------------------------------------------------------------------
+
+    struct Expected {
+        unit: String,
+        kind: String,
+        name: String,
+        roles: Vec<String>,
+        aliases: Vec<String>,
+    }
+
+    fn list(field: &str) -> Vec<String> {
+        if field == "-" {
+            Vec::new()
+        } else {
+            field.split('|').map(str::to_string).collect()
+        }
+    }
+
+    /// (sentences by id, expected rows, unit ids in file order)
+    fn parse_labels() -> (Vec<(String, String)>, Vec<Expected>, Vec<String>) {
+        let mut sentences = Vec::new();
+        let mut expected = Vec::new();
+        let mut units: Vec<String> = Vec::new();
+        for line in LABELLED.lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = line.split('\t').collect();
+            let unit = f.get(1).copied().unwrap_or_default().to_string();
+            if !units.contains(&unit) {
+                units.push(unit.clone());
+            }
+            match f[0] {
+                "S" => sentences.push((unit, f[2].to_string())),
+                "E" => expected.push(Expected {
+                    unit,
+                    kind: f[2].to_string(),
+                    name: f[3].to_string(),
+                    roles: list(f[4]),
+                    aliases: list(f[5]),
+                }),
+                "N" => {}
+                other => panic!("bad row type {other:?} in labelled data"),
+            }
+        }
+        (sentences, expected, units)
+    }
+
+    #[derive(Default, Debug)]
+    struct Score {
+        pred: usize,
+        pred_ok: usize,
+        gold: usize,
+        gold_found: usize,
+    }
+
+    impl Score {
+        fn precision(&self) -> f64 {
+            if self.pred == 0 {
+                1.0
+            } else {
+                self.pred_ok as f64 / self.pred as f64
+            }
+        }
+        fn recall(&self) -> f64 {
+            if self.gold == 0 {
+                1.0
+            } else {
+                self.gold_found as f64 / self.gold as f64
+            }
+        }
+    }
+
+    /// A predicted entity seen from one unit: its forms and the roles stated there.
+    struct Seen {
+        forms: Vec<String>,
+        roles: Vec<String>,
+        shown: String,
+    }
+
+    fn seen_in(entities: &[Entity], text: &str, doc: usize, kind: EntityKind) -> Vec<Seen> {
+        entities
+            .iter()
+            .filter(|e| e.kind == kind && e.mentions.iter().any(|(d, _)| *d == doc))
+            .map(|e| {
+                let mut roles: Vec<String> = e
+                    .roles
+                    .iter()
+                    .filter(|(d, _)| *d == doc)
+                    .map(|(_, r)| text[r.clone()].to_string())
+                    .collect();
+                roles.sort();
+                roles.dedup();
+                Seen {
+                    forms: std::iter::once(&e.name)
+                        .chain(&e.aliases)
+                        .map(|f| fold(f))
+                        .collect(),
+                    roles,
+                    shown: e.name.clone(),
+                }
+            })
+            .collect()
+    }
+
+    fn score_unit(
+        unit: &str,
+        pred: &[Seen],
+        gold: &[&Expected],
+        names: &mut Score,
+        roles: &mut Score,
+        misses: &mut Vec<String>,
+    ) {
+        let gold_forms = |g: &Expected| -> Vec<String> {
+            std::iter::once(&g.name)
+                .chain(&g.aliases)
+                .map(|f| fold(f))
+                .collect()
+        };
+        let matches = |p: &Seen, g: &Expected| gold_forms(g).iter().any(|f| p.forms.contains(f));
+        for p in pred {
+            names.pred += 1;
+            let g = gold.iter().find(|g| matches(p, g));
+            if g.is_some() {
+                names.pred_ok += 1;
+            } else {
+                misses.push(format!("{unit}: unexpected {}", p.shown));
+            }
+            for r in &p.roles {
+                roles.pred += 1;
+                if g.is_some_and(|g| g.roles.contains(r)) {
+                    roles.pred_ok += 1;
+                } else {
+                    misses.push(format!("{unit}: unexpected role {r:?} for {}", p.shown));
+                }
+            }
+        }
+        for g in gold {
+            names.gold += 1;
+            let p = pred.iter().find(|p| matches(p, g));
+            if p.is_some() {
+                names.gold_found += 1;
+            } else {
+                misses.push(format!("{unit}: missed {}", g.name));
+            }
+            for r in &g.roles {
+                roles.gold += 1;
+                if p.is_some_and(|p| p.roles.contains(r)) {
+                    roles.gold_found += 1;
+                } else {
+                    misses.push(format!("{unit}: missed role {r:?} of {}", g.name));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn precision_and_recall_on_labelled_data() {
+        let (sentences, expected, units) = parse_labels();
+        assert!(sentences.len() >= 40, "at least 40 hand-written sentences");
+        let docs = seed_docs();
+        let seed_entities = resolve(&docs);
+        let (mut people, mut roles, mut orgs, mut org_roles) = (
+            Score::default(),
+            Score::default(),
+            Score::default(),
+            Score::default(),
+        );
+        let mut misses = Vec::new();
+        for unit in &units {
+            let gold_of = |kind: &str| -> Vec<&Expected> {
+                expected
+                    .iter()
+                    .filter(|e| e.unit == *unit && e.kind == kind)
+                    .collect()
+            };
+            let (pred_people, pred_orgs) = match SEEDS.iter().position(|(id, _)| id == unit) {
+                Some(d) => (
+                    seen_in(&seed_entities, docs[d].1, d, EntityKind::Person),
+                    seen_in(&seed_entities, docs[d].1, d, EntityKind::Org),
+                ),
+                None => {
+                    let text = &sentences
+                        .iter()
+                        .find(|(id, _)| id == unit)
+                        .expect("every unit is a seed or a sentence")
+                        .1;
+                    let whole: Vec<Range<usize>> = std::iter::once(0..text.len()).collect();
+                    let ents = resolve(&[(0, text.as_str(), whole)]);
+                    (
+                        seen_in(&ents, text, 0, EntityKind::Person),
+                        seen_in(&ents, text, 0, EntityKind::Org),
+                    )
+                }
+            };
+            score_unit(
+                unit,
+                &pred_people,
+                &gold_of("person"),
+                &mut people,
+                &mut roles,
+                &mut misses,
+            );
+            let mut org_misses = Vec::new();
+            score_unit(
+                unit,
+                &pred_orgs,
+                &gold_of("org"),
+                &mut orgs,
+                &mut org_roles,
+                &mut org_misses,
+            );
+            misses.extend(org_misses.into_iter().map(|m| format!("(org) {m}")));
+        }
+        for m in &misses {
+            println!("  {m}");
+        }
+        println!(
+            "people: precision {:.1}% ({}/{}), recall {:.1}% ({}/{})",
+            100.0 * people.precision(),
+            people.pred_ok,
+            people.pred,
+            100.0 * people.recall(),
+            people.gold_found,
+            people.gold
+        );
+        println!(
+            "roles:  precision {:.1}% ({}/{}), recall {:.1}% ({}/{})",
+            100.0 * roles.precision(),
+            roles.pred_ok,
+            roles.pred,
+            100.0 * roles.recall(),
+            roles.gold_found,
+            roles.gold
+        );
+        println!(
+            "orgs (not asserted): precision {:.1}% ({}/{}), recall {:.1}% ({}/{})",
+            100.0 * orgs.precision(),
+            orgs.pred_ok,
+            orgs.pred,
+            100.0 * orgs.recall(),
+            orgs.gold_found,
+            orgs.gold
+        );
+        assert!(people.precision() >= 0.9, "people precision {:?}", people);
+        assert!(people.recall() >= 0.9, "people recall {:?}", people);
+        assert!(roles.precision() >= 0.9, "roles precision {:?}", roles);
+        assert!(roles.recall() >= 0.9, "roles recall {:?}", roles);
+    }
+
+    // -----------------------------------------------------------------------
+    // Table tests: patterns and traps.
+    // -----------------------------------------------------------------------
+
+    /// A mention as "Kind name" or "Kind name [role]".
+    fn show(text: &str, m: &Mention) -> String {
+        match &m.role {
+            Some(r) => format!(
+                "{:?} {} [{}]",
+                m.kind,
+                &text[m.range.clone()],
+                &text[r.clone()]
+            ),
+            None => format!("{:?} {}", m.kind, &text[m.range.clone()]),
+        }
+    }
+
+    struct MentionCase {
+        name: &'static str,
+        input: &'static str,
+        expected: &'static [&'static str],
+    }
+
+    #[test]
+    fn mention_patterns_and_traps() {
+        let cases = [
+            MentionCase {
+                name: "title with organisation before the name",
+                input: "NATO Secretary-General Mark Rutte arrived.",
+                expected: &["Org NATO", "Person Mark Rutte [NATO Secretary-General]"],
+            },
+            MentionCase {
+                name: "lower-case role noun",
+                input: "On July 9, Kremlin spokesman Dmitry Peskov noted the delay.",
+                expected: &["Org Kremlin", "Person Dmitry Peskov [Kremlin spokesman]"],
+            },
+            MentionCase {
+                name: "role phrase with sentence-initial capital, affiliation after",
+                input: "Defense industry analyst Roman Schweizer of TD Cowen pointed out the risk.",
+                expected: &[
+                    "Person Roman Schweizer [Defense industry analyst]",
+                    "Org TD Cowen",
+                ],
+            },
+            MentionCase {
+                name: "abbreviated title and party tag",
+                input: "Sen. Lindsey Graham (R-S.C.) indicated support.",
+                expected: &["Person Lindsey Graham [Sen.]"],
+            },
+            MentionCase {
+                name: "appositive role",
+                input: "Mark Rutte, the NATO secretary-general, said allies agree.",
+                expected: &["Person Mark Rutte [NATO secretary-general]", "Org NATO"],
+            },
+            MentionCase {
+                name: "president-elect and vice president",
+                input: "President-elect Donald Trump met Vice President JD Vance.",
+                expected: &[
+                    "Person Donald Trump [President-elect]",
+                    "Person JD Vance [Vice President]",
+                ],
+            },
+            MentionCase {
+                name: "secretary of state",
+                input: "Secretary of State Antony Blinken stated from Brussels:",
+                expected: &[
+                    "Person Antony Blinken [Secretary of State]",
+                    "Place Brussels",
+                ],
+            },
+            MentionCase {
+                name: "possessive is not part of the name",
+                input: "It was President Donald Trump’s plan and Trump's idea.",
+                expected: &["Person Donald Trump [President]", "Org Trump"],
+            },
+            MentionCase {
+                name: "sentence-initial function words",
+                input: "Despite the repeated attempts, the call yielded nothing.",
+                expected: &[],
+            },
+            MentionCase {
+                name: "sentence-initial participle and adverb",
+                input: "Shortly after their conversation, Russia initiated an assault.",
+                expected: &["Place Russia"],
+            },
+            MentionCase {
+                name: "sentence-initial participle; a lone surname is only a guess per sentence",
+                // resolve() turns this "Trump" into the person once the article names him.
+                input: "Following the call, Trump reached out.",
+                expected: &["Org Trump"],
+            },
+            MentionCase {
+                name: "month is not a name",
+                input: "Vance acknowledged in May that the demands were excessive.",
+                expected: &["Person Vance"],
+            },
+            MentionCase {
+                name: "month inside a full name is a surname",
+                input: "British Prime Minister Theresa May resigned in May 2019.",
+                expected: &[
+                    "Place British",
+                    "Person Theresa May [British Prime Minister]",
+                ],
+            },
+            MentionCase {
+                name: "weapon system is a thing",
+                input: "The U.S. supplied Patriot air defense systems and ATACMS missiles.",
+                expected: &["Place U.S.", "Thing Patriot", "Thing ATACMS"],
+            },
+            MentionCase {
+                name: "administration belongs to a person",
+                input: "The Trump administration has set a deadline.",
+                expected: &["Person Trump"],
+            },
+            MentionCase {
+                name: "white house is an organisation",
+                input: "Here’s a breakdown of the White House’s recent shift.",
+                expected: &["Org White House"],
+            },
+            MentionCase {
+                name: "demonym is a place adjective",
+                input: "On July 9, North Korean state media reported it.",
+                expected: &["Place North Korean"],
+            },
+            MentionCase {
+                name: "acronyms",
+                input: "The G7 and NATO backed the U.S. plan.",
+                expected: &["Org G7", "Org NATO", "Place U.S."],
+            },
+            MentionCase {
+                name: "hyphenated places",
+                input: "They discussed the Russia-Ukraine war and Russian-occupied areas.",
+                expected: &["Place Russia", "Place Ukraine", "Place Russian"],
+            },
+            MentionCase {
+                name: "headline case is skipped",
+                input: "Trump Open to Boosting Arms for Ukraine",
+                expected: &[],
+            },
+            MentionCase {
+                name: "name particles",
+                input: "European Commission President Ursula von der Leyen spoke.",
+                expected: &[
+                    "Org European Commission",
+                    "Person Ursula von der Leyen [European Commission President]",
+                ],
+            },
+            MentionCase {
+                name: "speech verb makes a lone surname a person",
+                input: "Later, Peskov expressed hope.",
+                expected: &["Person Peskov"],
+            },
+            MentionCase {
+                name: "lone unknown word opening a sentence is dropped",
+                input: "Concerns over the stockpiles grew.",
+                expected: &[],
+            },
+        ];
+        for c in &cases {
+            let got: Vec<String> = mentions(c.input, 0..c.input.len())
+                .iter()
+                .map(|m| show(c.input, m))
+                .collect();
+            assert_eq!(got, c.expected, "case {:?}", c.name);
+        }
+    }
+
+    struct QuoteCase {
+        name: &'static str,
+        previous: &'static str,
+        input: &'static str,
+        expected: &'static [(&'static str, &'static str)],
+    }
+
+    #[test]
+    fn quote_attribution() {
+        let cases = [
+            QuoteCase {
+                name: "curly quote, speaker after",
+                previous: "",
+                input: "“I don’t think he’s looking to stop,” Trump remarked about Putin.",
+                expected: &[("I don’t think he’s looking to stop", "Trump")],
+            },
+            QuoteCase {
+                name: "straight quote, expressed",
+                previous: "",
+                input: "\"We hope to continue our dialogue,\" Peskov expressed.",
+                expected: &[("We hope to continue our dialogue", "Peskov")],
+            },
+            QuoteCase {
+                name: "verb before name after the quote",
+                previous: "",
+                input: "“We will not give up,” said Ukrainian Foreign Minister Andrii Sybiha.",
+                expected: &[("We will not give up", "Andrii Sybiha")],
+            },
+            QuoteCase {
+                name: "said, adding that: both quotes to one speaker",
+                previous: "",
+                input: "“I want it back,” Trump said, adding that Ukraine had “essentially agreed” to it.",
+                expected: &[("I want it back", "Trump"), ("essentially agreed", "Trump")],
+            },
+            QuoteCase {
+                name: "speaker before the quote",
+                previous: "",
+                input: "U.S. Defense Secretary Pete Hegseth stated that “everything is on the table” today.",
+                expected: &[("everything is on the table", "Pete Hegseth")],
+            },
+            QuoteCase {
+                name: "nearest person before the speech verb",
+                previous: "",
+                input: "Trump reached out to Volodymyr Zelenskyy, who characterized the talk as “very important.”",
+                expected: &[("very important.", "Volodymyr Zelenskyy")],
+            },
+            QuoteCase {
+                name: "X said: followed by a quote",
+                previous: "",
+                input: "Blinken said: \"Every dollar will go out the door.\"",
+                expected: &[("Every dollar will go out the door.", "Blinken")],
+            },
+            QuoteCase {
+                name: "speaker in the previous sentence, no marks",
+                previous: "Secretary of State Antony Blinken stated from Brussels:",
+                input: "President Biden has committed to making sure that every dollar goes out.",
+                expected: &[(
+                    "President Biden has committed to making sure that every dollar goes out.",
+                    "Antony Blinken",
+                )],
+            },
+            QuoteCase {
+                name: "speaker in the previous sentence, with marks",
+                previous: "Kremlin spokesman Dmitry Peskov told reporters:",
+                input: "“The dialogue will continue.”",
+                expected: &[("The dialogue will continue.", "Dmitry Peskov")],
+            },
+            QuoteCase {
+                name: "pronoun speaker refers to the previous sentence's person",
+                previous: "Defense Secretary Pete Hegseth spoke in Brussels on Thursday.",
+                input: "“Everything is on the table,” he said.",
+                expected: &[("Everything is on the table", "Pete Hegseth")],
+            },
+            QuoteCase {
+                name: "scare quotes without a speech verb are not quotes",
+                previous: "",
+                input: "It aligns with Trump’s “America First” agenda.",
+                expected: &[],
+            },
+            QuoteCase {
+                name: "no speaker, no quote",
+                previous: "",
+                input: "“There will be consequences,” he said.",
+                expected: &[],
+            },
+        ];
+        for c in &cases {
+            let text = if c.previous.is_empty() {
+                c.input.to_string()
+            } else {
+                format!("{} {}", c.previous, c.input)
+            };
+            let (prev, sent) = if c.previous.is_empty() {
+                (None, 0..text.len())
+            } else {
+                (Some(0..c.previous.len()), c.previous.len() + 1..text.len())
+            };
+            let got: Vec<(&str, &str)> = quotes(&text, sent, prev)
+                .iter()
+                .map(|q| (&text[q.range.clone()], &text[q.speaker.clone()]))
+                .collect();
+            assert_eq!(got, c.expected, "case {:?}", c.name);
+        }
+    }
+
+    fn one_doc(text: &str) -> Vec<(usize, &str, Vec<Range<usize>>)> {
+        vec![(0, text, split_prose(text, 0..text.len()))]
+    }
+
+    fn find<'a>(es: &'a [Entity], name: &str) -> &'a Entity {
+        es.iter().find(|e| e.name == name).unwrap_or_else(|| {
+            panic!(
+                "no entity {name:?} in {:?}",
+                es.iter().map(|e| &e.name).collect::<Vec<_>>()
+            )
+        })
+    }
+
+    #[test]
+    fn aliases_merge_within_an_article() {
+        let text = "President Donald Trump met allies. Trump’s plan was praised. \
+                    The Trump administration said Trump's aides agreed.";
+        let es = resolve(&one_doc(text));
+        let trump = find(&es, "Donald Trump");
+        assert_eq!(trump.kind, EntityKind::Person);
+        assert_eq!(trump.aliases, vec!["Trump".to_string()]);
+        assert_eq!(trump.mentions.len(), 4);
+        assert_eq!(trump.roles.len(), 1);
+        assert_eq!(&text[trump.roles[0].1.clone()], "President");
+        assert_eq!(
+            es.iter().filter(|e| e.kind == EntityKind::Person).count(),
+            1
+        );
+    }
+
+    #[test]
+    fn shared_surname_attaches_to_most_recent_full_name() {
+        let text = "Hunter Biden spoke first. Biden was calm. \
+                    Later Joe Biden arrived in Delaware. Biden then left.";
+        let es = resolve(&one_doc(text));
+        let hunter = find(&es, "Hunter Biden");
+        let joe = find(&es, "Joe Biden");
+        let at = |e: &Entity| -> Vec<&str> {
+            e.mentions.iter().map(|(_, r)| &text[r.clone()]).collect()
+        };
+        assert_eq!(at(hunter), vec!["Hunter Biden", "Biden"]);
+        assert_eq!(at(joe), vec!["Joe Biden", "Biden"]);
+        assert!(hunter.mentions[1].1.start < joe.mentions[0].1.start);
+    }
+
+    #[test]
+    fn transliteration_variants_merge_across_articles() {
+        let a =
+            "Ukrainian President Volodymyr Zelenskyy spoke. Zelenskyy asked for Patriot systems.";
+        let b = "Trump called Ukrainian President Volodymyr Zelensky on Monday.";
+        let c = "Aid was discussed, Zelensky said.";
+        let docs = vec![
+            (0, a, split_prose(a, 0..a.len())),
+            (1, b, split_prose(b, 0..b.len())),
+            (2, c, split_prose(c, 0..c.len())),
+        ];
+        let es = resolve(&docs);
+        let z: Vec<&Entity> = es
+            .iter()
+            .filter(|e| fold(&e.name).contains("zelensk"))
+            .collect();
+        assert_eq!(z.len(), 1, "{z:?}");
+        assert_eq!(z[0].name, "Volodymyr Zelenskyy");
+        assert_eq!(z[0].mentions.len(), 4);
+        let docs_seen: HashSet<usize> = z[0].mentions.iter().map(|(d, _)| *d).collect();
+        assert_eq!(docs_seen.len(), 3);
+        assert!(z[0].aliases.contains(&"Zelensky".to_string()));
+        // Patriot is a thing, not a person.
+        assert_eq!(find(&es, "Patriot").kind, EntityKind::Thing);
+    }
+
+    #[test]
+    fn different_people_with_similar_names_stay_apart() {
+        let text = "Olena Zelenska, the wife of Volodymyr Zelensky, visited a school in Kyiv.";
+        let es = resolve(&one_doc(text));
+        let people: Vec<&str> = es
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(people.len(), 2, "{people:?}");
+    }
+
+    #[test]
+    fn seeds_resolve_with_roles_and_quotes() {
+        let docs = seed_docs();
+        let es = resolve(&docs);
+        let trump = find(&es, "Donald Trump");
+        let docs_seen: HashSet<usize> = trump.mentions.iter().map(|(d, _)| *d).collect();
+        assert_eq!(docs_seen.len(), 5, "Trump is in every seed");
+        let trump_quotes: Vec<&str> = trump
+            .quotes
+            .iter()
+            .map(|(d, r)| &docs[*d].1[r.clone()])
+            .collect();
+        assert!(trump_quotes.contains(&"I don’t think he’s looking to stop"));
+        let blinken = find(&es, "Antony Blinken");
+        assert_eq!(blinken.quotes.len(), 1);
+        let putin = find(&es, "Vladimir Putin");
+        assert!(
+            putin.mentions.iter().any(|(d, _)| *d == 3),
+            "bare 'Putin' in 003 joins"
+        );
+        // Every returned range cites the text it claims.
+        for e in &es {
+            for (d, r) in e.mentions.iter().chain(&e.roles).chain(&e.quotes) {
+                assert!(docs[*d].1.get(r.clone()).is_some());
+            }
+        }
+        // Furniture never leaks: names only in 001's 'Popular Posts' are absent.
+        assert!(
+            !es.iter()
+                .any(|e| e.name.contains("Kudrow") || e.name.contains("Dhillon"))
+        );
+    }
+
+    #[test]
+    fn completion_is_prefix_accent_insensitive_and_ranked() {
+        let docs = seed_docs();
+        let es = resolve(&docs);
+        let names = |p: &str, n: usize| -> Vec<String> {
+            complete(&es, p, n).iter().map(|e| e.name.clone()).collect()
+        };
+        assert_eq!(names("rutte", 5), vec!["Mark Rutte"]);
+        assert_eq!(names("ORBAN", 5), vec!["Viktor Orbán"]);
+        assert_eq!(names("zelensky", 5), vec!["Volodymyr Zelenskyy"]);
+        assert_eq!(names("pat", 5), vec!["Patriot"]);
+        // Ranked by mentions: Pentagon (7) before Pete Hegseth (5) before Dmitry Peskov (2).
+        assert_eq!(
+            names("pe", 3),
+            vec!["Pentagon", "Pete Hegseth", "Dmitry Peskov"]
+        );
+        assert_eq!(names("", 1), vec![es[0].name.clone()]);
+        assert_eq!(names("tr", 1), vec!["Donald Trump"]);
+        assert!(names("qqq", 5).is_empty());
+        assert!(complete(&es, "t", 0).is_empty());
+    }
+
+    #[test]
+    fn bad_ranges_do_not_panic() {
+        let text = "Président Émile Zola’s café — “hi,” said Zola.";
+        for r in [
+            0..1000,
+            Range { start: 3, end: 2 },
+            2..3,
+            1..text.len(),
+            text.len()..text.len() + 5,
+        ] {
+            for m in mentions(text, r.clone()) {
+                assert!(text.get(m.range.clone()).is_some());
+            }
+            for q in quotes(text, r.clone(), Some(r.clone())) {
+                assert!(text.get(q.range.clone()).is_some());
+            }
+        }
+        let _ = resolve(&[(0, text, vec![0..1000, Range { start: 5, end: 2 }, 1..4])]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ranges_stay_inside_sentences_on_char_boundaries(
+            text in "(?s)[A-Za-zÀ-ÿ“”\"'’.,:;()\\- \n0-9é✓\u{0301}]{0,200}",
+            a in 0usize..260,
+            b in 0usize..260,
+        ) {
+            let sentence = a.min(b)..a.max(b);
+            let clamped = clamp(&text, &sentence);
+            let inside = |r: &Range<usize>| {
+                r.start <= r.end
+                    && r.start >= clamped.start
+                    && r.end <= clamped.end
+                    && text.is_char_boundary(r.start)
+                    && text.is_char_boundary(r.end)
+            };
+            for m in mentions(&text, sentence.clone()) {
+                proptest::prop_assert!(inside(&m.range), "{:?}", m);
+                if let Some(r) = &m.role {
+                    proptest::prop_assert!(inside(r));
+                }
+            }
+            let previous = Some(0..a.min(b));
+            for q in quotes(&text, sentence.clone(), previous.clone()) {
+                proptest::prop_assert!(inside(&q.range), "{:?}", q);
+                let prev = clamp(&text, &(0..a.min(b)));
+                let speaker_ok = inside(&q.speaker)
+                    || (q.speaker.start >= prev.start && q.speaker.end <= prev.end);
+                proptest::prop_assert!(speaker_ok && text.is_char_boundary(q.speaker.start));
+            }
+            let es = resolve(&[(0, text.as_str(), vec![sentence.clone(), 0..text.len()])]);
+            for e in &es {
+                for (_, r) in e.mentions.iter().chain(&e.roles).chain(&e.quotes) {
+                    proptest::prop_assert!(text.get(r.clone()).is_some());
+                }
+            }
+            let _ = complete(&es, &text, 3);
+        }
+    }
+
+    #[test]
+    fn acronym_merges_with_its_long_form() {
+        let a = "The North Atlantic Treaty Organization met in Brussels.";
+        let b = "Officials said NATO would meet again.";
+        let docs = vec![
+            (0, a, split_prose(a, 0..a.len())),
+            (1, b, split_prose(b, 0..b.len())),
+        ];
+        let es = resolve(&docs);
+        let nato = find(&es, "North Atlantic Treaty Organization");
+        assert_eq!(nato.kind, EntityKind::Org);
+        assert_eq!(nato.aliases, vec!["NATO".to_string()]);
+    }
+}
