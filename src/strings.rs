@@ -196,6 +196,10 @@ pub fn not_built(command: &str) -> String {
     format!("{command} is not available yet.")
 }
 
+pub fn page_of(page: usize, pages: usize) -> String {
+    format!("page {page} of {pages}")
+}
+
 pub fn blocks_left_out(n: usize) -> String {
     format!("{n} more not shown")
 }

@@ -3,7 +3,10 @@
 
 mod render;
 
-pub use render::{render_html, render_markdown, render_plain, to_json};
+pub use render::{
+    MARKDOWN_LIMIT, html_pages, markdown_pages, plain_pages, render_html, render_markdown,
+    render_plain, to_json,
+};
 
 use serde::Serialize;
 

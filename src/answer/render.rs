@@ -262,6 +262,78 @@ fn truncate_chars(s: String, limit: usize) -> String {
     }
 }
 
+/// Splits blocks into entries: a heading, paragraph or bullet starts one; the quotes and
+/// notes under it belong to it, so a page never separates a date from its events.
+fn entries(blocks: &[Block]) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, b) in blocks.iter().enumerate() {
+        let starts = matches!(b, Block::Heading(_) | Block::Para(_) | Block::Bullet(_));
+        match out.last_mut() {
+            Some(last) if !starts => last.end = i + 1,
+            _ => out.push(i..i + 1),
+        }
+    }
+    out
+}
+
+/// Pages of whole entries, each within `limit` characters with its own sources and a
+/// "page k of n" line. One page when everything fits.
+fn paginate(m: &dyn Markup, answer: &Answer, limit: usize) -> Vec<String> {
+    const FOOTER_RESERVE: usize = 40;
+    let budget = limit.saturating_sub(FOOTER_RESERVE);
+    let page_of = |blocks: &[Block]| Answer {
+        blocks: blocks.to_vec(),
+        ..answer.clone()
+    };
+    let fits = |blocks: &[Block]| render(m, &page_of(blocks), usize::MAX).chars().count() <= budget;
+    let mut pages: Vec<Vec<Block>> = Vec::new();
+    let mut current: Vec<Block> = Vec::new();
+    for entry in entries(&answer.blocks) {
+        let mut candidate = current.clone();
+        candidate.extend_from_slice(&answer.blocks[entry.clone()]);
+        if current.is_empty() || fits(&candidate) {
+            current = candidate;
+        } else {
+            pages.push(std::mem::take(&mut current));
+            current = answer.blocks[entry].to_vec();
+        }
+    }
+    if !current.is_empty() || pages.is_empty() {
+        pages.push(current);
+    }
+    let total = pages.len();
+    pages
+        .into_iter()
+        .enumerate()
+        .map(|(i, blocks)| {
+            let mut page = page_of(&blocks);
+            if total > 1 {
+                page.blocks
+                    .push(Block::Note(vec![Inline::Text(strings::page_of(
+                        i + 1,
+                        total,
+                    ))]));
+            }
+            render(m, &page, limit)
+        })
+        .collect()
+}
+
+/// Discord-flavoured Markdown pages, each within `limit` characters.
+pub fn markdown_pages(answer: &Answer, limit: usize) -> Vec<String> {
+    paginate(&Markdown, answer, limit)
+}
+
+/// Matrix HTML pages, each within `limit` characters of HTML.
+pub fn html_pages(answer: &Answer, limit: usize) -> Vec<String> {
+    paginate(&Html, answer, limit)
+}
+
+/// Plain-text pages (Matrix's `body` beside the HTML), each within `limit` characters.
+pub fn plain_pages(answer: &Answer, limit: usize) -> Vec<String> {
+    paginate(&Plain { ansi: false }, answer, limit)
+}
+
 /// Terminal text; `ansi` turns on bold for answer spans.
 pub fn render_plain(answer: &Answer, ansi: bool) -> String {
     render(&Plain { ansi }, answer, usize::MAX)
@@ -277,12 +349,16 @@ pub fn render_html(answer: &Answer) -> String {
     render(&Html, answer, usize::MAX)
 }
 
-/// The `query --json` object of CONTRACT.md.
+/// The `query --json` object of CONTRACT.md; `text` is the first page as chat shows it.
 pub fn to_json(answer: &Answer) -> serde_json::Value {
+    let text = markdown_pages(answer, MARKDOWN_LIMIT)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     serde_json::json!({
         "command": answer.command,
         "query": answer.query,
-        "text": render_markdown(answer, MARKDOWN_LIMIT),
+        "text": text,
         "citations": answer.citations,
         "items": answer.items,
     })
@@ -290,6 +366,7 @@ pub fn to_json(answer: &Answer) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Block;
     use super::*;
     use crate::answer::{Answer, CitationSource, Item, code, strong, text};
 
@@ -374,6 +451,57 @@ mod tests {
         assert!(md.chars().count() <= MARKDOWN_LIMIT);
         assert!(md.contains("more not shown"));
         assert!(md.ends_with("`001.txt`"), "sources survive the cut: {md}");
+    }
+
+    #[test]
+    fn pages_keep_entries_whole_and_cite_their_own_sources() {
+        let file = "A dated sentence about the harbour. ".repeat(200);
+        let mut a = Answer::new("timeline", "");
+        for d in 0..60 {
+            a.push(Block::Para(vec![strong(format!(
+                "2025-07-{:02}",
+                d % 28 + 1
+            ))]));
+            let n = a.cite(CitationSource {
+                doc: "h.txt",
+                title: "Harbour",
+                date: None,
+                url: None,
+                text: &file,
+                range: d * 36..d * 36 + 35,
+            });
+            a.push(Block::Quote(vec![
+                text("A dated sentence about the harbour."),
+                Inline::Cite(vec![n]),
+            ]));
+        }
+        let pages = markdown_pages(&a, 1000);
+        assert!(pages.len() > 1);
+        for (i, p) in pages.iter().enumerate() {
+            assert!(
+                p.chars().count() <= 1000,
+                "page {i} is {} chars",
+                p.chars().count()
+            );
+            assert!(p.contains(&format!("page {} of {}", i + 1, pages.len())));
+            // Every quote on the page comes after its date line on the same page.
+            let first_line = p.lines().next().unwrap();
+            assert!(
+                first_line.starts_with("**2025-07-"),
+                "page {i} starts mid-entry: {first_line}"
+            );
+            assert!(p.contains("**Sources**"));
+        }
+        let all: usize = pages.iter().map(|p| p.matches("> A dated").count()).sum();
+        assert_eq!(all, 60, "no entry lost between pages");
+    }
+
+    #[test]
+    fn one_page_when_it_fits() {
+        assert_eq!(
+            markdown_pages(&sample(), MARKDOWN_LIMIT),
+            vec![render_markdown(&sample(), MARKDOWN_LIMIT)]
+        );
     }
 
     #[test]
