@@ -3,10 +3,13 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use newsdesk::{Config, Engine, answer, commands};
+use newsdesk::config::Config;
+use newsdesk::transport::{self, BotContext, CancellationToken};
+use newsdesk::{Engine, answer, commands};
 
 #[derive(Parser)]
 #[command(
@@ -21,7 +24,7 @@ struct Cli {
     command: Option<Mode>,
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, PartialEq)]
 enum Mode {
     /// Chat in the terminal, one command per line (also from a pipe)
     Chat,
@@ -33,12 +36,16 @@ enum Mode {
         /// The chat line, e.g. "/ask Who is the Kremlin spokesman?"
         line: Vec<String>,
     },
+    /// Run the Discord bot (needs DISCORD_TOKEN)
+    #[cfg(feature = "discord")]
+    Discord,
+    /// Run the Matrix bot (needs MATRIX_HOMESERVER, MATRIX_USER and a password or token)
+    #[cfg(feature = "matrix")]
+    Matrix,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let quiet = matches!(cli.command, Some(Mode::Query { .. }));
-    init_tracing(if quiet { "warn" } else { "info" });
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -48,19 +55,29 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(default: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+/// Logs to stderr; `RUST_LOG` overrides the default, and a filter it cannot parse is an error.
+fn init_tracing(default: &str) -> anyhow::Result<()> {
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(v) if !v.trim().is_empty() => tracing_subscriber::EnvFilter::try_new(v.trim())
+            .map_err(|e| anyhow::anyhow!("RUST_LOG: not a log filter ({e})"))?,
+        _ => tracing_subscriber::EnvFilter::new(default),
+    };
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
         .init();
+    Ok(())
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    let dir = cli.corpus.unwrap_or(config.corpus_dir);
+    let quiet = matches!(cli.command, Some(Mode::Query { .. }));
+    init_tracing(if quiet { "warn" } else { "info,tantivy=warn" })?;
+    let dir = cli
+        .corpus
+        .clone()
+        .unwrap_or_else(|| config.corpus_dir.clone());
     let engine = Engine::load(&dir)
         .with_context(|| format!("cannot load the corpus in {}", dir.display()))?;
     tracing::info!(
@@ -84,15 +101,75 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Some(Mode::Chat) | None => {
-            let interactive = std::io::stdin().is_terminal();
-            newsdesk::transport::terminal::run(
-                &engine,
-                std::io::stdin().lock(),
-                std::io::stdout().lock(),
-                interactive,
-            )?;
-            Ok(())
-        }
+        Some(Mode::Chat) => chat(&engine),
+        None if !config.has_chat() => chat(&engine),
+        None => bots(config, engine, true, true),
+        #[cfg(feature = "discord")]
+        Some(Mode::Discord) => bots(config, engine, true, false),
+        #[cfg(feature = "matrix")]
+        Some(Mode::Matrix) => bots(config, engine, false, true),
     }
+}
+
+fn chat(engine: &Engine) -> anyhow::Result<()> {
+    let interactive = std::io::stdin().is_terminal();
+    transport::terminal::run(
+        engine,
+        std::io::stdin().lock(),
+        std::io::stdout().lock(),
+        interactive,
+    )?;
+    Ok(())
+}
+
+/// Runs the configured chat front ends in one process until SIGINT or SIGTERM.
+fn bots(config: Config, engine: Engine, discord: bool, matrix: bool) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let shutdown = CancellationToken::new();
+        tokio::spawn(transport::cancel_on_signal(shutdown.clone()));
+        let digests = match &config.digest {
+            Some(d) => Some(Arc::new(
+                transport::digest::Digests::open(d.clone(), &config.state_dir.join("digest.json"))
+                    .context("STATE_DIR: cannot open the digest state")?,
+            )),
+            None => None,
+        };
+        let ctx = BotContext {
+            engine: transport::shared(engine),
+            digests,
+            limiter: Arc::new(transport::ratelimit::RateLimiter::new(config.rate)),
+            state_dir: config.state_dir.clone(),
+        };
+        let mut tasks: tokio::task::JoinSet<anyhow::Result<()>> = tokio::task::JoinSet::new();
+        #[cfg(feature = "discord")]
+        if discord {
+            let cfg = config.discord.clone().context("DISCORD_TOKEN: not set")?;
+            tasks.spawn(transport::discord::run(cfg, ctx.clone(), shutdown.clone()));
+        }
+        #[cfg(feature = "matrix")]
+        if matrix {
+            let cfg = config
+                .matrix
+                .clone()
+                .context("MATRIX_HOMESERVER: not set")?;
+            tasks.spawn(transport::matrix::run(cfg, ctx.clone(), shutdown.clone()));
+        }
+        let _ = (discord, matrix, &ctx);
+        if tasks.is_empty() {
+            anyhow::bail!("no chat front end is configured; see .env.example");
+        }
+        let mut result = Ok(());
+        while let Some(done) = tasks.join_next().await {
+            if let Err(e) = done
+                .map_err(anyhow::Error::from)
+                .and_then(|r: anyhow::Result<()>| r)
+            {
+                tracing::error!(error = %format!("{e:#}"), "front end stopped");
+                shutdown.cancel();
+                result = Err(e);
+            }
+        }
+        result
+    })
 }

@@ -192,6 +192,17 @@ pub fn who_not_found(query: &str) -> String {
     format!("\"{}\" is not in the articles.", shorten(query, 60))
 }
 
+pub fn rate_limited_user(secs: u64) -> String {
+    format!("You're asking faster than I can keep up with. Please try again in {secs} s.")
+}
+pub fn rate_limited_channel(secs: u64) -> String {
+    format!("This channel is sending me a lot right now. Please try again in {secs} s.")
+}
+pub fn daily_digest_heading(date: &str) -> String {
+    format!("Daily digest, {date}")
+}
+pub const DIGEST_NOTHING_NEW: &str = "No new articles since the last digest.";
+
 pub fn not_built(command: &str) -> String {
     format!("{command} is not available yet.")
 }

@@ -9,6 +9,7 @@ mod source;
 mod timeline;
 mod who;
 
+pub use digest::digest_of;
 pub use parse::{Command, MAX_DIGEST_DAYS, Parsed, parse, parse_line};
 
 use crate::answer::{Answer, Block, text};
