@@ -403,6 +403,9 @@ mod tests {
     const A: &str = "Harbour Plan Approved\nThe harbour authority approved the dredging plan on Tuesday after a long debate.\n";
     const B: &str = "Rail Strike Ends\nTrain drivers returned to work on Friday after a four-day strike over pay.\n";
 
+    /// (slot, rendered digest) of every post.
+    type Posts = Arc<Mutex<Vec<(DateTime<Utc>, String)>>>;
+
     #[tokio::test(start_paused = true)]
     async fn posts_once_a_day_new_articles_only_and_survives_restart() {
         let corpus = corpus_dir(&[("a.txt", A)]);
@@ -410,7 +413,7 @@ mod tests {
         let path = state.path().join("digest.json");
         let sched = schedule("08:00", chrono_tz::Europe::Berlin);
         let engine = super::super::shared(Engine::load(corpus.path()).unwrap());
-        let posts: Arc<Mutex<Vec<(DateTime<Utc>, String)>>> = Arc::default();
+        let posts: Posts = Arc::default();
         let start = at("2026-03-27T12:00:00Z");
 
         let run_for = |days: u64, clock: Clock| {
