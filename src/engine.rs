@@ -2,14 +2,15 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use thiserror::Error;
 use tracing::error;
 
 use crate::answer::{Answer, Block, CitationSource, text};
 use crate::commands::{self, Command, Parsed};
-use crate::corpus::{self, Article, Corpus, CorpusError};
+use crate::corpus::{self, Article, Corpus, CorpusError, Delta};
 use crate::index::{IndexError, NewsIndex};
 use crate::nlp::entities::{self, Entity};
 use crate::nlp::stopwords;
@@ -23,25 +24,19 @@ pub enum EngineError {
     Index(#[from] IndexError),
 }
 
-pub struct Engine {
-    pub corpus: Corpus,
-    pub index: NewsIndex,
-    /// People, organisations, places and things, resolved across the corpus.
+/// Entities resolved across one version of the corpus. After a reload they may name
+/// slots that are no longer served until they are resolved again; users of the table check
+/// `Corpus::get` (a changed file always gets a new slot, so nothing stale is ever cited).
+#[derive(Debug, Default)]
+pub struct EntityTable {
     pub entities: Vec<Entity>,
     /// (article, passage) to the entities mentioned in it.
     pub mentions_in: HashMap<(usize, usize), Vec<usize>>,
 }
 
-impl Engine {
-    /// Loads, cleans and indexes the folder.
-    pub fn load(dir: &Path) -> Result<Engine, EngineError> {
-        Engine::from_corpus(corpus::load(dir)?)
-    }
-
-    pub fn from_corpus(corpus: Corpus) -> Result<Engine, EngineError> {
-        let index = NewsIndex::build(&corpus)?;
+impl EntityTable {
+    fn resolve(corpus: &Corpus) -> EntityTable {
         let docs: Vec<(usize, &str, Vec<Range<usize>>)> = corpus
-            .articles
             .iter()
             .map(|a| {
                 (
@@ -52,16 +47,10 @@ impl Engine {
             })
             .collect();
         let entities = entities::resolve(&docs);
-        let mut engine = Engine {
-            corpus,
-            index,
-            entities,
-            mentions_in: HashMap::new(),
-        };
         let mut mentions_in: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-        for (e, entity) in engine.entities.iter().enumerate() {
+        for (e, entity) in entities.iter().enumerate() {
             for (doc, range) in &entity.mentions {
-                if let Some(p) = engine.passage_at(*doc, range.start) {
+                if let Some(p) = corpus.get(*doc).and_then(|a| passage_at(a, range.start)) {
                     let list = mentions_in.entry((*doc, p)).or_default();
                     if !list.contains(&e) {
                         list.push(e);
@@ -69,8 +58,82 @@ impl Engine {
                 }
             }
         }
-        engine.mentions_in = mentions_in;
-        Ok(engine)
+        EntityTable {
+            entities,
+            mentions_in,
+        }
+    }
+}
+
+/// The passage of `article` that holds byte `at`.
+fn passage_at(article: &Article, at: usize) -> Option<usize> {
+    let ps = &article.passages;
+    let i = ps.partition_point(|p| p.range.end <= at);
+    (i < ps.len() && ps[i].range.start <= at).then_some(i)
+}
+
+/// One consistent version of everything a query needs. Cheap to clone: the corpus is a
+/// persistent structure, the index a snapshot, the entity table shared.
+#[derive(Clone)]
+pub struct Engine {
+    pub corpus: Corpus,
+    pub index: NewsIndex,
+    pub table: Arc<EntityTable>,
+}
+
+impl Engine {
+    /// Loads, cleans and indexes the folder.
+    pub fn load(dir: &Path) -> Result<Engine, EngineError> {
+        Engine::from_corpus(corpus::load(dir)?)
+    }
+
+    pub fn from_corpus(corpus: Corpus) -> Result<Engine, EngineError> {
+        let index = NewsIndex::build(&corpus)?;
+        let table = Arc::new(EntityTable::resolve(&corpus));
+        Ok(Engine {
+            corpus,
+            index,
+            table,
+        })
+    }
+
+    /// The engine after the given paths changed: only they are re-read and re-indexed.
+    /// The entity table is carried over (see `EntityTable`); `with_fresh_entities` renews it.
+    /// On error nothing has changed for queries: the caller keeps serving `self`.
+    pub fn update(&self, paths: &[PathBuf]) -> Result<(Engine, Delta), EngineError> {
+        let (corpus, delta) = self.corpus.update(paths);
+        if delta.is_empty() {
+            return Ok((
+                Engine {
+                    corpus,
+                    index: self.index.clone(),
+                    table: self.table.clone(),
+                },
+                delta,
+            ));
+        }
+        let index = self.index.update(&corpus, &delta)?;
+        Ok((
+            Engine {
+                corpus,
+                index,
+                table: self.table.clone(),
+            },
+            delta,
+        ))
+    }
+
+    /// The same engine with entities resolved again over the current corpus.
+    pub fn with_fresh_entities(&self) -> Engine {
+        Engine {
+            corpus: self.corpus.clone(),
+            index: self.index.clone(),
+            table: Arc::new(EntityTable::resolve(&self.corpus)),
+        }
+    }
+
+    pub fn entities(&self) -> &[Entity] {
+        &self.table.entities
     }
 
     /// Answers one parsed command. Never fails: internal errors become a short apology
@@ -101,8 +164,12 @@ impl Engine {
         self.answer(&commands::parse_line(line))
     }
 
+    /// The article in slot `id`. Ids from this engine's own index and corpus are always
+    /// served; ids from elsewhere (the entity table) go through `Corpus::get`.
     pub fn article(&self, id: usize) -> &Article {
-        &self.corpus.articles[id]
+        self.corpus
+            .get(id)
+            .expect("article id from this engine's corpus or index")
     }
 
     /// The index terms of `s` that are not function words: what two sentences must share
@@ -129,11 +196,9 @@ impl Engine {
         })
     }
 
-    /// The passage of article `id` that holds byte `at`.
+    /// The passage of article `id` that holds byte `at`, if that article is served.
     pub fn passage_at(&self, id: usize, at: usize) -> Option<usize> {
-        let ps = &self.article(id).passages;
-        let i = ps.partition_point(|p| p.range.end <= at);
-        (i < ps.len() && ps[i].range.start <= at).then_some(i)
+        passage_at(self.corpus.get(id)?, at)
     }
 
     /// Cites passage `p` of article `id`.

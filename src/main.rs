@@ -81,9 +81,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let engine = Engine::load(&dir)
         .with_context(|| format!("cannot load the corpus in {}", dir.display()))?;
     tracing::info!(
-        articles = engine.corpus.articles.len(),
+        articles = engine.corpus.len(),
         passages = engine.index.num_passages(),
-        skipped = engine.corpus.skipped.len(),
+        skipped = engine.corpus.skipped().len(),
         load_ms = engine.corpus.load_time.as_millis() as u64,
         index_ms = engine.index.build_time.as_millis() as u64,
         "corpus loaded"

@@ -194,7 +194,7 @@ mod verbatim {
             let e = seeds();
             let a = e.answer(&commands::parse_line(&line));
             for c in &a.citations {
-                let article = e.corpus.articles.iter().find(|x| x.doc == c.doc).unwrap();
+                let article = e.corpus.by_doc(&c.doc).unwrap();
                 prop_assert_eq!(&article.text.as_bytes()[c.start..c.end], c.excerpt.as_bytes());
             }
         }

@@ -22,14 +22,13 @@ const LEAD_CHARS: usize = 220;
 
 pub fn digest(engine: &Engine, days: Option<u32>, now: SystemTime) -> Answer {
     let ids: Vec<usize> = match days {
-        None => engine.corpus.articles.iter().map(|a| a.id).collect(),
+        None => engine.corpus.iter().map(|a| a.id).collect(),
         Some(d) => {
             let since = now
                 .checked_sub(Duration::from_secs(u64::from(d) * 86_400))
                 .unwrap_or(SystemTime::UNIX_EPOCH);
             engine
                 .corpus
-                .articles
                 .iter()
                 .filter(|a| a.modified.is_some_and(|m| m >= since))
                 .map(|a| a.id)

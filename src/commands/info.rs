@@ -23,8 +23,8 @@ pub fn status(engine: &Engine) -> Answer {
         code(c.dir.display().to_string()),
         text(format!(
             ": {} article{}, {} passage{}",
-            c.articles.len(),
-            strings::plural(c.articles.len()),
+            c.len(),
+            strings::plural(c.len()),
             engine.index.num_passages(),
             strings::plural(engine.index.num_passages())
         )),
@@ -41,15 +41,15 @@ pub fn status(engine: &Engine) -> Answer {
         c.load_time.as_millis(),
         engine.index.build_time.as_millis()
     ))]));
-    if c.skipped.is_empty() {
+    if c.skipped().is_empty() {
         a.push(Block::Bullet(vec![text("No files skipped")]));
     } else {
         a.push(Block::Bullet(vec![text(format!(
             "Skipped {} file{}:",
-            c.skipped.len(),
-            strings::plural(c.skipped.len())
+            c.skipped().len(),
+            strings::plural(c.skipped().len())
         ))]));
-        for s in &c.skipped {
+        for s in &c.skipped() {
             a.push(Block::Bullet(vec![
                 code(&s.doc),
                 text(format!(": {}", s.reason)),

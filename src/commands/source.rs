@@ -51,18 +51,12 @@ fn by_prefix(engine: &Engine, query: &str) -> Vec<usize> {
     }
     let matches: Vec<usize> = engine
         .corpus
-        .articles
         .iter()
         .filter(|a| a.doc.to_lowercase().starts_with(&q))
         .map(|a| a.id)
         .collect();
     // An exact file name wins over longer names that share its prefix.
-    match engine
-        .corpus
-        .articles
-        .iter()
-        .find(|a| a.doc.to_lowercase() == q)
-    {
+    match engine.corpus.iter().find(|a| a.doc.to_lowercase() == q) {
         Some(exact) => vec![exact.id],
         None => matches,
     }
@@ -80,7 +74,6 @@ fn by_title(engine: &Engine, query: &str) -> Vec<usize> {
     }
     let mut scored: Vec<(f32, usize)> = engine
         .corpus
-        .articles
         .iter()
         .map(|a| {
             let have: HashSet<String> = engine

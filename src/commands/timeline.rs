@@ -31,7 +31,7 @@ pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexErr
         None => None,
     };
     let mut entries: Vec<Entry> = Vec::new();
-    for a in &engine.corpus.articles {
+    for a in engine.corpus.iter() {
         for ev in &a.events {
             if allowed
                 .as_ref()

@@ -30,7 +30,7 @@ pub fn who(engine: &Engine, query: &str) -> Result<Answer, IndexError> {
     match lookup(engine, query) {
         Some(e)
             if matches!(
-                engine.entities[e].kind,
+                engine.entities()[e].kind,
                 EntityKind::Person | EntityKind::Org
             ) =>
         {
@@ -64,7 +64,7 @@ fn lookup(engine: &Engine, query: &str) -> Option<usize> {
     };
     let best = |pred: &dyn Fn(&Entity) -> bool| {
         engine
-            .entities
+            .entities()
             .iter()
             .enumerate()
             .filter(|(_, e)| pred(e))
@@ -72,10 +72,13 @@ fn lookup(engine: &Engine, query: &str) -> Option<usize> {
             .map(|(i, _)| i)
     };
     best(&exact).or_else(|| best(&word)).or_else(|| {
-        let first = entities::complete(&engine.entities, query, 1)
+        let first = entities::complete(&engine.entities(), query, 1)
             .into_iter()
             .next()?;
-        engine.entities.iter().position(|e| std::ptr::eq(e, first))
+        engine
+            .entities()
+            .iter()
+            .position(|e| std::ptr::eq(e, first))
     })
 }
 
@@ -100,8 +103,20 @@ fn fold(s: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The entity with only what the served articles still say: after a reload the table may
+/// name files that changed, until it is resolved again.
+fn live(engine: &Engine, entity: &Entity) -> Entity {
+    let served = |(doc, _): &&(usize, std::ops::Range<usize>)| engine.corpus.get(*doc).is_some();
+    Entity {
+        roles: entity.roles.iter().filter(served).cloned().collect(),
+        mentions: entity.mentions.iter().filter(served).cloned().collect(),
+        quotes: entity.quotes.iter().filter(served).cloned().collect(),
+        ..entity.clone()
+    }
+}
+
 fn card(engine: &Engine, answer: &mut Answer, e: usize) {
-    let entity = &engine.entities[e];
+    let entity = &live(engine, &engine.entities()[e]);
     let mut cites = Vec::new();
     answer.push(Block::Heading(vec![text(format!(
         "{} ({})",
@@ -207,7 +222,7 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
         let names: Vec<String> = company
             .iter()
             .take(MAX_COMPANY)
-            .map(|(o, _)| engine.entities[*o].name.clone())
+            .map(|(o, _)| engine.entities()[*o].name.clone())
             .collect();
         answer.push(Block::Bullet(vec![
             strong(strings::APPEARS_WITH),
@@ -227,10 +242,10 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
 /// People and organisations named in the same passages, most shared passages first.
 fn company(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
     let mut counts: HashMap<usize, usize> = HashMap::new();
-    for list in engine.mentions_in.values().filter(|l| l.contains(&e)) {
+    for list in engine.table.mentions_in.values().filter(|l| l.contains(&e)) {
         for o in list.iter().filter(|o| **o != e) {
             if matches!(
-                engine.entities[*o].kind,
+                engine.entities()[*o].kind,
                 EntityKind::Person | EntityKind::Org
             ) {
                 *counts.entry(*o).or_default() += 1;
@@ -241,10 +256,10 @@ fn company(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
     v.sort_by(|a, b| {
         b.1.cmp(&a.1)
             .then(
-                engine.entities[b.0]
+                engine.entities()[b.0]
                     .mentions
                     .len()
-                    .cmp(&engine.entities[a.0].mentions.len()),
+                    .cmp(&engine.entities()[a.0].mentions.len()),
             )
             .then(a.0.cmp(&b.0))
     });
@@ -272,13 +287,13 @@ fn involved(
     let (hits, _) = engine.index.search(&q, Mode::All, MAX_TOPIC_PASSAGES)?;
     let mut tally: HashMap<usize, Tie> = HashMap::new();
     for h in &hits {
-        let Some(list) = engine.mentions_in.get(&(h.article, h.passage)) else {
+        let Some(list) = engine.table.mentions_in.get(&(h.article, h.passage)) else {
             continue;
         };
         for e in list {
             if Some(*e) == thing
                 || !matches!(
-                    engine.entities[*e].kind,
+                    engine.entities()[*e].kind,
                     EntityKind::Person | EntityKind::Org
                 )
             {
@@ -306,14 +321,14 @@ fn involved(
             .then(b.1.score.total_cmp(&a.1.score))
             .then(a.0.cmp(&b.0))
     });
-    let label = thing.map_or_else(|| query.to_string(), |t| engine.entities[t].name.clone());
+    let label = thing.map_or_else(|| query.to_string(), |t| engine.entities()[t].name.clone());
     answer.push(Block::Heading(vec![text(strings::involved_heading(
         &label,
         ranked.len(),
     ))]));
     for (e, tie) in ranked.iter().take(MAX_INVOLVED) {
         let (passages, (_, article, passage)) = (&tie.passages, &tie.best);
-        let entity = &engine.entities[*e];
+        let entity = &live(engine, &engine.entities()[*e]);
         let role = entity
             .roles
             .first()
@@ -363,7 +378,7 @@ fn not_found(engine: &Engine, answer: &mut Answer, query: &str) {
 fn near_matches(engine: &Engine, query: &str) -> Vec<String> {
     let q = fold(query);
     let mut found: Vec<(usize, &str)> = engine
-        .entities
+        .entities()
         .iter()
         .filter(|e| {
             std::iter::once(&e.name).chain(&e.aliases).any(|n| {

@@ -298,8 +298,19 @@ struct Line<'a> {
     menu: bool,
 }
 
-/// Classifies every line of `text`. `shared_lines` holds `line_key`s of lines found in two or more files of the corpus.
-pub fn clean(text: &str, shared_lines: &HashSet<String>) -> Cleaned {
+/// Which `line_key`s stand in two or more files of the corpus.
+pub trait SharedLines {
+    fn is_shared(&self, key: &str) -> bool;
+}
+
+impl SharedLines for HashSet<String> {
+    fn is_shared(&self, key: &str) -> bool {
+        self.contains(key)
+    }
+}
+
+/// Classifies every line of `text`. `shared_lines` knows the `line_key`s of lines found in two or more files of the corpus.
+pub fn clean(text: &str, shared_lines: &dyn SharedLines) -> Cleaned {
     let mut lines: Vec<Line> = split_lines(text)
         .into_iter()
         .map(|(range, bullet, md_level)| describe(text, range, bullet, md_level))
@@ -587,7 +598,7 @@ fn cue_text(t: &str) -> String {
 }
 
 /// First pass: each line on its own features.
-fn classify_alone(lines: &mut [Line], shared: &HashSet<String>) {
+fn classify_alone(lines: &mut [Line], shared: &dyn SharedLines) {
     let mut key_counts: HashMap<&str, usize> = HashMap::new();
     for l in lines.iter() {
         if let Some(k) = &l.key {
@@ -625,7 +636,7 @@ fn classify_alone(lines: &mut [Line], shared: &HashSet<String>) {
             Some("byline")
         } else if l.end == End::Ellipsis && !l.starts_quote {
             Some("teaser")
-        } else if l.key.as_ref().is_some_and(|k| shared.contains(k)) {
+        } else if l.key.as_ref().is_some_and(|k| shared.is_shared(k)) {
             Some("shared")
         } else if l.key.as_ref().is_some_and(|k| repeated.contains(k)) {
             Some("repeated")

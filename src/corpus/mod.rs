@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use thiserror::Error;
@@ -117,20 +118,246 @@ impl Article {
     }
 }
 
+/// How many files each short line (by `clean::line_key`) stands in: the cleaner drops lines
+/// shared by two or more files as site furniture.
+#[derive(Debug, Clone, Default)]
+pub struct LineCounts(imbl::HashMap<String, u32>);
+
+impl clean::SharedLines for LineCounts {
+    fn is_shared(&self, key: &str) -> bool {
+        self.0.get(key).is_some_and(|n| *n >= 2)
+    }
+}
+
+impl LineCounts {
+    fn keys_of(text: &str) -> HashSet<String> {
+        text.lines().filter_map(clean::line_key).collect()
+    }
+    fn add(&mut self, text: &str) {
+        for k in Self::keys_of(text) {
+            *self.0.entry(k).or_insert(0) += 1;
+        }
+    }
+    fn remove(&mut self, text: &str) {
+        for k in Self::keys_of(text) {
+            if let Some(n) = self.0.get_mut(&k) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.0.remove(&k);
+                }
+            }
+        }
+    }
+}
+
+/// The loaded folder. Articles sit in slots that are never reused: a changed file gets a new
+/// slot and its old one is emptied, so anything that still refers to the old version (an
+/// older index snapshot, the entity table) can never cite the new bytes by old offsets.
+/// Cloning is cheap (persistent structures), so a reload copies in proportion to the change.
 #[derive(Debug, Clone)]
 pub struct Corpus {
     pub dir: PathBuf,
-    pub articles: Vec<Article>,
-    pub skipped: Vec<Skipped>,
+    slots: imbl::Vector<Option<Arc<Article>>>,
+    by_doc: imbl::HashMap<String, usize>,
+    skipped: imbl::OrdMap<String, SkipReason>,
+    lines: LineCounts,
+    live: usize,
     pub load_time: Duration,
 }
 
-impl Corpus {
-    pub fn passage_count(&self) -> usize {
-        self.articles.iter().map(|a| a.passages.len()).sum()
+/// What a reload changed: slots emptied and slots filled.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Delta {
+    pub removed: Vec<usize>,
+    pub added: Vec<usize>,
+}
+
+impl Delta {
+    pub fn is_empty(&self) -> bool {
+        self.removed.is_empty() && self.added.is_empty()
     }
+}
+
+impl Corpus {
+    pub fn empty(dir: &Path) -> Corpus {
+        Corpus {
+            dir: dir.to_path_buf(),
+            slots: imbl::Vector::new(),
+            by_doc: imbl::HashMap::new(),
+            skipped: imbl::OrdMap::new(),
+            lines: LineCounts::default(),
+            live: 0,
+            load_time: Duration::ZERO,
+        }
+    }
+
+    /// The articles being served, in slot order.
+    pub fn iter(&self) -> impl Iterator<Item = &Article> {
+        self.slots.iter().filter_map(|s| s.as_deref())
+    }
+
+    /// The article in slot `id`, if it is still served.
+    pub fn get(&self, id: usize) -> Option<&Article> {
+        self.slots.get(id).and_then(|s| s.as_deref())
+    }
+
+    /// How many articles are served.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// One past the highest slot ever used.
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn by_doc(&self, doc: &str) -> Option<&Article> {
+        self.by_doc.get(doc).and_then(|id| self.get(*id))
+    }
+
+    /// Files that are not served, and why, by name.
+    pub fn skipped(&self) -> Vec<Skipped> {
+        self.skipped
+            .iter()
+            .map(|(doc, reason)| Skipped {
+                doc: doc.clone(),
+                reason: reason.clone(),
+            })
+            .collect()
+    }
+
+    pub fn passage_count(&self) -> usize {
+        self.iter().map(|a| a.passages.len()).sum()
+    }
+
     pub fn newest_date(&self) -> Option<DateValue> {
-        self.articles.iter().filter_map(|a| a.meta.date).max()
+        self.iter().filter_map(|a| a.meta.date).max()
+    }
+
+    fn remove_doc(&mut self, doc: &str, delta: &mut Delta) {
+        self.skipped.remove(doc);
+        if let Some(id) = self.by_doc.remove(doc) {
+            if let Some(Some(old)) = self.slots.get(id) {
+                self.lines.remove(&old.text);
+                self.live -= 1;
+            }
+            self.slots.set(id, None);
+            delta.removed.push(id);
+        }
+    }
+
+    fn insert(
+        &mut self,
+        doc: String,
+        text: String,
+        modified: Option<SystemTime>,
+        delta: &mut Delta,
+    ) {
+        let id = self.slots.len();
+        self.lines.add(&text);
+        match analyse(id, doc.clone(), text, modified, &self.lines) {
+            Some(a) => {
+                self.slots.push_back(Some(Arc::new(a)));
+                self.by_doc.insert(doc, id);
+                self.live += 1;
+                delta.added.push(id);
+            }
+            None => {
+                // Keep the slot numbering simple: the text was counted, so uncount it.
+                if let Ok((text, _)) = read_article_file(&self.dir.join(&doc)) {
+                    self.lines.remove(&text);
+                }
+                self.skipped.insert(doc, SkipReason::NoArticleText);
+            }
+        }
+    }
+
+    /// Re-reads the given paths (files or folders, added, changed or deleted) and returns the
+    /// corpus that serves their current contents, with what changed. Files that now fail to
+    /// load are listed as skipped; everything else keeps serving. Only the named paths are
+    /// read, so the cost follows the change, not the corpus. (Lines shared across files are
+    /// recounted, but other files are not re-cleaned until they change themselves.)
+    pub fn update(&self, paths: &[PathBuf]) -> (Corpus, Delta) {
+        let mut next = self.clone();
+        let mut delta = Delta::default();
+        let mut seen: HashSet<String> = HashSet::new();
+        for path in paths {
+            let path = if path.is_absolute() {
+                path.clone()
+            } else {
+                self.dir.join(path)
+            };
+            let Ok(rel) = path.strip_prefix(&self.dir) else {
+                continue;
+            };
+            if rel
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            {
+                continue;
+            }
+            let prefix = relative_name(&self.dir, &path);
+            if path.is_dir() {
+                // A folder appeared or was moved in: everything below it.
+                let mut skipped = Vec::new();
+                for file in article_paths(&path, &mut skipped) {
+                    let doc = relative_name(&self.dir, &file);
+                    if seen.insert(doc.clone()) {
+                        next.reload_file(doc, &file, &mut delta);
+                    }
+                }
+                continue;
+            }
+            if !path.exists() {
+                // Deleted: the file, or every file below a deleted folder.
+                let under: Vec<String> = next
+                    .by_doc
+                    .keys()
+                    .chain(next.skipped.keys())
+                    .filter(|d| **d == prefix || d.starts_with(&format!("{prefix}/")))
+                    .cloned()
+                    .collect();
+                for doc in under {
+                    if seen.insert(doc.clone()) {
+                        next.remove_doc(&doc, &mut delta);
+                    }
+                }
+                continue;
+            }
+            if is_article_name(&path) && seen.insert(prefix.clone()) {
+                next.reload_file(prefix, &path, &mut delta);
+            }
+        }
+        (next, delta)
+    }
+
+    fn reload_file(&mut self, doc: String, path: &Path, delta: &mut Delta) {
+        self.remove_doc(&doc, delta);
+        match read_article_file(path) {
+            Ok((text, modified)) => self.insert(doc, text, modified, delta),
+            Err(reason) => {
+                warn!(file = %doc, reason = %reason, "skipped");
+                self.skipped.insert(doc, reason);
+            }
+        }
+    }
+
+    /// Every article file below the folder now, with its size and modification time: what a
+    /// polling reload compares against.
+    pub fn scan(dir: &Path) -> HashMap<PathBuf, (u64, Option<SystemTime>)> {
+        let mut skipped = Vec::new();
+        article_paths(dir, &mut skipped)
+            .into_iter()
+            .filter_map(|p| {
+                std::fs::metadata(&p)
+                    .ok()
+                    .map(|m| (p, (m.len(), m.modified().ok())))
+            })
+            .collect()
     }
 }
 
@@ -148,6 +375,7 @@ pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
     if !meta.is_dir() {
         return Err(CorpusError::NotADirectory(dir.to_path_buf()));
     }
+    let mut corpus = Corpus::empty(dir);
     let mut skipped = Vec::new();
     let mut files: Vec<(String, String, Option<SystemTime>)> = Vec::new();
     for path in article_paths(dir, &mut skipped) {
@@ -157,27 +385,32 @@ pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
             Err(reason) => skipped.push(Skipped { doc, reason }),
         }
     }
-    let shared = shared_lines(files.iter().map(|(_, text, _)| text.as_str()));
-    let mut articles = Vec::with_capacity(files.len());
+    // Count shared lines over every file first, so each is cleaned knowing the whole site.
+    for (_, text, _) in &files {
+        corpus.lines.add(text);
+    }
+    let mut delta = Delta::default();
     for (doc, text, modified) in files {
-        match analyse(articles.len(), doc.clone(), text, modified, &shared) {
-            Some(a) => articles.push(a),
+        let id = corpus.slots.len();
+        match analyse(id, doc.clone(), text, modified, &corpus.lines) {
+            Some(a) => {
+                corpus.slots.push_back(Some(Arc::new(a)));
+                corpus.by_doc.insert(doc, id);
+                corpus.live += 1;
+                delta.added.push(id);
+            }
             None => skipped.push(Skipped {
                 doc,
                 reason: SkipReason::NoArticleText,
             }),
         }
     }
-    for s in &skipped {
+    for s in skipped {
         warn!(file = %s.doc, reason = %s.reason, "skipped");
+        corpus.skipped.insert(s.doc, s.reason);
     }
-    skipped.sort_by(|a, b| a.doc.cmp(&b.doc));
-    Ok(Corpus {
-        dir: dir.to_path_buf(),
-        articles,
-        skipped,
-        load_time: started.elapsed(),
-    })
+    corpus.load_time = started.elapsed();
+    Ok(corpus)
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
@@ -256,29 +489,13 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, SkipReason> {
     String::from_utf8(bytes).map_err(|_| SkipReason::NotUtf8)
 }
 
-/// Keys of short lines that stand in two or more files: site menus and footers.
-pub fn shared_lines<'a>(texts: impl Iterator<Item = &'a str>) -> HashSet<String> {
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for text in texts {
-        let keys: HashSet<String> = text.lines().filter_map(clean::line_key).collect();
-        for k in keys {
-            *counts.entry(k).or_default() += 1;
-        }
-    }
-    counts
-        .into_iter()
-        .filter(|(_, n)| *n >= 2)
-        .map(|(k, _)| k)
-        .collect()
-}
-
 /// Cleans one file and cuts its prose into passages; None when nothing quotable is left.
 pub fn analyse(
     id: usize,
     doc: String,
     text: String,
     modified: Option<SystemTime>,
-    shared: &HashSet<String>,
+    shared: &dyn clean::SharedLines,
 ) -> Option<Article> {
     let cleaned = clean::clean(&text, shared);
     let passages = passages(&text, &cleaned.blocks);
@@ -436,10 +653,10 @@ mod tests {
         std::fs::write(p.join("ignored.pdf"), "x").unwrap();
         std::fs::write(p.join(".hidden.txt"), "Hidden text.").unwrap();
         let c = load(p).unwrap();
-        let docs: Vec<&str> = c.articles.iter().map(|a| a.doc.as_str()).collect();
+        let docs: Vec<&str> = c.iter().map(|a| a.doc.as_str()).collect();
         assert_eq!(docs, ["a.txt", "sub/b.md"]);
-        let skipped: Vec<(&str, &SkipReason)> = c
-            .skipped
+        let skipped = c.skipped();
+        let skipped: Vec<(&str, &SkipReason)> = skipped
             .iter()
             .map(|s| (s.doc.as_str(), &s.reason))
             .collect();
@@ -468,11 +685,112 @@ mod tests {
         std::fs::write(dir.path().join("a.txt"), "A sentence of news.\n").unwrap();
         std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
         let c = load(dir.path()).unwrap();
-        assert_eq!(c.articles.len(), 1);
+        assert_eq!(c.len(), 1);
         assert!(
-            c.skipped
+            c.skipped()
                 .iter()
                 .any(|s| matches!(&s.reason, SkipReason::Unreadable(w) if w.contains("loop")))
         );
+    }
+
+    const HARBOUR: &str =
+        "The harbour authority approved the dredging plan on Tuesday after a long debate.\n";
+    const RAIL: &str =
+        "Train drivers returned to work on Friday after a four-day strike over pay.\n";
+
+    #[test]
+    fn update_reads_only_what_changed_and_never_reuses_a_slot() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::write(p.join("a.txt"), HARBOUR).unwrap();
+        std::fs::write(p.join("b.txt"), RAIL).unwrap();
+        let c0 = load(p).unwrap();
+        let a0 = c0.by_doc("a.txt").unwrap().id;
+
+        // Rewrite a.txt, add c.txt, delete b.txt.
+        std::fs::write(
+            p.join("a.txt"),
+            "The harbour authority rejected the plan.\n",
+        )
+        .unwrap();
+        std::fs::write(p.join("c.txt"), RAIL).unwrap();
+        std::fs::remove_file(p.join("b.txt")).unwrap();
+        let (c1, delta) = c0.update(&[p.join("a.txt"), p.join("c.txt"), p.join("b.txt")]);
+        assert_eq!(c1.len(), 2);
+        let a1 = c1.by_doc("a.txt").unwrap();
+        assert_ne!(a1.id, a0, "a changed file gets a new slot");
+        assert!(c1.get(a0).is_none(), "its old slot is empty");
+        assert!(a1.text.contains("rejected"));
+        assert!(c1.by_doc("b.txt").is_none() && c1.by_doc("c.txt").is_some());
+        assert_eq!(delta.removed.len(), 2);
+        assert_eq!(delta.added.len(), 2);
+        // The old version is untouched: queries still running on it see what they saw.
+        assert_eq!(c0.len(), 2);
+        assert!(c0.get(a0).unwrap().text.contains("approved"));
+    }
+
+    #[test]
+    fn a_file_turned_bad_is_reported_and_others_keep_serving() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::write(p.join("a.txt"), HARBOUR).unwrap();
+        std::fs::write(p.join("b.txt"), RAIL).unwrap();
+        let c0 = load(p).unwrap();
+        std::fs::write(p.join("a.txt"), [0xffu8, 0xfe, b'x']).unwrap();
+        let (c1, _) = c0.update(&[p.join("a.txt")]);
+        assert!(
+            c1.by_doc("a.txt").is_none(),
+            "its bytes changed, so the old quotes would not be checkable"
+        );
+        assert_eq!(
+            c1.skipped(),
+            vec![Skipped {
+                doc: "a.txt".into(),
+                reason: SkipReason::NotUtf8
+            }]
+        );
+        assert!(c1.by_doc("b.txt").is_some());
+        // Fixed again: served again, no longer skipped.
+        std::fs::write(p.join("a.txt"), HARBOUR).unwrap();
+        let (c2, _) = c1.update(&[p.join("a.txt")]);
+        assert!(c2.by_doc("a.txt").is_some() && c2.skipped().is_empty());
+    }
+
+    #[test]
+    fn deleted_folder_removes_everything_below_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::create_dir_all(p.join("desk/world")).unwrap();
+        std::fs::write(p.join("desk/world/a.txt"), HARBOUR).unwrap();
+        std::fs::write(p.join("desk/b.md"), RAIL).unwrap();
+        std::fs::write(p.join("c.txt"), RAIL).unwrap();
+        let c0 = load(p).unwrap();
+        assert_eq!(c0.len(), 3);
+        std::fs::remove_dir_all(p.join("desk")).unwrap();
+        let (c1, delta) = c0.update(&[p.join("desk")]);
+        assert_eq!(c1.len(), 1);
+        assert_eq!(delta.removed.len(), 2);
+        // And a folder moved in brings its files.
+        std::fs::create_dir_all(p.join("new")).unwrap();
+        std::fs::write(p.join("new/x.txt"), HARBOUR).unwrap();
+        let (c2, _) = c1.update(&[p.join("new")]);
+        assert!(c2.by_doc("new/x.txt").is_some());
+    }
+
+    #[test]
+    fn hidden_and_foreign_paths_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::write(p.join("a.txt"), HARBOUR).unwrap();
+        let c0 = load(p).unwrap();
+        std::fs::write(p.join(".swap.txt"), RAIL).unwrap();
+        std::fs::write(p.join("notes.pdf"), RAIL).unwrap();
+        let (c1, delta) = c0.update(&[
+            p.join(".swap.txt"),
+            p.join("notes.pdf"),
+            PathBuf::from("/etc/passwd"),
+        ]);
+        assert!(delta.is_empty());
+        assert_eq!(c1.len(), 1);
     }
 }

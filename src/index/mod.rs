@@ -3,24 +3,30 @@
 pub mod query;
 
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     TextAnalyzer,
 };
-use tantivy::{DocAddress, Index, IndexReader, Searcher, TantivyDocument, Term as TantivyTerm};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
+    Term as TantivyTerm,
+};
 use thiserror::Error;
 
-use crate::corpus::{Article, Corpus};
+use crate::corpus::{Article, Corpus, Delta};
 pub use query::{Term, UserQuery};
 
 const ANALYZER: &str = "news";
+/// The writer's indexing memory (tantivy's minimum is 15 MB per thread).
+const WRITER_MEMORY: usize = 50_000_000;
 /// How much a title match counts against a match in the passage itself.
 const TITLE_BOOST: f32 = 0.6;
 /// How much the neighbouring sentences and the section heading count.
@@ -47,20 +53,39 @@ pub enum Mode {
     Any,
 }
 
+#[derive(Clone, Copy)]
 struct Fields {
     body: Field,
     context: Field,
     title: Field,
-    pid: Field,
+    /// The article's slot in the corpus.
+    aid: Field,
+    /// The passage's number in its article.
+    pn: Field,
+    /// The passage's byte range in the file.
+    start: Field,
+    end: Field,
+    /// The article's date as days since 1970-01-01 (its first day), or -1 when undated.
+    date: Field,
 }
 
-pub struct NewsIndex {
+/// What every version of the index shares: the tantivy index, its one writer and reader.
+struct Shared {
     index: Index,
+    writer: Mutex<IndexWriter>,
     reader: IndexReader,
     fields: Fields,
     analyzer: TextAnalyzer,
-    /// Global passage id (the `pid` fast field) to (article, passage).
-    passages: Vec<(usize, usize)>,
+}
+
+/// One version of the index: a searcher snapshot that matches one version of the corpus.
+/// Cloning is cheap; an update commits to the shared writer and returns a new version,
+/// while queries on older versions go on undisturbed.
+#[derive(Clone)]
+pub struct NewsIndex {
+    shared: Arc<Shared>,
+    searcher: Searcher,
+    passages: usize,
     pub build_time: Duration,
 }
 
@@ -103,6 +128,26 @@ fn context_of(article: &Article, p: usize) -> String {
     ctx
 }
 
+fn add_article(writer: &IndexWriter, f: &Fields, article: &Article) -> Result<(), IndexError> {
+    let date = article.meta.date.and_then(|d| {
+        chrono::NaiveDate::from_ymd_opt(d.year, d.month.unwrap_or(1), d.day.unwrap_or(1))
+    });
+    let days = date.map_or(-1, |d| (d - chrono::NaiveDate::default()).num_days());
+    for (p, passage) in article.passages.iter().enumerate() {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.body, article.passage_text(p));
+        doc.add_text(f.context, context_of(article, p));
+        doc.add_text(f.title, &article.meta.title);
+        doc.add_u64(f.aid, article.id as u64);
+        doc.add_u64(f.pn, p as u64);
+        doc.add_u64(f.start, passage.range.start as u64);
+        doc.add_u64(f.end, passage.range.end as u64);
+        doc.add_i64(f.date, days);
+        writer.add_document(doc)?;
+    }
+    Ok(())
+}
+
 impl NewsIndex {
     /// Indexes every passage of the corpus.
     pub fn build(corpus: &Corpus) -> Result<NewsIndex, IndexError> {
@@ -112,38 +157,72 @@ impl NewsIndex {
             body: sb.add_text_field("body", text_options(true)),
             context: sb.add_text_field("context", text_options(false)),
             title: sb.add_text_field("title", text_options(false)),
-            pid: sb.add_u64_field("pid", INDEXED | FAST | STORED),
+            aid: sb.add_u64_field("aid", INDEXED | FAST),
+            pn: sb.add_u64_field("pn", FAST),
+            start: sb.add_u64_field("start", FAST),
+            end: sb.add_u64_field("end", FAST),
+            date: sb.add_i64_field("date", FAST),
         };
         let index = Index::create_in_ram(sb.build());
         index.tokenizers().register(ANALYZER, analyzer());
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
-        let mut passages = Vec::with_capacity(corpus.passage_count());
-        for article in &corpus.articles {
-            for p in 0..article.passages.len() {
-                let mut doc = TantivyDocument::default();
-                doc.add_text(fields.body, article.passage_text(p));
-                doc.add_text(fields.context, context_of(article, p));
-                doc.add_text(fields.title, &article.meta.title);
-                doc.add_u64(fields.pid, passages.len() as u64);
-                writer.add_document(doc)?;
-                passages.push((article.id, p));
-            }
+        let writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
+        for article in corpus.iter() {
+            add_article(&writer, &fields, article)?;
         }
+        let mut writer = writer;
         writer.commit()?;
-        let reader = index.reader()?;
-        Ok(NewsIndex {
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let shared = Arc::new(Shared {
             index,
+            writer: Mutex::new(writer),
             reader,
             fields,
             analyzer: analyzer(),
-            passages,
+        });
+        let searcher = shared.reader.searcher();
+        Ok(NewsIndex {
+            shared,
+            searcher,
+            passages: corpus.passage_count(),
+            build_time: started.elapsed(),
+        })
+    }
+
+    /// The index of `corpus`, the corpus this index served changed by `delta`: the removed
+    /// articles' passages are deleted, the added ones indexed, and a new snapshot returned.
+    pub fn update(&self, corpus: &Corpus, delta: &Delta) -> Result<NewsIndex, IndexError> {
+        let started = Instant::now();
+        let f = self.shared.fields;
+        let mut writer = self.shared.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for id in &delta.removed {
+            writer.delete_term(TantivyTerm::from_field_u64(f.aid, *id as u64));
+        }
+        for id in &delta.added {
+            if let Some(article) = corpus.get(*id) {
+                add_article(&writer, &f, article)?;
+            }
+        }
+        if let Err(e) = writer.commit() {
+            // Nothing of this update is visible; the writer starts clean for the next one.
+            let _ = writer.rollback();
+            return Err(e.into());
+        }
+        drop(writer);
+        self.shared.reader.reload()?;
+        Ok(NewsIndex {
+            shared: self.shared.clone(),
+            searcher: self.shared.reader.searcher(),
+            passages: corpus.passage_count(),
             build_time: started.elapsed(),
         })
     }
 
     /// Analyses `text` as the index does: (term, byte range in `text`).
     pub fn analyse(&self, text: &str) -> Vec<(String, Range<usize>)> {
-        let mut analyzer = self.analyzer.clone();
+        let mut analyzer = self.shared.analyzer.clone();
         let mut stream = analyzer.token_stream(text);
         let mut out = Vec::new();
         while let Some(tok) = stream.next() {
@@ -157,8 +236,8 @@ impl NewsIndex {
         query::parse(text, &|s: &str| self.analyse(s))
     }
 
-    fn searcher(&self) -> Searcher {
-        self.reader.searcher()
+    fn searcher(&self) -> &Searcher {
+        &self.searcher
     }
 
     /// Inverse document frequency of a term over passages (BM25's form), 0 for an unknown term.
@@ -166,7 +245,7 @@ impl NewsIndex {
         let searcher = self.searcher();
         let n = searcher.num_docs() as f32;
         let df = searcher
-            .doc_freq(&TantivyTerm::from_field_text(self.fields.body, term))
+            .doc_freq(&TantivyTerm::from_field_text(self.shared.fields.body, term))
             .unwrap_or(0) as f32;
         if df == 0.0 {
             return 0.0;
@@ -177,7 +256,7 @@ impl NewsIndex {
     /// How many passages contain the term.
     pub fn doc_freq(&self, term: &str) -> u64 {
         self.searcher()
-            .doc_freq(&TantivyTerm::from_field_text(self.fields.body, term))
+            .doc_freq(&TantivyTerm::from_field_text(self.shared.fields.body, term))
             .unwrap_or(0)
     }
 
@@ -192,7 +271,7 @@ impl NewsIndex {
     /// The tantivy query for `q`: each term may match the passage, its context or the title;
     /// in `Mode::All` each term must match the passage or its context.
     fn to_query(&self, q: &UserQuery, mode: Mode) -> Box<dyn Query> {
-        let f = &self.fields;
+        let f = &self.shared.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for t in &q.terms {
             let per_term = BooleanQuery::new(vec![
@@ -261,7 +340,7 @@ impl NewsIndex {
         )?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
-            if let Some((article, passage)) = self.passage_of(&searcher, addr)? {
+            if let Some((article, passage)) = self.passage_of(searcher, addr)? {
                 hits.push(Hit {
                     article,
                     passage,
@@ -277,21 +356,25 @@ impl NewsIndex {
         searcher: &Searcher,
         addr: DocAddress,
     ) -> Result<Option<(usize, usize)>, IndexError> {
-        let column = searcher
-            .segment_reader(addr.segment_ord)
-            .fast_fields()
-            .u64("pid")?;
-        Ok(column
+        let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+        let (aid, pn) = (fast.u64("aid")?, fast.u64("pn")?);
+        Ok(aid
             .first(addr.doc_id)
-            .and_then(|pid| self.passages.get(pid as usize).copied()))
+            .zip(pn.first(addr.doc_id))
+            .map(|(a, p)| (a as usize, p as usize)))
     }
 
     pub fn num_passages(&self) -> usize {
-        self.passages.len()
+        self.passages
+    }
+
+    /// Passages in the snapshot, deleted ones excluded (tantivy's own count).
+    pub fn indexed_passages(&self) -> u64 {
+        self.searcher.num_docs()
     }
 
     /// The index's own schema, for diagnostics.
     pub fn schema(&self) -> Schema {
-        self.index.schema()
+        self.shared.index.schema()
     }
 }

@@ -151,12 +151,7 @@ impl Digests {
         if !state.targets.contains_key(target) {
             let baseline = TargetState {
                 last_slot: Some(slot),
-                announced: engine
-                    .corpus
-                    .articles
-                    .iter()
-                    .map(|a| a.doc.clone())
-                    .collect(),
+                announced: engine.corpus.iter().map(|a| a.doc.clone()).collect(),
             };
             state.targets.insert(target.to_string(), baseline);
             self.save(&state)?;
@@ -172,7 +167,6 @@ impl Digests {
         }
         let ids: Vec<usize> = engine
             .corpus
-            .articles
             .iter()
             .filter(|a| !t.announced.contains(&a.doc))
             .map(|a| a.id)

@@ -18,7 +18,7 @@ pub fn run(
         writeln!(
             output,
             "{}",
-            strings::greeting(c.articles.len(), &c.dir.display().to_string())
+            strings::greeting(c.len(), &c.dir.display().to_string())
         )?;
         write!(output, "> ")?;
         output.flush()?;
