@@ -72,7 +72,7 @@ fn lookup(engine: &Engine, query: &str) -> Option<usize> {
             .map(|(i, _)| i)
     };
     best(&exact).or_else(|| best(&word)).or_else(|| {
-        let first = entities::complete(&engine.entities(), query, 1)
+        let first = entities::complete(engine.entities(), query, 1)
             .into_iter()
             .next()?;
         engine
