@@ -14,6 +14,7 @@ pub mod config;
 pub mod corpus;
 pub mod engine;
 pub mod index;
+pub mod live;
 pub mod nlp;
 pub mod strings;
 pub mod transport;

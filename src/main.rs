@@ -101,8 +101,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Some(Mode::Chat) => chat(&engine),
-        None if !config.has_chat() => chat(&engine),
+        Some(Mode::Chat) => chat(engine, config.poll),
+        None if !config.has_chat() => chat(engine, config.poll),
         None => bots(config, engine, true, true),
         #[cfg(feature = "discord")]
         Some(Mode::Discord) => bots(config, engine, true, false),
@@ -111,10 +111,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn chat(engine: &Engine) -> anyhow::Result<()> {
+/// The terminal chat, with the folder watched so new articles are found without a restart.
+fn chat(engine: Engine, poll: Option<std::time::Duration>) -> anyhow::Result<()> {
+    let engine = transport::shared(engine);
+    let _watcher = newsdesk::live::watch(engine.clone(), poll)?;
     let interactive = std::io::stdin().is_terminal();
     transport::terminal::run(
-        engine,
+        &engine,
         std::io::stdin().lock(),
         std::io::stdout().lock(),
         interactive,
@@ -135,8 +138,10 @@ fn bots(config: Config, engine: Engine, discord: bool, matrix: bool) -> anyhow::
             )),
             None => None,
         };
+        let engine = transport::shared(engine);
+        let _watcher = newsdesk::live::watch(engine.clone(), config.poll)?;
         let ctx = BotContext {
-            engine: transport::shared(engine),
+            engine,
             digests,
             limiter: Arc::new(transport::ratelimit::RateLimiter::new(config.rate)),
             state_dir: config.state_dir.clone(),

@@ -3,7 +3,7 @@
 pub mod clean;
 pub mod meta;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -17,8 +17,9 @@ use crate::nlp::dates::{self, DateValue, ExprKind};
 use crate::nlp::sentences;
 use clean::{Block, BlockKind};
 
-/// Files larger than this are skipped: no article is that long, and reading it would stall a reload.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Files larger than this are skipped: no news article is that long (a long feature is
+/// 100 kB), and cleaning and indexing it would stall every reload behind it.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, Error)]
 pub enum CorpusError {
@@ -51,7 +52,14 @@ impl fmt::Display for SkipReason {
             SkipReason::Empty => write!(f, "empty file"),
             SkipReason::NotUtf8 => write!(f, "not UTF-8 text"),
             SkipReason::Binary => write!(f, "binary data"),
-            SkipReason::TooLarge(n) => write!(f, "too large ({} MB)", n / (1024 * 1024)),
+            SkipReason::TooLarge(n) => {
+                write!(
+                    f,
+                    "too large for an article ({} MB; the limit is {} MB)",
+                    n / (1024 * 1024),
+                    MAX_FILE_BYTES / (1024 * 1024)
+                )
+            }
             SkipReason::Unreadable(e) => write!(f, "unreadable: {e}"),
             SkipReason::NoArticleText => write!(f, "no article text after removing page furniture"),
         }
@@ -160,9 +168,21 @@ pub struct Corpus {
     slots: imbl::Vector<Option<Arc<Article>>>,
     by_doc: imbl::HashMap<String, usize>,
     skipped: imbl::OrdMap<String, SkipReason>,
+    /// Size and modification time of every file considered, served or skipped: what
+    /// polling compares against, so an unchanged file is never read again.
+    seen: imbl::HashMap<String, FileStamp>,
     lines: LineCounts,
     live: usize,
     pub load_time: Duration,
+}
+
+/// A file's size and modification time.
+pub type FileStamp = (u64, Option<SystemTime>);
+
+fn stamp(path: &Path) -> Option<FileStamp> {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| (m.len(), m.modified().ok()))
 }
 
 /// What a reload changed: slots emptied and slots filled.
@@ -185,6 +205,7 @@ impl Corpus {
             slots: imbl::Vector::new(),
             by_doc: imbl::HashMap::new(),
             skipped: imbl::OrdMap::new(),
+            seen: imbl::HashMap::new(),
             lines: LineCounts::default(),
             live: 0,
             load_time: Duration::ZERO,
@@ -240,6 +261,7 @@ impl Corpus {
 
     fn remove_doc(&mut self, doc: &str, delta: &mut Delta) {
         self.skipped.remove(doc);
+        self.seen.remove(doc);
         if let Some(id) = self.by_doc.remove(doc) {
             if let Some(Some(old)) = self.slots.get(id) {
                 self.lines.remove(&old.text);
@@ -337,6 +359,9 @@ impl Corpus {
 
     fn reload_file(&mut self, doc: String, path: &Path, delta: &mut Delta) {
         self.remove_doc(&doc, delta);
+        if let Some(s) = stamp(path) {
+            self.seen.insert(doc.clone(), s);
+        }
         match read_article_file(path) {
             Ok((text, modified)) => self.insert(doc, text, modified, delta),
             Err(reason) => {
@@ -346,18 +371,25 @@ impl Corpus {
         }
     }
 
-    /// Every article file below the folder now, with its size and modification time: what a
-    /// polling reload compares against.
-    pub fn scan(dir: &Path) -> HashMap<PathBuf, (u64, Option<SystemTime>)> {
+    /// The article files that differ from what this corpus read: new, changed (size or
+    /// modification time) or gone. What a polling reload passes to `update`.
+    pub fn changed_files(&self) -> Vec<PathBuf> {
         let mut skipped = Vec::new();
-        article_paths(dir, &mut skipped)
-            .into_iter()
-            .filter_map(|p| {
-                std::fs::metadata(&p)
-                    .ok()
-                    .map(|m| (p, (m.len(), m.modified().ok())))
-            })
-            .collect()
+        let mut now: HashSet<String> = HashSet::new();
+        let mut changed = Vec::new();
+        for path in article_paths(&self.dir, &mut skipped) {
+            let doc = relative_name(&self.dir, &path);
+            if self.seen.get(&doc).copied() != stamp(&path) {
+                changed.push(path.clone());
+            }
+            now.insert(doc);
+        }
+        for doc in self.seen.keys() {
+            if !now.contains(doc) {
+                changed.push(self.dir.join(doc));
+            }
+        }
+        changed
     }
 }
 
@@ -380,6 +412,9 @@ pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
     let mut files: Vec<(String, String, Option<SystemTime>)> = Vec::new();
     for path in article_paths(dir, &mut skipped) {
         let doc = relative_name(dir, &path);
+        if let Some(s) = stamp(&path) {
+            corpus.seen.insert(doc.clone(), s);
+        }
         match read_article_file(&path) {
             Ok((text, modified)) => files.push((doc, text, modified)),
             Err(reason) => skipped.push(Skipped { doc, reason }),

@@ -3,18 +3,21 @@
 use std::io::{self, BufRead, Write};
 
 use crate::answer::render_plain;
-use crate::engine::Engine;
 use crate::strings;
 
-/// Answers each line of `input` until end of input. With `interactive`, shows a greeting and a prompt.
+use super::SharedEngine;
+
+/// Answers each line of `input` until end of input, each from the engine as it is then (so
+/// files added to the folder meanwhile are found). With `interactive`, shows a greeting and a prompt.
 pub fn run(
-    engine: &Engine,
+    engine: &SharedEngine,
     input: impl BufRead,
     mut output: impl Write,
     interactive: bool,
 ) -> io::Result<()> {
     if interactive {
-        let c = &engine.corpus;
+        let e = engine.load();
+        let c = &e.corpus;
         writeln!(
             output,
             "{}",
@@ -30,7 +33,7 @@ pub fn run(
             Err(e) if e.kind() == io::ErrorKind::InvalidData => String::from("\u{FFFD}"),
             Err(e) => return Err(e),
         };
-        let answer = engine.answer_line(&line);
+        let answer = engine.load().answer_line(&line);
         writeln!(output, "{}", render_plain(&answer, interactive))?;
         if interactive {
             write!(output, "\n> ")?;
