@@ -129,7 +129,6 @@ fn live_chat_script_finds_a_file_written_meanwhile() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    drop(ask);
     child.kill().ok();
     child.wait().ok();
 }
