@@ -123,9 +123,12 @@ fn newest_first(a: &Article, b: &Article) -> std::cmp::Ordering {
 /// Groups articles into stories: single-link clustering on TF-IDF cosine similarity.
 /// Each story lists its articles newest first; stories come in the order of their newest article.
 fn stories(engine: &Engine, ids: &[usize]) -> Vec<Vec<usize>> {
-    let vectors: Vec<HashMap<String, f32>> = ids
+    let vectors: Vec<&HashMap<String, f32>> = ids
         .iter()
-        .map(|id| term_counts(engine, engine.article(*id)))
+        .map(|id| {
+            let a = engine.article(*id);
+            a.term_counts.get_or_init(|| term_counts(engine, a))
+        })
         .collect();
     let mut df: HashMap<&str, f32> = HashMap::new();
     for v in &vectors {
@@ -209,6 +212,7 @@ fn close_in_time(a: Option<DateValue>, b: Option<DateValue>) -> bool {
     }
 }
 
+/// Content words of the article and how often each occurs (computed once per article).
 fn term_counts(engine: &Engine, a: &Article) -> HashMap<String, f32> {
     let mut counts: HashMap<String, f32> = HashMap::new();
     for p in 0..a.passages.len() {

@@ -3,7 +3,7 @@
 pub mod clean;
 pub mod meta;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -105,6 +105,8 @@ pub struct Article {
     pub meta: meta::Meta,
     /// At most one event per passage, in reading order.
     pub events: Vec<Event>,
+    /// Content words and their counts, filled the first time a digest compares stories.
+    pub term_counts: std::sync::OnceLock<HashMap<String, f32>>,
 }
 
 impl Article {
@@ -549,6 +551,7 @@ pub fn analyse(
         passages,
         meta,
         events,
+        term_counts: std::sync::OnceLock::new(),
     })
 }
 
