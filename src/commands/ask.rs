@@ -7,6 +7,7 @@ use std::ops::Range;
 use crate::answer::{Answer, Block, Inline, Item, fold_whitespace, strong, text};
 use crate::engine::Engine;
 use crate::index::{IndexError, Mode, UserQuery};
+use crate::nlp::dates::{self, ExprKind, Granularity};
 use crate::nlp::question::{self, QuestionType};
 use crate::nlp::{self, stopwords, synonyms};
 use crate::strings;
@@ -119,7 +120,7 @@ fn select(engine: &Engine, question: &str) -> Result<Result<Selection, NoAnswer>
             if matched < weights.len().min(MIN_MATCHED_TERMS) {
                 return None;
             }
-            let span = best_span(engine, sentence, qtype, &question_words, &q);
+            let span = best_span(engine, h.article, h.passage, qtype, &question_words, &q);
             let typed = qtype == QuestionType::Other || span.is_some();
             let score = coverage * if typed { 1.0 } else { 0.7 } + 0.1 * h.score / top_bm25;
             Some(Candidate {
@@ -263,15 +264,41 @@ fn context_terms(engine: &Engine, article: usize, p: usize) -> HashSet<String> {
 /// The typed span nearest to the question's words in the sentence.
 fn best_span(
     engine: &Engine,
-    sentence: &str,
+    article: usize,
+    passage: usize,
     qtype: QuestionType,
     question_words: &[String],
     q: &UserQuery,
 ) -> Option<Range<usize>> {
-    let spans = question::answer_spans(sentence, qtype, question_words);
-    if spans.is_empty() {
-        return None;
-    }
+    let a = engine.article(article);
+    let range = a.passages[passage].range.clone();
+    let sentence = &a.text[range.clone()];
+    let spans: Vec<(u8, Range<usize>)> = match qtype {
+        // Dates come from the date tagger, finest first: "a July 4 conversation ... since
+        // January" answers "when" with July 4.
+        QuestionType::Date => {
+            let mut anchor = dates::Anchor {
+                article_date: a.meta.date,
+                last_mentioned: None,
+            };
+            dates::extract(&a.text, range.clone(), &mut anchor)
+                .into_iter()
+                .map(|e| {
+                    let rank = match (e.kind, e.value.map(|v| v.granularity())) {
+                        (ExprKind::Since, _) => 0,
+                        (_, Some(Granularity::Day)) => 3,
+                        (_, Some(Granularity::Month)) => 2,
+                        _ => 1,
+                    };
+                    (rank, e.range.start - range.start..e.range.end - range.start)
+                })
+                .collect()
+        }
+        _ => question::answer_spans(sentence, qtype, question_words)
+            .into_iter()
+            .map(|r| (0, r))
+            .collect(),
+    };
     let query_terms: HashSet<&str> = q.terms.iter().map(|t| t.term.as_str()).collect();
     let anchors: Vec<usize> = engine
         .index
@@ -280,13 +307,47 @@ fn best_span(
         .filter(|(t, _)| query_terms.contains(t.as_str()))
         .map(|(_, r)| r.start)
         .collect();
-    spans.into_iter().min_by_key(|r| {
-        anchors
-            .iter()
-            .map(|a| a.abs_diff(r.start))
-            .min()
-            .unwrap_or(0)
-    })
+    let best = spans
+        .into_iter()
+        .min_by_key(|(rank, r)| {
+            (
+                std::cmp::Reverse(*rank),
+                anchors
+                    .iter()
+                    .map(|a| a.abs_diff(r.start))
+                    .min()
+                    .unwrap_or(0),
+            )
+        })?
+        .1;
+    Some(trim_asked(sentence, best, question_words))
+}
+
+/// Drops the words the user asked about from the ends of a span: "Who is Mark Rutte?"
+/// is answered by "NATO Secretary-General", not by his name again.
+fn trim_asked(sentence: &str, span: Range<usize>, question_words: &[String]) -> Range<usize> {
+    let asked = |w: &str| {
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let w = w.trim_end_matches("’s").trim_end_matches("'s");
+        !w.is_empty() && question_words.iter().any(|q| q == w)
+    };
+    let text = &sentence[span.clone()];
+    let words: Vec<(usize, &str)> = text
+        .split(' ')
+        .scan(0, |pos, w| {
+            let at = *pos;
+            *pos += w.len() + 1;
+            Some((at, w))
+        })
+        .collect();
+    let first = words.iter().position(|(_, w)| !asked(w));
+    let last = words.iter().rposition(|(_, w)| !asked(w));
+    match (first, last) {
+        (Some(f), Some(l)) => span.start + words[f].0..span.start + words[l].0 + words[l].1.len(),
+        _ => span,
+    }
 }
 
 fn render(engine: &Engine, answer: &mut Answer, groups: &Selection) {
@@ -330,6 +391,21 @@ fn emphasised(sentence: &str, span: Option<Range<usize>>) -> Vec<Inline> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn asked_words_are_trimmed_from_the_span() {
+        let s = "meeting with NATO Secretary-General Mark Rutte marks a shift";
+        let words: Vec<String> = ["who", "is", "mark", "rutte"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        assert_eq!(&s[trim_asked(s, 13..46, &words)], "NATO Secretary-General");
+        assert_eq!(
+            &s[trim_asked(s, 36..46, &words)],
+            "Mark Rutte",
+            "a span of asked words only stays"
+        );
+    }
 
     #[test]
     fn emphasis_keeps_words_and_spacing() {

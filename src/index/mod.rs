@@ -89,6 +89,44 @@ pub struct NewsIndex {
     pub build_time: Duration,
 }
 
+/// Dotted acronyms as one word: "U.S." reads as "US  ", "U.K." as "UK  ", so that a user's
+/// "US" finds them. The letters close up and the dots become trailing spaces, so the text
+/// keeps its length and every byte offset stays where it was.
+pub fn fold_acronyms(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let letter_dot = |i: usize| i + 1 < b.len() && b[i].is_ascii_uppercase() && b[i + 1] == b'.';
+    let mut out: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let starts_word = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        if !(starts_word && letter_dot(i) && letter_dot(i + 2)) {
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        while letter_dot(end) {
+            end += 2;
+        }
+        let run: Vec<u8> = b[i..end].iter().copied().filter(|c| *c != b'.').collect();
+        let buf = out.get_or_insert_with(|| b.to_vec());
+        let spaces = std::iter::repeat_n(b' ', end - i - run.len());
+        for (slot, byte) in buf[i..end]
+            .iter_mut()
+            .zip(run.iter().copied().chain(spaces))
+        {
+            *slot = byte;
+        }
+        i = end;
+    }
+    match out {
+        // Only ASCII letters and dots were moved, so the bytes are still UTF-8.
+        Some(buf) => {
+            std::borrow::Cow::Owned(String::from_utf8(buf).unwrap_or_else(|_| text.to_string()))
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
@@ -135,9 +173,9 @@ fn add_article(writer: &IndexWriter, f: &Fields, article: &Article) -> Result<()
     let days = date.map_or(-1, |d| (d - chrono::NaiveDate::default()).num_days());
     for (p, passage) in article.passages.iter().enumerate() {
         let mut doc = TantivyDocument::default();
-        doc.add_text(f.body, article.passage_text(p));
-        doc.add_text(f.context, context_of(article, p));
-        doc.add_text(f.title, &article.meta.title);
+        doc.add_text(f.body, fold_acronyms(article.passage_text(p)));
+        doc.add_text(f.context, fold_acronyms(&context_of(article, p)));
+        doc.add_text(f.title, fold_acronyms(&article.meta.title));
         doc.add_u64(f.aid, article.id as u64);
         doc.add_u64(f.pn, p as u64);
         doc.add_u64(f.start, passage.range.start as u64);
@@ -223,7 +261,8 @@ impl NewsIndex {
     /// Analyses `text` as the index does: (term, byte range in `text`).
     pub fn analyse(&self, text: &str) -> Vec<(String, Range<usize>)> {
         let mut analyzer = self.shared.analyzer.clone();
-        let mut stream = analyzer.token_stream(text);
+        let folded = fold_acronyms(text);
+        let mut stream = analyzer.token_stream(&folded);
         let mut out = Vec::new();
         while let Some(tok) = stream.next() {
             out.push((tok.text.clone(), tok.offset_from..tok.offset_to));
@@ -376,5 +415,30 @@ impl NewsIndex {
     /// The index's own schema, for diagnostics.
     pub fn schema(&self) -> Schema {
         self.shared.index.schema()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acronyms_fold_in_place() {
+        assert_eq!(
+            fold_acronyms("the U.S. and U.K. said"),
+            "the US   and UK   said"
+        );
+        assert_eq!(
+            fold_acronyms("(R-S.C.) and U.S.-Ukraine"),
+            "(R-SC  ) and US  -Ukraine"
+        );
+        assert_eq!(
+            fold_acronyms("J. Smith and e.g. A.B"),
+            "J. Smith and e.g. A.B"
+        );
+        assert_eq!(fold_acronyms("Ünï U.N. é"), "Ünï UN   é");
+        for s in ["the U.S. and U.K. said", "Ünï U.N. é", "", "U.S."] {
+            assert_eq!(fold_acronyms(s).len(), s.len());
+        }
     }
 }

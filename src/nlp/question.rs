@@ -22,7 +22,25 @@ const MEASURES: &[&str] = &[
     "deep", "wide", "costly",
 ];
 
-/// Words that only shape the question: the measure after "how" ("how big a raise").
+/// Nouns that make "what X" / "which X" ask for a kind of answer rather than name a topic.
+const ASKED_KINDS: &[&str] = &[
+    "percentage",
+    "percent",
+    "share",
+    "proportion",
+    "amount",
+    "number",
+    "year",
+    "date",
+    "day",
+    "month",
+    "time",
+    "sum",
+    "figure",
+];
+
+/// Words that only shape the question: the measure after "how" ("how big a raise"), the
+/// kind after "what" ("what percentage of Ukraine").
 pub fn frame_words(question: &str) -> Vec<String> {
     let q = question.to_lowercase();
     let words: Vec<&str> = q
@@ -31,7 +49,10 @@ pub fn frame_words(question: &str) -> Vec<String> {
         .collect();
     words
         .windows(2)
-        .filter(|p| p[0] == "how" && MEASURES.contains(&p[1]))
+        .filter(|p| {
+            (p[0] == "how" && MEASURES.contains(&p[1]))
+                || (matches!(p[0], "what" | "which") && ASKED_KINDS.contains(&p[1]))
+        })
         .map(|p| p[1].to_string())
         .collect()
 }

@@ -3,6 +3,20 @@
 
 const SETS: &[&[&str]] = &[
     &[
+        "give",
+        "gave",
+        "given",
+        "provide",
+        "provided",
+        "supply",
+        "supplied",
+        "send",
+        "sent",
+        "deliver",
+        "delivered",
+    ],
+    &["us", "america", "american", "washington"],
+    &[
         "promise",
         "promised",
         "pledge",
