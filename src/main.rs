@@ -1,6 +1,6 @@
 //! The `newsdesk` binary: loads config, starts logging, picks a front end.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -91,15 +91,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Mode::Query { json, line }) => {
             let answer = engine.answer(&commands::parse_line(&line.join(" ")));
-            if json {
-                println!("{}", answer::to_json(&answer));
+            let out = if json {
+                answer::to_json(&answer).to_string()
             } else {
-                println!(
-                    "{}",
-                    answer::render_plain(&answer, std::io::stdout().is_terminal())
-                );
-            }
-            Ok(())
+                answer::render_plain(&answer, std::io::stdout().is_terminal())
+            };
+            quiet_on_closed_pipe(writeln!(std::io::stdout().lock(), "{out}"))
         }
         Some(Mode::Chat) => chat(engine, config.poll),
         None if !config.has_chat() => chat(engine, config.poll),
@@ -116,13 +113,20 @@ fn chat(engine: Engine, poll: Option<std::time::Duration>) -> anyhow::Result<()>
     let engine = transport::shared(engine);
     let _watcher = newsdesk::live::watch(engine.clone(), poll)?;
     let interactive = std::io::stdin().is_terminal();
-    transport::terminal::run(
+    quiet_on_closed_pipe(transport::terminal::run(
         &engine,
         std::io::stdin().lock(),
         std::io::stdout().lock(),
         interactive,
-    )?;
-    Ok(())
+    ))
+}
+
+/// A reader that stops reading (`newsdesk query ... | head`) is not an error.
+fn quiet_on_closed_pipe(result: std::io::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 /// Runs the configured chat front ends in one process until SIGINT or SIGTERM.

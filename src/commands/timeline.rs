@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use crate::answer::{Answer, Block, Inline, Item, fold_whitespace, strong, text};
 use crate::engine::Engine;
-use crate::index::{IndexError, Mode};
+use crate::index::IndexError;
 use crate::nlp::{self, dates::DateValue, dates::Granularity};
 use crate::strings;
 
@@ -101,31 +101,13 @@ pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexErr
     Ok(answer)
 }
 
-/// Passages about the topic, and their neighbours: a date often sits in the sentence next
-/// to the one that names the topic.
+/// Passages that name the topic, and their neighbours: a date often sits in the sentence
+/// next to the one that names the topic.
 fn topic_passages(engine: &Engine, topic: &str) -> Result<HashSet<(usize, usize)>, IndexError> {
     let q = engine.index.parse_query(topic);
-    let (hits, _) = engine.index.search(&q, Mode::All, MAX_TOPIC_PASSAGES)?;
-    let wanted: HashSet<&str> = q
-        .terms
-        .iter()
-        .map(|t| t.term.as_str())
-        .chain(q.phrases.iter().flatten().map(String::as_str))
-        .collect();
     let mut set = HashSet::new();
-    for h in hits {
-        let article = engine.article(h.article);
-        // The index also matches a passage through its neighbours' words; only a passage
-        // that names the topic itself brings its neighbours in.
-        let names_it = engine
-            .index
-            .analyse(article.passage_text(h.passage))
-            .iter()
-            .any(|(t, _)| wanted.contains(t.as_str()));
-        if !names_it {
-            continue;
-        }
-        let n = article.passages.len();
+    for h in engine.passages_naming(&q, MAX_TOPIC_PASSAGES)? {
+        let n = engine.article(h.article).passages.len();
         set.insert((h.article, h.passage));
         if h.passage > 0 {
             set.insert((h.article, h.passage - 1));

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::answer::{Answer, Block, Inline, Item, code, em, fold_whitespace, strong, text};
 use crate::engine::Engine;
-use crate::index::{IndexError, Mode};
+use crate::index::IndexError;
 use crate::nlp::entities::{self, Entity, EntityKind};
 use crate::strings;
 
@@ -15,6 +15,8 @@ const MAX_ARTICLES: usize = 5;
 const MAX_COMPANY: usize = 5;
 const MAX_INVOLVED: usize = 8;
 const MAX_TOPIC_PASSAGES: usize = 2000;
+/// A name in the sentence beside the one that names the topic counts this much.
+const NEIGHBOUR_WEIGHT: f32 = 0.5;
 
 pub fn kind_name(kind: EntityKind) -> &'static str {
     match kind {
@@ -266,12 +268,24 @@ fn company(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
     v
 }
 
+/// Whether two neighbouring passages can be quoted as one excerpt: in the same paragraph,
+/// or in consecutive prose paragraphs with nothing (no heading, no furniture) between.
+fn adjacent_prose(a: &crate::corpus::Article, p: usize, q: usize) -> bool {
+    let (first, second) = (&a.passages[p.min(q)], &a.passages[p.max(q)]);
+    let last_block_of_first = a
+        .blocks
+        .iter()
+        .rposition(|b| b.range.start < first.range.end)
+        .unwrap_or(first.block);
+    second.block <= last_block_of_first + 1
+}
+
 /// How one name is tied to a topic: passages shared, their summed score, and the best one
 /// as (score, article, passage).
 struct Tie {
     passages: usize,
     score: f32,
-    best: (f32, usize, usize),
+    best: (f32, usize, std::ops::Range<usize>),
 }
 
 /// For a thing or topic: the people and organisations named in the passages about it,
@@ -284,30 +298,46 @@ fn involved(
     thing: Option<usize>,
 ) -> Result<bool, IndexError> {
     let q = engine.index.parse_query(query);
-    let (hits, _) = engine.index.search(&q, Mode::All, MAX_TOPIC_PASSAGES)?;
+    let hits = engine.passages_naming(&q, MAX_TOPIC_PASSAGES)?;
     let mut tally: HashMap<usize, Tie> = HashMap::new();
     for h in &hits {
-        let Some(list) = engine.table.mentions_in.get(&(h.article, h.passage)) else {
-            continue;
-        };
-        for e in list {
-            if Some(*e) == thing
-                || !matches!(
-                    engine.entities()[*e].kind,
-                    EntityKind::Person | EntityKind::Org
-                )
-            {
+        let a = engine.article(h.article);
+        // A name in the passage that names the topic, or right beside it ("... discussed a
+        // plan to provide these advanced weapons"): the excerpt spans both, verbatim.
+        let around = h.passage.saturating_sub(1)..(h.passage + 2).min(a.passages.len());
+        let mut counted: Vec<usize> = Vec::new();
+        for p in around.filter(|p| *p == h.passage || adjacent_prose(a, *p, h.passage)) {
+            let Some(list) = engine.table.mentions_in.get(&(h.article, p)) else {
                 continue;
-            }
-            let t = tally.entry(*e).or_insert(Tie {
-                passages: 0,
-                score: 0.0,
-                best: (f32::MIN, h.article, h.passage),
-            });
-            t.passages += 1;
-            t.score += h.score;
-            if h.score > t.best.0 {
-                t.best = (h.score, h.article, h.passage);
+            };
+            let weight = if p == h.passage {
+                1.0
+            } else {
+                NEIGHBOUR_WEIGHT
+            };
+            let excerpt =
+                a.passages[p.min(h.passage)].range.start..a.passages[p.max(h.passage)].range.end;
+            for e in list {
+                if Some(*e) == thing
+                    || counted.contains(e)
+                    || !matches!(
+                        engine.entities()[*e].kind,
+                        EntityKind::Person | EntityKind::Org
+                    )
+                {
+                    continue;
+                }
+                counted.push(*e);
+                let t = tally.entry(*e).or_insert(Tie {
+                    passages: 0,
+                    score: 0.0,
+                    best: (f32::MIN, h.article, excerpt.clone()),
+                });
+                t.passages += 1;
+                t.score += weight * h.score;
+                if weight * h.score > t.best.0 {
+                    t.best = (weight * h.score, h.article, excerpt.clone());
+                }
             }
         }
     }
@@ -327,13 +357,13 @@ fn involved(
         ranked.len(),
     ))]));
     for (e, tie) in ranked.iter().take(MAX_INVOLVED) {
-        let (passages, (_, article, passage)) = (&tie.passages, &tie.best);
+        let (passages, (_, article, excerpt)) = (&tie.passages, &tie.best);
         let entity = &live(engine, &engine.entities()[*e]);
         let role = entity
             .roles
             .first()
             .map(|(d, r)| expand_title(&fold_whitespace(&engine.article(*d).text[r.clone()])));
-        let n = engine.cite_passage(answer, *article, *passage);
+        let n = engine.cite(answer, *article, excerpt.clone());
         let mut line = vec![strong(&entity.name)];
         if let Some(r) = &role {
             line.push(text(format!(", {r}")));
@@ -342,7 +372,7 @@ fn involved(
         answer.push(Block::Bullet(line));
         answer.push(Block::Quote(vec![
             text(fold_whitespace(
-                engine.article(*article).passage_text(*passage),
+                &engine.article(*article).text[excerpt.clone()],
             )),
             Inline::Cite(vec![n]),
         ]));
