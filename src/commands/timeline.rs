@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use crate::answer::{Answer, Block, Inline, Item, fold_whitespace, strong, text};
 use crate::engine::Engine;
 use crate::index::IndexError;
-use crate::nlp::{self, dates::DateValue, dates::Granularity};
+use crate::nlp::{self, dates, dates::DateValue, dates::Granularity};
 use crate::strings;
 
 /// Two sentences on the same date sharing this much of their content words are one event.
@@ -142,23 +142,9 @@ fn merge_same_events(entries: Vec<Entry>) -> Vec<Entry> {
 
 /// A date at its granularity: `2025-07-09`, `July 2025`, `2014`.
 pub fn display_date(d: DateValue) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     match (d.granularity(), d.month) {
         (Granularity::Month, Some(m)) if (1..=12).contains(&m) => {
-            format!("{} {}", MONTHS[m as usize - 1], d.year)
+            format!("{} {}", dates::FULL_MONTHS[m as usize - 1], d.year)
         }
         _ => d.to_string(),
     }

@@ -332,7 +332,8 @@ struct Cand {
     since: bool,
 }
 
-const FULL_MONTHS: [&str; 12] = [
+/// Month names, January first.
+pub const FULL_MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
