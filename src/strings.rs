@@ -242,6 +242,7 @@ pub fn shorten(s: &str, max: usize) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::items_after_test_module)]
 mod tests {
     use super::*;
 

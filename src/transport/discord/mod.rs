@@ -57,7 +57,9 @@ pub async fn run_via(
 ) -> anyhow::Result<()> {
     let mut http = HttpBuilder::new(config.token.expose());
     if let Some(base) = api {
-        http = http.proxy(base);
+        // serenity's own rate limiter sends to Discord whatever the proxy (0.12.5), so a
+        // proxy takes over rate limiting, as serenity's docs intend.
+        http = http.proxy(base).ratelimiter_disabled(true);
     }
     let handler = Handler {
         ctx: ctx.clone(),

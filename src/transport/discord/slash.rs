@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 
-use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption};
+use serenity::all::{CommandOptionType, CommandType, CreateCommand, CreateCommandOption};
 
 use super::reply;
 use crate::commands::MAX_DIGEST_DAYS;
@@ -38,7 +38,11 @@ fn text_option(name: &str, about: &str, required: bool, autocomplete: bool) -> C
 
 /// The commands to register, each with its typed options and descriptions.
 pub fn definitions() -> Vec<CreateCommand> {
-    let cmd = |name: &str| CreateCommand::new(name).description(description(&format!("/{name}")));
+    let cmd = |name: &str| {
+        CreateCommand::new(name)
+            .kind(CommandType::ChatInput)
+            .description(description(&format!("/{name}")))
+    };
     vec![
         cmd("ask").add_option(text_option(
             "question",
@@ -117,9 +121,12 @@ fn matches(name: &str, prefix: &str) -> bool {
             .any(|w| w.starts_with(prefix))
 }
 
+/// The engine a topic list was made from, and the list.
+type Topics = (Weak<Engine>, Arc<Vec<String>>);
+
 /// Timeline topics, computed once per loaded engine.
 #[derive(Default)]
-pub struct TopicCache(Mutex<Option<(Weak<Engine>, Arc<Vec<String>>)>>);
+pub struct TopicCache(Mutex<Option<Topics>>);
 
 impl TopicCache {
     pub fn get(&self, engine: &Arc<Engine>) -> Arc<Vec<String>> {
