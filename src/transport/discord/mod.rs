@@ -11,7 +11,7 @@ mod slash;
 
 pub use reply::{
     CONTENT_LIMIT, CUSTOM_ID_LIMIT, DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT, Embed, FIELD_VALUE_LIMIT,
-    FIELDS_MAX, FOOTER_LIMIT, LimitError, TITLE_LIMIT, line_hash, page_button_id,
+    FIELDS_MAX, FOOTER_LIMIT, LimitError, TITLE_LIMIT, line_hash, page_button_id, pages as embeds,
     parse_page_button,
 };
 pub use slash::{Arg, command_line, definitions, timeline_topics};
