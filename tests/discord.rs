@@ -222,7 +222,12 @@ async fn serve_gateway(
                         return;
                     }
                 }
-                Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(WsMessage::Close(_))) => {
+                    // Send the close reply tungstenite queued, as Discord would.
+                    let _ = ws.flush().await;
+                    return;
+                }
+                None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             }
         }

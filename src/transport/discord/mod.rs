@@ -24,9 +24,9 @@ use serenity::all::{
     ButtonStyle, ChannelId, Command as SlashCommand, CommandDataOptionValue, CommandInteraction,
     ComponentInteraction, Context, CreateActionRow, CreateAllowedMentions,
     CreateAutocompleteResponse, CreateButton, CreateEmbed, CreateEmbedFooter,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage,
-    EditInteractionResponse, EventHandler, GatewayIntents, GuildId, Http, HttpBuilder, Interaction,
-    Nonce, Ready,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
+    CreateMessage, EditInteractionResponse, EventHandler, GatewayIntents, GuildId, Http,
+    HttpBuilder, Interaction, Nonce, Ready,
 };
 use tracing::{error, info, warn};
 
@@ -159,6 +159,14 @@ fn notice(text: &str) -> CreateInteractionResponse {
     )
 }
 
+/// A short follow-up only the person who asked can see.
+fn private_followup(text: &str) -> CreateInteractionResponseFollowup {
+    CreateInteractionResponseFollowup::new()
+        .content(reply::content(text))
+        .ephemeral(true)
+        .allowed_mentions(no_mentions())
+}
+
 fn limited_text(limited: Limited) -> String {
     let secs = limited.retry_after().as_secs().max(1);
     match limited {
@@ -195,23 +203,24 @@ impl Handler {
         Ok(answer)
     }
 
-    /// The reply to `line` at `page`: the page's embed and its buttons.
-    async fn page_edit(&self, line: &str, page: usize) -> EditInteractionResponse {
+    /// The reply to `line` at `page`: the page's embed and its buttons. None when answering
+    /// failed (logged here; the caller tells the user privately).
+    async fn page_edit(&self, line: &str, page: usize) -> Option<EditInteractionResponse> {
         match self.answer(line).await {
             Ok(answer) => {
                 let pages = reply::pages(&answer, Some(line));
                 let page = page.min(pages.len() - 1);
-                EditInteractionResponse::new()
-                    .content("")
-                    .embed(create_embed(&pages[page]))
-                    .components(buttons(line, page, pages.len()))
-                    .allowed_mentions(no_mentions())
+                Some(
+                    EditInteractionResponse::new()
+                        .content("")
+                        .embed(create_embed(&pages[page]))
+                        .components(buttons(line, page, pages.len()))
+                        .allowed_mentions(no_mentions()),
+                )
             }
             Err(e) => {
                 error!(transport = "discord", command = %line, error = %e, "answer failed");
-                EditInteractionResponse::new()
-                    .content(reply::content(strings::INTERNAL_ERROR))
-                    .allowed_mentions(no_mentions())
+                None
             }
         }
     }
@@ -242,8 +251,17 @@ impl Handler {
             warn!(transport = "discord", error = %e, "could not defer");
             return;
         }
-        let edit = self.page_edit(&line, 0).await;
-        if let Err(e) = cmd.edit_response(&ctx.http, edit).await {
+        let sent = match self.page_edit(&line, 0).await {
+            Some(edit) => cmd.edit_response(&ctx.http, edit).await.map(drop),
+            None => {
+                // The "thinking…" placeholder is public; the apology is for the asker only.
+                let _ = cmd.delete_response(&ctx.http).await;
+                cmd.create_followup(&ctx.http, private_followup(strings::INTERNAL_ERROR))
+                    .await
+                    .map(drop)
+            }
+        };
+        if let Err(e) = sent {
             warn!(transport = "discord", command = %cmd.data.name, error = %e, "could not send the answer");
         }
     }
@@ -294,8 +312,14 @@ impl Handler {
             warn!(transport = "discord", error = %e, "could not acknowledge a button");
             return;
         }
-        let edit = self.page_edit(&line, page).await;
-        if let Err(e) = press.edit_response(&ctx.http, edit).await {
+        let sent = match self.page_edit(&line, page).await {
+            Some(edit) => press.edit_response(&ctx.http, edit).await.map(drop),
+            None => press
+                .create_followup(&ctx.http, private_followup(strings::INTERNAL_ERROR))
+                .await
+                .map(drop),
+        };
+        if let Err(e) = sent {
             warn!(transport = "discord", error = %e, "could not turn the page");
         }
     }
