@@ -609,6 +609,52 @@ fn assert_cited(body: &Value, corpus: &Path) {
         }
     }
     assert!(marks > 0, "no citation marker: {desc}");
+    // Each quote is the cited file's own words (bold and escapes aside), unless shortened.
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut verbatim = 0;
+    for line in desc.lines().filter_map(|l| l.strip_prefix("> ")) {
+        let mut quote = line.to_string();
+        let mut first_mark = None;
+        while quote.ends_with(']') {
+            let Some(open) = quote.rfind('[') else { break };
+            match quote[open + 1..quote.len() - 1].parse::<usize>() {
+                Ok(n) => first_mark = Some(n),
+                Err(_) => break,
+            }
+            quote.truncate(open);
+        }
+        let Some(n) = first_mark else { continue };
+        if quote.contains('…') {
+            continue;
+        }
+        // `/who` shows a quotation in quotation marks around the cited words.
+        if let Some(inner) = quote.strip_prefix('“').and_then(|q| q.strip_suffix('”')) {
+            quote = inner.to_string();
+        }
+        let mut plain = String::new();
+        let mut chars = quote
+            .replace("**", "")
+            .chars()
+            .collect::<Vec<_>>()
+            .into_iter();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => plain.extend(chars.next()),
+                '\u{200B}' => {}
+                c => plain.push(c),
+            }
+        }
+        let mark = format!("[{n}]");
+        let line = src.lines().find(|l| l.contains(&mark)).unwrap();
+        let file = line.rsplit('`').nth(1).unwrap();
+        let text = std::fs::read_to_string(corpus.join(file)).unwrap();
+        assert!(
+            fold(&text).contains(&fold(&plain)),
+            "quote {mark} is not verbatim in {file}: {plain}"
+        );
+        verbatim += 1;
+    }
+    assert!(verbatim > 0, "no whole quote to check in {desc}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
