@@ -1039,3 +1039,39 @@ async fn discord_daily_digest_is_posted_with_a_nonce_and_recorded() {
         "the posted articles are recorded: {saved}"
     );
 }
+
+#[tokio::test]
+async fn discord_zero_ids_are_refused_with_the_setting_named() {
+    let corpus = corpus();
+    let state = tempfile::tempdir().unwrap();
+    for (guild, channel, var) in [
+        (Some(0), None, "DISCORD_GUILD_ID"),
+        (None, Some(0), "DIGEST_DISCORD_CHANNEL"),
+    ] {
+        let ctx = BotContext {
+            engine: transport::shared(Engine::load(corpus.path()).unwrap()),
+            digests: None,
+            limiter: Arc::new(transport::ratelimit::RateLimiter::new(RateLimits {
+                per_user: 1,
+                per_channel: 1,
+            })),
+            state_dir: state.path().to_path_buf(),
+        };
+        let config = DiscordConfig {
+            token: Secret::new("test-token"),
+            guild_id: guild,
+            digest_channel: channel,
+        };
+        // No stand-in: the check comes before any connection.
+        let e = discord::run_via(
+            config,
+            ctx,
+            CancellationToken::new(),
+            Some("http://127.0.0.1:9"),
+        )
+        .await
+        .unwrap_err();
+        assert!(e.to_string().starts_with(var), "{e}");
+        assert!(!e.to_string().contains("test-token"));
+    }
+}

@@ -55,6 +55,15 @@ pub async fn run_via(
     shutdown: CancellationToken,
     api: Option<&str>,
 ) -> anyhow::Result<()> {
+    // Discord ids are never 0 (serenity's id types panic on it); say which setting is wrong.
+    anyhow::ensure!(
+        config.guild_id != Some(0),
+        "DISCORD_GUILD_ID: 0 is not a Discord id"
+    );
+    anyhow::ensure!(
+        config.digest_channel != Some(0),
+        "DIGEST_DISCORD_CHANNEL: 0 is not a Discord id"
+    );
     let mut http = HttpBuilder::new(config.token.expose());
     if let Some(base) = api {
         // serenity's own rate limiter sends to Discord whatever the proxy (0.12.5), so a
