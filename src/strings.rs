@@ -242,6 +242,7 @@ pub fn shorten(s: &str, max: usize) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::items_after_test_module)]
 mod tests {
     use super::*;
 
@@ -260,3 +261,39 @@ mod tests {
         );
     }
 }
+
+// Discord
+
+/// The embed title: the command and what was asked.
+pub fn discord_title(command: &str, query: &str) -> String {
+    let label = match command {
+        "ask" => "Ask",
+        "search" => "Search",
+        "timeline" => "Timeline",
+        "who" => "Who",
+        "source" => "Source",
+        "digest" => "Digest",
+        "status" => "Status",
+        "help" => "newsdesk help",
+        _ => "newsdesk",
+    };
+    if query.trim().is_empty() {
+        label.to_string()
+    } else {
+        format!("{label}: {}", shorten(query, 200))
+    }
+}
+pub const DISCORD_SOURCES_CONTINUED: &str = "Sources (continued)";
+pub const DISCORD_PREV: &str = "Prev";
+pub const DISCORD_NEXT: &str = "Next";
+pub const DISCORD_BUTTON_STALE: &str =
+    "That button belongs to a reply I can no longer page. Run the command again, please.";
+pub const DISCORD_REPLY_TOO_LONG: &str =
+    "That reply is too long for Discord. Try a narrower question or a topic.";
+/// Slash command option descriptions (Discord allows at most 100 characters).
+pub const DISCORD_OPT_QUESTION: &str = "Your question, e.g. Who is the Kremlin spokesman?";
+pub const DISCORD_OPT_WORDS: &str = "Words to find; \"quotes\" for phrases, -word to exclude";
+pub const DISCORD_OPT_TOPIC: &str = "A name or word to narrow the timeline (optional)";
+pub const DISCORD_OPT_NAME: &str = "A person, organisation, place or thing";
+pub const DISCORD_OPT_ARTICLE: &str = "An article: file name prefix or title words";
+pub const DISCORD_OPT_DAYS: &str = "Only articles added in this many days (optional)";
