@@ -147,9 +147,10 @@ impl TopicCache {
 pub fn timeline_topics(engine: &Engine) -> Vec<String> {
     let mut names: HashMap<usize, usize> = HashMap::new();
     let mut words: HashMap<String, usize> = HashMap::new();
-    for a in &engine.corpus.articles {
+    for a in engine.corpus.iter() {
         for ev in &a.events {
             for e in engine
+                .table
                 .mentions_in
                 .get(&(a.id, ev.passage))
                 .into_iter()
@@ -175,7 +176,7 @@ pub fn timeline_topics(engine: &Engine) -> Vec<String> {
     }
     let mut names: Vec<(usize, &str)> = names
         .into_iter()
-        .map(|(e, n)| (n, engine.entities[e].name.as_str()))
+        .map(|(e, n)| (n, engine.entities()[e].name.as_str()))
         .collect();
     names.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     let mut words: Vec<(usize, String)> = words
@@ -202,13 +203,12 @@ pub fn choices(
 ) -> Vec<(String, String)> {
     let p = fold(prefix.trim());
     let list: Vec<(String, String)> = match command {
-        "who" => entities::complete(&engine.entities, prefix, MAX_CHOICES)
+        "who" => entities::complete(engine.entities(), prefix, MAX_CHOICES)
             .into_iter()
             .map(|e| (e.name.clone(), e.name.clone()))
             .collect(),
         "source" => engine
             .corpus
-            .articles
             .iter()
             .filter(|a| matches(&a.meta.title, &p) || fold(&a.doc).starts_with(&p))
             .take(MAX_CHOICES)
