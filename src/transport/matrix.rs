@@ -96,6 +96,8 @@ pub async fn serve(
         .await
         .context("Matrix: the first sync failed")?;
 
+    // Stops this bot's own tasks (room workers, digest) without touching the shared token.
+    let stop = shutdown.child_token();
     let display_name = client.account().get_display_name().await.ok().flatten();
     let bot = Arc::new(Bot {
         started,
@@ -103,7 +105,7 @@ pub async fn serve(
         names: mention_names(&me, display_name.as_deref()),
         me,
         allowed: config.allowed.clone(),
-        shutdown: shutdown.clone(),
+        shutdown: stop.clone(),
         pager: Mutex::new(Pager::default()),
         quiet_until: Mutex::new(HashMap::new()),
         told_encrypted: Mutex::new(HashSet::new()),
@@ -166,7 +168,7 @@ pub async fn serve(
             digests.clone(),
             room.clone(),
             ctx.clone(),
-            shutdown.clone(),
+            stop.clone(),
         ))),
         (None, Some(_)) => {
             warn!(
@@ -183,7 +185,7 @@ pub async fn serve(
         let _ = tx.send(());
     }
     let result = listen(&client, &shutdown).await;
-    shutdown.cancel();
+    stop.cancel();
     if let Some(task) = digest_task {
         let _ = task.await;
     }
