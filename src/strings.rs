@@ -203,6 +203,11 @@ pub fn daily_digest_heading(date: &str) -> String {
 }
 pub const DIGEST_NOTHING_NEW: &str = "No new articles since the last digest.";
 
+// Matrix (here rather than at the end of the file: clippy refuses items after the tests).
+pub const MATRIX_MORE_HINT: &str = "Type !more for the next page.";
+pub const MATRIX_NOTHING_MORE: &str = "There is nothing more to show. Ask me something first, for example !ask Who is the Kremlin spokesman?";
+pub const MATRIX_ENCRYPTED: &str = "This room is end-to-end encrypted, and I can't read encrypted messages, so I can't answer here. Please invite me to a room without encryption.";
+
 pub fn not_built(command: &str) -> String {
     format!("{command} is not available yet.")
 }

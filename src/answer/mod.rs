@@ -4,8 +4,8 @@
 mod render;
 
 pub use render::{
-    MARKDOWN_LIMIT, html_pages, markdown_pages, plain_pages, render_html, render_markdown,
-    render_plain, to_json,
+    MARKDOWN_LIMIT, html_pages, html_plain_pages, markdown_pages, plain_pages, render_html,
+    render_markdown, render_plain, to_json,
 };
 
 use serde::Serialize;

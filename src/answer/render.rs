@@ -279,6 +279,14 @@ fn entries(blocks: &[Block]) -> Vec<std::ops::Range<usize>> {
 /// Pages of whole entries, each within `limit` characters with its own sources and a
 /// "page k of n" line. One page when everything fits.
 fn paginate(m: &dyn Markup, answer: &Answer, limit: usize) -> Vec<String> {
+    page_answers(m, answer, limit)
+        .iter()
+        .map(|page| render(m, page, limit))
+        .collect()
+}
+
+/// The pages of `paginate` as answers of their own, cut where `m` overflows `limit`.
+fn page_answers(m: &dyn Markup, answer: &Answer, limit: usize) -> Vec<Answer> {
     const FOOTER_RESERVE: usize = 40;
     let budget = limit.saturating_sub(FOOTER_RESERVE);
     let page_of = |blocks: &[Block]| Answer {
@@ -314,7 +322,7 @@ fn paginate(m: &dyn Markup, answer: &Answer, limit: usize) -> Vec<String> {
                         total,
                     ))]));
             }
-            render(m, &page, limit)
+            page
         })
         .collect()
 }
@@ -332,6 +340,20 @@ pub fn html_pages(answer: &Answer, limit: usize) -> Vec<String> {
 /// Plain-text pages (Matrix's `body` beside the HTML), each within `limit` characters.
 pub fn plain_pages(answer: &Answer, limit: usize) -> Vec<String> {
     paginate(&Plain { ansi: false }, answer, limit)
+}
+
+/// Matrix pages as (HTML `formatted_body`, plain `body`) pairs that hold the same entries:
+/// the HTML, always the longer, decides where pages break and stays within `limit`.
+pub fn html_plain_pages(answer: &Answer, limit: usize) -> Vec<(String, String)> {
+    page_answers(&Html, answer, limit)
+        .iter()
+        .map(|page| {
+            (
+                render(&Html, page, limit),
+                render(&Plain { ansi: false }, page, limit),
+            )
+        })
+        .collect()
 }
 
 /// Terminal text; `ansi` turns on bold for answer spans.
