@@ -2,6 +2,7 @@
 //! the baseline, over a generated corpus of N articles:
 //!
 //!     cargo bench --bench scale -- --articles 10000 [--seed 1] [--json] [--rg-terms 200]
+//!         [--bare-timeline] [--startup-only]
 //!
 //! The corpus is written once to `target/scale-corpus/N-seed/` and reused while its marker
 //! file matches. Figures are in-process and warm: each query mix runs once untimed first.
@@ -26,6 +27,10 @@ struct Options {
     seed: u64,
     json: bool,
     rg_terms: usize,
+    /// Stop after start-up (for profiling the load).
+    startup_only: bool,
+    /// Also time one bare `/timeline` over the whole corpus.
+    bare_timeline: bool,
 }
 
 fn options() -> Options {
@@ -34,6 +39,8 @@ fn options() -> Options {
         seed: 1,
         json: false,
         rg_terms: MIX,
+        startup_only: false,
+        bare_timeline: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -42,11 +49,13 @@ fn options() -> Options {
             "--seed" => o.seed = number(args.next(), "--seed"),
             "--rg-terms" => o.rg_terms = number(args.next(), "--rg-terms"),
             "--json" => o.json = true,
+            "--startup-only" => o.startup_only = true,
+            "--bare-timeline" => o.bare_timeline = true,
             // cargo bench passes --bench to every bench target.
             "--bench" => {}
             other => {
                 eprintln!(
-                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K]"
+                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline]"
                 );
                 std::process::exit(2);
             }
@@ -136,9 +145,10 @@ fn mix() -> Mix {
             1 => format!("/who {}", p.name()),
             _ => format!("/who {}", topic_words(org)),
         });
+        // Bare `/timeline` (every event of the corpus) is timed once on its own: at 1,000
+        // articles one takes seconds, so a mix of them would not finish at 10,000.
         m.timeline.push(match i % 10 {
-            0 => "/timeline".to_string(),
-            1..=6 => format!("/timeline {}", topic_words(topic)),
+            0..=6 => format!("/timeline {}", topic_words(topic)),
             _ => format!("/timeline {place}"),
         });
         m.digest.push(match i % 4 {
@@ -287,10 +297,21 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
+    // What `Engine::load` does, in its two steps, so the phases can be told apart.
     let t = Instant::now();
-    let engine = Engine::load(&dir).expect("load the scale corpus");
+    let loaded = newsdesk::corpus::load(&dir).expect("load the scale corpus");
+    let corpus_s = t.elapsed().as_secs_f64();
+    let engine = Engine::from_corpus(loaded).expect("index the scale corpus");
     let startup_s = t.elapsed().as_secs_f64();
     let rss_after_load = peak_rss_mb();
+    // The entity phase again on its own (what `from_corpus` spends besides the index).
+    let t = Instant::now();
+    std::hint::black_box(engine.with_fresh_entities());
+    let entities_s = t.elapsed().as_secs_f64();
+    let index_s = (startup_s - corpus_s - entities_s).max(0.0);
+    eprintln!(
+        "phases: corpus (read, clean, sentences, dates) {corpus_s:.2} s, index {index_s:.2} s, entities {entities_s:.2} s"
+    );
     eprintln!(
         "start-up: {startup_s:.2} s ({} articles served, {} skipped, {} passages, {} entities)",
         engine.corpus.len(),
@@ -299,6 +320,9 @@ fn main() {
         engine.entities().len()
     );
 
+    if o.startup_only {
+        return;
+    }
     let m = mix();
     let commands: [(&str, &Vec<String>); 5] = [
         ("ask", &m.ask),
@@ -317,6 +341,14 @@ fn main() {
         );
         lat.push((name, p50, p99));
     }
+    let bare_timeline_ms = o.bare_timeline.then(|| {
+        let q = newsdesk::commands::parse_line("/timeline");
+        let t = Instant::now();
+        std::hint::black_box(engine.answer(&q));
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        eprintln!("bare /timeline once: {ms:.0} ms");
+        ms
+    });
     let rss_mb = peak_rss_mb();
 
     let (reload_ms, apply_ms) = reload_one_file(engine, &dir, o.articles);
@@ -342,6 +374,12 @@ fn main() {
         "  {:<28} {:>12}",
         "start-up (load+index)",
         format!("{startup_s:.2} s")
+    );
+    let _ = writeln!(
+        table,
+        "  {:<28} {:>12}",
+        "  corpus/index/entities",
+        format!("{corpus_s:.2}/{index_s:.2}/{entities_s:.2} s")
     );
     let _ = writeln!(
         table,
@@ -380,6 +418,9 @@ fn main() {
     );
     for (name, p50, p99) in &lat {
         let _ = writeln!(table, "  /{:<9} {p50:>10.3} {p99:>10.3}", name);
+    }
+    if let Some(ms) = bare_timeline_ms {
+        let _ = writeln!(table, "  /timeline (no topic), once {ms:>10.0} ms");
     }
     match rg_ms {
         Some(rg) => {
