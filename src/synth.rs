@@ -777,6 +777,9 @@ pub fn generate(dir: &Path, articles: usize, seed: u64) -> io::Result<GenStats> 
 mod tests {
     use super::*;
 
+    /// Length and FNV-1a hash of `article(0, 42)`.
+    const PINNED_ARTICLE_0_SEED_42: (usize, u64) = (5956, 8588817681622518791);
+
     fn read_all(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
             .sort_by_file_name()
@@ -882,6 +885,3 @@ mod tests {
         );
     }
 }
-
-#[cfg(test)]
-const PINNED_ARTICLE_0_SEED_42: (usize, u64) = (5956, 8588817681622518791);
