@@ -7,6 +7,7 @@
 //! - [`commands`] parses chat lines (one parser for every front end) and answers them with an
 //!   [`answer::Answer`], plain data that [`answer`] renders as text, Markdown, HTML or JSON.
 //! - [`engine::Engine`] ties a corpus to its index; [`transport`] holds the front ends.
+//! - [`synth`] writes a deterministic scale corpus for the benchmark (`benches/scale.rs`).
 
 pub mod answer;
 pub mod commands;
@@ -17,6 +18,7 @@ pub mod index;
 pub mod live;
 pub mod nlp;
 pub mod strings;
+pub mod synth;
 pub mod transport;
 
 pub use answer::Answer;

@@ -1,0 +1,462 @@
+//! Scale benchmark (issue 8): start-up, per-command latency, one-file reload and ripgrep as
+//! the baseline, over a generated corpus of N articles:
+//!
+//!     cargo bench --bench scale -- --articles 10000 [--seed 1] [--json] [--rg-terms 200]
+//!         [--bare-timeline] [--startup-only]
+//!
+//! The corpus is written once to `target/scale-corpus/N-seed/` and reused while its marker
+//! file matches. Figures are in-process and warm: each query mix runs once untimed first.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use newsdesk::commands::{Command, Parsed};
+use newsdesk::synth::{self, CAST_SIZE, Rng, pools};
+use newsdesk::transport::shared;
+use newsdesk::{Engine, live};
+
+/// Queries per command in the mix.
+const MIX: usize = 200;
+/// One-file reloads timed (the median is reported).
+const RELOADS: usize = 5;
+
+struct Options {
+    articles: usize,
+    seed: u64,
+    json: bool,
+    rg_terms: usize,
+    /// Stop after start-up (for profiling the load).
+    startup_only: bool,
+    /// Also time one bare `/timeline` over the whole corpus.
+    bare_timeline: bool,
+}
+
+fn options() -> Options {
+    let mut o = Options {
+        articles: 1000,
+        seed: 1,
+        json: false,
+        rg_terms: MIX,
+        startup_only: false,
+        bare_timeline: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--articles" => o.articles = number(args.next(), "--articles"),
+            "--seed" => o.seed = number(args.next(), "--seed"),
+            "--rg-terms" => o.rg_terms = number(args.next(), "--rg-terms"),
+            "--json" => o.json = true,
+            "--startup-only" => o.startup_only = true,
+            "--bare-timeline" => o.bare_timeline = true,
+            // cargo bench passes --bench to every bench target.
+            "--bench" => {}
+            other => {
+                eprintln!(
+                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline]"
+                );
+                std::process::exit(2);
+            }
+        }
+    }
+    o
+}
+
+fn number<T: std::str::FromStr>(v: Option<String>, flag: &str) -> T {
+    v.and_then(|v| v.parse().ok()).unwrap_or_else(|| {
+        eprintln!("{flag} needs a number");
+        std::process::exit(2);
+    })
+}
+
+/// The generated corpus for these options, written unless a complete copy is there.
+fn corpus(o: &Options) -> (PathBuf, u64, bool) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("scale-corpus")
+        .join(format!("{}-{}", o.articles, o.seed));
+    let marker = root.join(".complete");
+    let expected = format!(
+        "version {} articles {} seed {}\n",
+        synth::GENERATOR_VERSION,
+        o.articles,
+        o.seed
+    );
+    if let Ok(m) = std::fs::read_to_string(&marker)
+        && let Some((head, bytes)) = m.split_once("bytes ")
+        && head == expected
+        && let Ok(bytes) = bytes.trim().parse()
+    {
+        return (root, bytes, true);
+    }
+    let _ = std::fs::remove_dir_all(&root);
+    let stats = synth::generate(&root, o.articles, o.seed).expect("write the scale corpus");
+    std::fs::write(&marker, format!("{expected}bytes {}\n", stats.bytes)).expect("marker");
+    (root, stats.bytes, false)
+}
+
+/// The deterministic query mix: `MIX` lines per command, from the generator's vocabulary.
+struct Mix {
+    ask: Vec<String>,
+    search: Vec<String>,
+    who: Vec<String>,
+    timeline: Vec<String>,
+    digest: Vec<String>,
+}
+
+fn topic_words(topic: &str) -> &str {
+    topic.trim_start_matches("the ")
+}
+
+fn mix() -> Mix {
+    let mut rng = Rng::new(0x5CA1E);
+    let mut m = Mix {
+        ask: Vec::new(),
+        search: Vec::new(),
+        who: Vec::new(),
+        timeline: Vec::new(),
+        digest: Vec::new(),
+    };
+    for i in 0..MIX {
+        let p = synth::person(rng.below(CAST_SIZE));
+        let topic = rng.pick(pools::TOPICS);
+        let place = rng.pick(pools::PLACES);
+        let org = rng.pick(pools::ORGS);
+        m.ask.push(match i % 5 {
+            0 => format!("/ask What did {} say about {topic}?", p.name()),
+            1 => format!("/ask Who is the {} spokesman?", topic_words(org)),
+            2 => format!("/ask When did {place} approve {topic}?"),
+            3 => format!("/ask How much will {topic} cost?"),
+            _ => format!("/ask Why did {} criticize {topic}?", p.last),
+        });
+        m.search.push(match i % 4 {
+            0 => format!("/search {}", topic_words(topic)),
+            1 => format!("/search {}", p.last),
+            2 => format!("/search {place}"),
+            _ => format!(
+                "/search {}",
+                topic_words(topic).split(' ').next().unwrap_or(topic)
+            ),
+        });
+        m.who.push(match i % 3 {
+            0 => format!("/who {}", p.last),
+            1 => format!("/who {}", p.name()),
+            _ => format!("/who {}", topic_words(org)),
+        });
+        // Bare `/timeline` (every event of the corpus) is timed once on its own: at 1,000
+        // articles one takes seconds, so a mix of them would not finish at 10,000.
+        m.timeline.push(match i % 10 {
+            0..=6 => format!("/timeline {}", topic_words(topic)),
+            _ => format!("/timeline {place}"),
+        });
+        m.digest.push(match i % 4 {
+            0 => "/digest".to_string(),
+            _ => format!("/digest {}", rng.range(1, 60)),
+        });
+    }
+    m
+}
+
+fn parse(lines: &[String]) -> Vec<Parsed> {
+    lines
+        .iter()
+        .map(|l| {
+            let p = newsdesk::commands::parse_line(l);
+            assert!(
+                !matches!(p.command, Command::Usage(_) | Command::Unknown(_)),
+                "bad query {l}"
+            );
+            p
+        })
+        .collect()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+/// p50 and p99 of one command's mix, in ms, after one untimed warm-up pass.
+fn latency(engine: &Engine, queries: &[Parsed]) -> (f64, f64) {
+    for q in queries {
+        std::hint::black_box(engine.answer(q));
+    }
+    let mut times: Vec<Duration> = queries
+        .iter()
+        .map(|q| {
+            let t = Instant::now();
+            std::hint::black_box(engine.answer(q));
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    (percentile(&times, 0.5), percentile(&times, 0.99))
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+/// Time from `live::apply` starting until the shared engine serves the new text of one
+/// file (median of `RELOADS`), and the whole `apply` call (entities are resolved again
+/// after the new text is served). The file is restored afterwards, so the corpus is reused.
+fn reload_one_file(engine: Engine, dir: &Path, articles: usize) -> (f64, f64) {
+    let shared = shared(engine);
+    let rel = synth::article_path(articles / 2);
+    let doc = rel.to_string_lossy().replace('\\', "/");
+    let path = dir.join(&rel);
+    let original = std::fs::read_to_string(&path).expect("read the file to change");
+    let mut served = Vec::new();
+    let mut total = Vec::new();
+    for round in 0..RELOADS {
+        let marker = format!("benchmarkrevision{round}");
+        std::fs::write(
+            &path,
+            format!(
+                "{original}\nThe port authority confirmed revision {marker} of the ferry timetable on July 9.\n"
+            ),
+        )
+        .expect("rewrite the file");
+        let started = Instant::now();
+        let seen = std::thread::scope(|s| {
+            let watcher = s.spawn(|| {
+                loop {
+                    let e = shared.load();
+                    if e.corpus
+                        .by_doc(&doc)
+                        .is_some_and(|a| a.text.contains(&marker))
+                    {
+                        return started.elapsed();
+                    }
+                    std::thread::yield_now();
+                }
+            });
+            live::apply(&shared, std::slice::from_ref(&path));
+            watcher.join().expect("watcher thread")
+        });
+        total.push(started.elapsed());
+        served.push(seen);
+    }
+    std::fs::write(&path, &original).expect("restore the file");
+    live::apply(&shared, std::slice::from_ref(&path));
+    served.sort();
+    total.sort();
+    (percentile(&served, 0.5), percentile(&total, 0.5))
+}
+
+/// Median ms of `rg -i -F -c TERM DIR` over the terms, or None without ripgrep.
+fn ripgrep(dir: &Path, terms: &[String]) -> Option<f64> {
+    let ok = Process::new("rg")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        return None;
+    }
+    let run = |term: &str| {
+        let t = Instant::now();
+        let status = Process::new("rg")
+            .args(["-i", "-F", "-c", term])
+            .arg(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run rg");
+        // 0: matches, 1: no match; both are a finished search.
+        assert!(matches!(status.code(), Some(0 | 1)), "rg failed: {status}");
+        t.elapsed()
+    };
+    // Warm the page cache as the engine's load did.
+    run("warm-up");
+    let mut times: Vec<Duration> = terms.iter().map(|t| run(t)).collect();
+    times.sort();
+    Some(percentile(&times, 0.5))
+}
+
+fn main() {
+    let o = options();
+    let started = Instant::now();
+    let (dir, bytes, reused) = corpus(&o);
+    let corpus_mb = bytes as f64 / 1e6;
+    eprintln!(
+        "corpus: {} articles, {corpus_mb:.1} MB in {} ({}, {:.1} s)",
+        o.articles,
+        dir.display(),
+        if reused { "reused" } else { "generated" },
+        started.elapsed().as_secs_f64()
+    );
+
+    // What `Engine::load` does, in its two steps, so the phases can be told apart.
+    let t = Instant::now();
+    let loaded = newsdesk::corpus::load(&dir).expect("load the scale corpus");
+    let corpus_s = t.elapsed().as_secs_f64();
+    let engine = Engine::from_corpus(loaded).expect("index the scale corpus");
+    let startup_s = t.elapsed().as_secs_f64();
+    let rss_after_load = peak_rss_mb();
+    // The entity phase again on its own (what `from_corpus` spends besides the index).
+    let t = Instant::now();
+    std::hint::black_box(engine.with_fresh_entities());
+    let entities_s = t.elapsed().as_secs_f64();
+    let index_s = (startup_s - corpus_s - entities_s).max(0.0);
+    eprintln!(
+        "phases: corpus (read, clean, sentences, dates) {corpus_s:.2} s, index {index_s:.2} s, entities {entities_s:.2} s"
+    );
+    eprintln!(
+        "start-up: {startup_s:.2} s ({} articles served, {} skipped, {} passages, {} entities)",
+        engine.corpus.len(),
+        engine.corpus.skipped().len(),
+        engine.corpus.passage_count(),
+        engine.entities().len()
+    );
+
+    if o.startup_only {
+        return;
+    }
+    let m = mix();
+    let commands: [(&str, &Vec<String>); 5] = [
+        ("ask", &m.ask),
+        ("search", &m.search),
+        ("who", &m.who),
+        ("timeline", &m.timeline),
+        ("digest", &m.digest),
+    ];
+    let mut lat = Vec::new();
+    for (name, lines) in commands {
+        let t = Instant::now();
+        let (p50, p99) = latency(&engine, &parse(lines));
+        eprintln!(
+            "{name}: p50 {p50:.2} ms, p99 {p99:.2} ms ({:.1} s)",
+            t.elapsed().as_secs_f64()
+        );
+        lat.push((name, p50, p99));
+    }
+    let bare_timeline_ms = o.bare_timeline.then(|| {
+        let q = newsdesk::commands::parse_line("/timeline");
+        let t = Instant::now();
+        std::hint::black_box(engine.answer(&q));
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        eprintln!("bare /timeline once: {ms:.0} ms");
+        ms
+    });
+    let rss_mb = peak_rss_mb();
+
+    let (reload_ms, apply_ms) = reload_one_file(engine, &dir, o.articles);
+    eprintln!("reload one file: served after {reload_ms:.1} ms, apply done after {apply_ms:.1} ms");
+
+    let terms: Vec<String> = m
+        .search
+        .iter()
+        .take(o.rg_terms)
+        .map(|l| l.trim_start_matches("/search ").to_string())
+        .collect();
+    let rg_ms = ripgrep(&dir, &terms);
+    let search_p50 = lat[1].1;
+
+    let mut table = String::new();
+    let _ = writeln!(
+        table,
+        "\nscale benchmark: {} articles, {corpus_mb:.1} MB, seed {}",
+        o.articles, o.seed
+    );
+    let _ = writeln!(
+        table,
+        "  {:<28} {:>12}",
+        "start-up (load+index)",
+        format!("{startup_s:.2} s")
+    );
+    let _ = writeln!(
+        table,
+        "  {:<28} {:>12}",
+        "  corpus/index/entities",
+        format!("{corpus_s:.2}/{index_s:.2}/{entities_s:.2} s")
+    );
+    let _ = writeln!(
+        table,
+        "  {:<28} {:>12}",
+        "index throughput",
+        format!("{:.1} MB/s", corpus_mb / startup_s)
+    );
+    let _ = writeln!(
+        table,
+        "  {:<28} {:>12}",
+        "peak RSS after load",
+        format!("{rss_after_load:.0} MB")
+    );
+    let _ = writeln!(
+        table,
+        "  {:<28} {:>12}",
+        "peak RSS after queries",
+        format!("{rss_mb:.0} MB ({:.2}x corpus)", rss_mb / corpus_mb)
+    );
+    let _ = writeln!(
+        table,
+        "  {:<28} {:>12}",
+        "one changed file served",
+        format!("{reload_ms:.1} ms")
+    );
+    let _ = writeln!(
+        table,
+        "  {:<28} {:>12}",
+        "  whole apply (+entities)",
+        format!("{apply_ms:.1} ms")
+    );
+    let _ = writeln!(
+        table,
+        "  {:<10} {:>10} {:>10}   ({MIX} queries each, warm)",
+        "command", "p50 ms", "p99 ms"
+    );
+    for (name, p50, p99) in &lat {
+        let _ = writeln!(table, "  /{:<9} {p50:>10.3} {p99:>10.3}", name);
+    }
+    if let Some(ms) = bare_timeline_ms {
+        let _ = writeln!(table, "  /timeline (no topic), once {ms:>10.0} ms");
+    }
+    match rg_ms {
+        Some(rg) => {
+            let _ = writeln!(
+                table,
+                "  {:<28} {:>12}",
+                format!("rg -i -F -c (median, {} terms)", terms.len()),
+                format!("{rg:.1} ms")
+            );
+            let _ = writeln!(
+                table,
+                "  {:<28} {:>12}",
+                "/search p50 vs rg",
+                format!("{:.5} ({:.0}x faster)", search_p50 / rg, rg / search_p50)
+            );
+        }
+        None => {
+            let _ = writeln!(table, "  ripgrep not installed: no baseline");
+        }
+    }
+    print!("{table}");
+
+    if o.json {
+        let lat_json = lat
+            .iter()
+            .map(|(n, p50, p99)| format!("\"{n}\":{{\"p50\":{p50:.3},\"p99\":{p99:.3}}}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let (rg, vs) = match rg_ms {
+            Some(rg) => (format!("{rg:.3}"), format!("{:.6}", search_p50 / rg)),
+            None => ("null".to_string(), "null".to_string()),
+        };
+        println!(
+            "{{\"articles\":{},\"corpus_mb\":{corpus_mb:.2},\"startup_s\":{startup_s:.3},\"index_mb_per_s\":{:.2},\"rss_mb\":{rss_mb:.1},\"reload_one_file_ms\":{reload_ms:.2},\"latency_ms\":{{{lat_json}}},\"rg_ms\":{rg},\"search_vs_rg\":{vs}}}",
+            o.articles,
+            corpus_mb / startup_s
+        );
+    }
+}
