@@ -746,7 +746,7 @@ pub fn article(i: usize, seed: u64) -> String {
     if furnished {
         let _ = writeln!(body, "Read more at {url}\n");
     }
-    head + &body + &tail
+    format!("{head}{body}{tail}")
 }
 
 /// The file of article `i`, relative to the corpus folder.
