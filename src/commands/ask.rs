@@ -106,7 +106,15 @@ fn select(engine: &Engine, question: &str) -> Result<Result<Selection, NoAnswer>
         .filter_map(|h| {
             let article = engine.article(h.article);
             let sentence = article.passage_text(h.passage);
-            let body = terms_of(engine, sentence);
+            // One analysis serves both the coverage (all terms) and the same-fact check
+            // (content words only).
+            let tokens = engine.index.analyse(sentence);
+            let body: HashSet<String> = tokens.iter().map(|(t, _)| t.clone()).collect();
+            let words: HashSet<String> = tokens
+                .into_iter()
+                .filter(|(_, r)| !stopwords::is_stopword(&sentence[r.clone()].to_lowercase()))
+                .map(|(t, _)| t)
+                .collect();
             let context = context_terms(engine, h.article, h.passage);
             let proper_ok = q
                 .terms
@@ -129,7 +137,7 @@ fn select(engine: &Engine, question: &str) -> Result<Result<Selection, NoAnswer>
                 coverage,
                 score,
                 span,
-                words: engine.content_words(sentence),
+                words,
             })
         })
         .collect();
