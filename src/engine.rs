@@ -11,7 +11,7 @@ use tracing::error;
 use crate::answer::{Answer, Block, CitationSource, text};
 use crate::commands::{self, Command, Parsed};
 use crate::corpus::{self, Article, Corpus, CorpusError, Delta};
-use crate::index::{Hit, IndexError, Mode, NewsIndex, UserQuery};
+use crate::index::{Hit, IndexError, NewsIndex, UserQuery};
 use crate::nlp::entities::{self, Entity};
 use crate::nlp::stopwords;
 use crate::strings;
@@ -88,8 +88,12 @@ impl Engine {
     }
 
     pub fn from_corpus(corpus: Corpus) -> Result<Engine, EngineError> {
-        let index = NewsIndex::build(&corpus)?;
-        let table = Arc::new(EntityTable::resolve(&corpus));
+        // Indexing and entity resolution read the corpus independently.
+        let (index, table) = rayon::join(
+            || NewsIndex::build(&corpus),
+            || Arc::new(EntityTable::resolve(&corpus)),
+        );
+        let index = index?;
         Ok(Engine {
             corpus,
             index,
@@ -186,22 +190,7 @@ impl Engine {
     /// Passages that name what `q` asks for in their own words (the index also matches a
     /// passage through its neighbours' words), best first.
     pub fn passages_naming(&self, q: &UserQuery, limit: usize) -> Result<Vec<Hit>, IndexError> {
-        let (hits, _) = self.index.search(q, Mode::All, limit)?;
-        let wanted: HashSet<&str> = q
-            .terms
-            .iter()
-            .map(|t| t.term.as_str())
-            .chain(q.phrases.iter().flatten().map(String::as_str))
-            .collect();
-        Ok(hits
-            .into_iter()
-            .filter(|h| {
-                self.index
-                    .analyse(self.article(h.article).passage_text(h.passage))
-                    .iter()
-                    .any(|(t, _)| wanted.contains(t.as_str()))
-            })
-            .collect())
+        self.index.search_naming(q, limit)
     }
 
     /// Cites bytes `range` of article `id` in `answer`.

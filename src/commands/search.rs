@@ -9,41 +9,32 @@ use crate::strings;
 
 const MAX_ARTICLES: usize = 5;
 const PER_ARTICLE: usize = 3;
-/// How many matches are ranked and counted per article.
-const MAX_RANKED: usize = 1000;
 
 pub fn search(engine: &Engine, words: &str) -> Result<Answer, IndexError> {
     let mut answer = Answer::new("search", words);
     let q = engine.index.parse_query(words);
-    let (mut hits, mut total) = engine.index.search(&q, Mode::All, MAX_RANKED)?;
+    let mut found = engine.index.search_by_article(&q, Mode::All, PER_ARTICLE)?;
     let mut partial = false;
-    if total == 0 && q.terms.len() + q.phrases.len() > 1 {
-        (hits, total) = engine.index.search(&q, Mode::Any, MAX_RANKED)?;
-        partial = total > 0;
+    if found.total == 0 && q.terms.len() + q.phrases.len() > 1 {
+        found = engine.index.search_by_article(&q, Mode::Any, PER_ARTICLE)?;
+        partial = found.total > 0;
     }
-    if total == 0 {
+    if found.total == 0 {
         answer.push(Block::Para(vec![text(strings::search_nothing(words))]));
         return Ok(answer);
     }
-    // Articles in the order of their best passage.
-    let mut groups: Vec<(usize, Vec<Hit>)> = Vec::new();
-    for h in hits {
-        match groups.iter_mut().find(|(a, _)| *a == h.article) {
-            Some((_, g)) => g.push(h),
-            None => groups.push((h.article, vec![h])),
-        }
-    }
+    let groups = &found.articles;
     answer.push(Block::Heading(vec![text(strings::search_heading(
         words,
         groups.len(),
-        total,
+        found.total,
     ))]));
     if partial {
         answer.push(Block::Note(vec![text(strings::SEARCH_PARTIAL)]));
     }
     let highlight = highlight_terms(&q);
-    for (article_id, group) in groups.iter().take(MAX_ARTICLES) {
-        let article = engine.article(*article_id);
+    for group in groups.iter().take(MAX_ARTICLES) {
+        let article = engine.article(group.article);
         let date = article
             .date_string()
             .unwrap_or_else(|| strings::UNDATED.to_string());
@@ -53,7 +44,7 @@ pub fn search(engine: &Engine, words: &str) -> Result<Answer, IndexError> {
             code(&article.doc),
         ]));
         // Shown in reading order, chosen by rank.
-        let mut shown: Vec<&Hit> = group.iter().take(PER_ARTICLE).collect();
+        let mut shown: Vec<&Hit> = group.top.iter().take(PER_ARTICLE).collect();
         shown.sort_by_key(|h| h.passage);
         for h in shown {
             let n = engine.cite_passage(&mut answer, h.article, h.passage);
@@ -66,14 +57,14 @@ pub fn search(engine: &Engine, words: &str) -> Result<Answer, IndexError> {
                 cite: n,
             });
         }
-        if group.len() > PER_ARTICLE {
+        if group.count > PER_ARTICLE {
             answer.push(Block::Note(vec![text(strings::more_hits_in_article(
-                group.len() - PER_ARTICLE,
+                group.count - PER_ARTICLE,
             ))]));
         }
     }
     if groups.len() > MAX_ARTICLES {
-        let rest: usize = groups[MAX_ARTICLES..].iter().map(|(_, g)| g.len()).sum();
+        let rest: usize = groups[MAX_ARTICLES..].iter().map(|g| g.count).sum();
         answer.push(Block::Note(vec![text(strings::more_hits_elsewhere(
             rest,
             groups.len() - MAX_ARTICLES,

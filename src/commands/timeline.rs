@@ -21,7 +21,16 @@ struct Entry {
     passage: usize,
     expr: std::ops::Range<usize>,
     also: Vec<(usize, usize)>,
-    words: HashSet<String>,
+    /// Content words, worked out only when another article has an event on the same date.
+    words: Option<HashSet<String>>,
+}
+
+impl Entry {
+    fn words(&mut self, engine: &Engine) -> &HashSet<String> {
+        self.words.get_or_insert_with(|| {
+            engine.content_words(engine.article(self.article).passage_text(self.passage))
+        })
+    }
 }
 
 pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexError> {
@@ -31,22 +40,32 @@ pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexErr
         None => None,
     };
     let mut entries: Vec<Entry> = Vec::new();
-    for a in engine.corpus.iter() {
-        for ev in &a.events {
-            if allowed
-                .as_ref()
-                .is_some_and(|set| !set.contains(&(a.id, ev.passage)))
-            {
-                continue;
+    let mut push = |a: &crate::corpus::Article, ev: &crate::corpus::Event| {
+        entries.push(Entry {
+            date: ev.date,
+            article: a.id,
+            passage: ev.passage,
+            expr: ev.expr.clone(),
+            also: Vec::new(),
+            words: None,
+        })
+    };
+    match &allowed {
+        // A topic: only its passages are looked at, so the cost follows the topic.
+        Some(set) => {
+            for &(id, p) in set {
+                let a = engine.article(id);
+                if let Ok(i) = a.events.binary_search_by_key(&p, |ev| ev.passage) {
+                    push(a, &a.events[i]);
+                }
             }
-            entries.push(Entry {
-                date: ev.date,
-                article: a.id,
-                passage: ev.passage,
-                expr: ev.expr.clone(),
-                also: Vec::new(),
-                words: engine.content_words(a.passage_text(ev.passage)),
-            });
+        }
+        None => {
+            for a in engine.corpus.iter() {
+                for ev in &a.events {
+                    push(a, ev);
+                }
+            }
         }
     }
     entries.sort_by(|x, y| {
@@ -55,7 +74,7 @@ pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexErr
             .then(x.article.cmp(&y.article))
             .then(x.passage.cmp(&y.passage))
     });
-    let entries = merge_same_events(entries);
+    let entries = merge_same_events(engine, entries);
     if entries.is_empty() {
         answer.push(Block::Para(vec![text(strings::timeline_nothing(topic))]));
         return Ok(answer);
@@ -120,20 +139,24 @@ fn topic_passages(engine: &Engine, topic: &str) -> Result<HashSet<(usize, usize)
 }
 
 /// Folds entries of one date that report the same event in different articles.
-fn merge_same_events(entries: Vec<Entry>) -> Vec<Entry> {
+fn merge_same_events(engine: &Engine, entries: Vec<Entry>) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
-    for e in entries {
-        let same = out
-            .iter_mut()
-            .rev()
-            .take_while(|o| o.date == e.date)
-            .find(|o| {
-                o.article != e.article
-                    && !o.also.iter().any(|(a, _)| *a == e.article)
-                    && nlp::jaccard(&o.words, &e.words) >= SAME_EVENT_JACCARD
-            });
+    for mut e in entries {
+        let mut same = None;
+        for (i, o) in out.iter_mut().enumerate().rev() {
+            if o.date != e.date {
+                break;
+            }
+            if o.article != e.article
+                && !o.also.iter().any(|(a, _)| *a == e.article)
+                && nlp::jaccard(o.words(engine), e.words(engine)) >= SAME_EVENT_JACCARD
+            {
+                same = Some(i);
+                break;
+            }
+        }
         match same {
-            Some(o) => o.also.push((e.article, e.passage)),
+            Some(i) => out[i].also.push((e.article, e.passage)),
             None => out.push(e),
         }
     }

@@ -2,12 +2,16 @@
 
 pub mod query;
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::columnar::Column;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
@@ -16,8 +20,8 @@ use tantivy::tokenizer::{
     TextAnalyzer,
 };
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
-    Term as TantivyTerm,
+    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, SegmentOrdinal,
+    SegmentReader, TantivyDocument, Term as TantivyTerm,
 };
 use thiserror::Error;
 
@@ -44,6 +48,151 @@ pub struct Hit {
     pub article: usize,
     pub passage: usize,
     pub score: f32,
+}
+
+/// Matches of one article: how many passages, and the best few.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleHits {
+    pub article: usize,
+    pub count: usize,
+    /// Best first.
+    pub top: Vec<Hit>,
+}
+
+/// The matches of a query grouped by article, best article first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Grouped {
+    /// Matching passages.
+    pub total: usize,
+    pub articles: Vec<ArticleHits>,
+}
+
+/// Higher score first; ties in reading order, so results are stable.
+fn by_score(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then(a.article.cmp(&b.article))
+        .then(a.passage.cmp(&b.passage))
+}
+
+impl ArticleHits {
+    fn add(&mut self, hit: Hit, keep: usize) {
+        self.count += 1;
+        if self.top.len() < keep {
+            self.top.push(hit);
+        } else if let Some(worst) = self
+            .top
+            .iter_mut()
+            .max_by(|a, b| by_score(a, b))
+            .filter(|w| by_score(&hit, w).is_lt())
+        {
+            *worst = hit;
+        }
+    }
+}
+
+/// Collects every match into per-article counts and best passages.
+struct ByArticle {
+    per_article: usize,
+}
+
+struct ByArticleSegment {
+    per_article: usize,
+    aid: Column<u64>,
+    pn: Column<u64>,
+    articles: HashMap<usize, ArticleHits>,
+    /// Passages of one article sit together in a segment: the last article's entry saves a
+    /// lookup per match.
+    last: Option<ArticleHits>,
+}
+
+impl Collector for ByArticle {
+    type Fruit = HashMap<usize, ArticleHits>;
+    type Child = ByArticleSegment;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<ByArticleSegment> {
+        let fast = reader.fast_fields();
+        Ok(ByArticleSegment {
+            per_article: self.per_article,
+            aid: fast.u64("aid")?,
+            pn: fast.u64("pn")?,
+            articles: HashMap::new(),
+            last: None,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<HashMap<usize, ArticleHits>>,
+    ) -> tantivy::Result<HashMap<usize, ArticleHits>> {
+        let mut all: HashMap<usize, ArticleHits> = HashMap::new();
+        for fruit in fruits {
+            for (id, hits) in fruit {
+                match all.get_mut(&id) {
+                    None => {
+                        all.insert(id, hits);
+                    }
+                    Some(into) => {
+                        let count = into.count + hits.count;
+                        for h in hits.top {
+                            into.add(h, self.per_article);
+                        }
+                        into.count = count;
+                    }
+                }
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl ByArticleSegment {
+    fn flush(&mut self) {
+        if let Some(last) = self.last.take() {
+            self.articles.insert(last.article, last);
+        }
+    }
+}
+
+impl SegmentCollector for ByArticleSegment {
+    type Fruit = HashMap<usize, ArticleHits>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let (Some(article), Some(passage)) = (self.aid.first(doc), self.pn.first(doc)) else {
+            return;
+        };
+        let article = article as usize;
+        if self.last.as_ref().is_none_or(|l| l.article != article) {
+            self.flush();
+            let entry = self.articles.remove(&article).unwrap_or(ArticleHits {
+                article,
+                count: 0,
+                top: Vec::new(),
+            });
+            self.last = Some(entry);
+        }
+        let hit = Hit {
+            article,
+            passage: passage as usize,
+            score,
+        };
+        if let Some(last) = self.last.as_mut() {
+            last.add(hit, self.per_article);
+        }
+    }
+
+    fn harvest(mut self) -> HashMap<usize, ArticleHits> {
+        self.flush();
+        self.articles
+    }
 }
 
 /// Whether every query term must match (`All`) or any (`Any`).
@@ -203,7 +352,9 @@ impl NewsIndex {
         };
         let index = Index::create_in_ram(sb.build());
         index.tokenizers().register(ANALYZER, analyzer());
-        let writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let writer =
+            index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY * threads)?;
         for article in corpus.iter() {
             add_article(&writer, &fields, article)?;
         }
@@ -368,21 +519,62 @@ impl NewsIndex {
         if q.is_empty() {
             return Ok((Vec::new(), 0));
         }
-        let searcher = self.searcher();
         let query = self.to_query(q, mode);
+        self.top(&query, limit)
+    }
+
+    /// Like `search` in `Mode::All`, keeping only passages that name at least one query word
+    /// in their own text (a passage also matches through its neighbours' words).
+    pub fn search_naming(&self, q: &UserQuery, limit: usize) -> Result<Vec<Hit>, IndexError> {
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let f = &self.shared.fields;
+        let own: Vec<(Occur, Box<dyn Query>)> = q
+            .terms
+            .iter()
+            .map(|t| t.term.as_str())
+            .chain(q.phrases.iter().flatten().map(String::as_str))
+            .map(|t| {
+                let term = TantivyTerm::from_field_text(f.body, t);
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, q)
+            })
+            .collect();
+        // Scored 0, so the ranking is exactly `search`'s.
+        let filter = ConstScoreQuery::new(Box::new(BooleanQuery::new(own)), 0.0);
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, self.to_query(q, Mode::All)),
+            (Occur::Must, Box::new(filter)),
+        ]);
+        Ok(self.top(&query, limit)?.0)
+    }
+
+    fn top(&self, query: &dyn Query, limit: usize) -> Result<(Vec<Hit>, usize), IndexError> {
+        let searcher = self.searcher();
         let (top, count) = searcher.search(
-            &query,
+            query,
             &(
                 TopDocs::with_limit(limit.max(1)).order_by_score(),
                 tantivy::collector::Count,
             ),
         )?;
         let mut hits = Vec::with_capacity(top.len());
+        // The article and passage columns, opened once per segment.
+        let mut columns: HashMap<u32, (Column<u64>, Column<u64>)> = HashMap::new();
         for (score, addr) in top {
-            if let Some((article, passage)) = self.passage_of(searcher, addr)? {
+            let (aid, pn) = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+                    e.insert((fast.u64("aid")?, fast.u64("pn")?))
+                }
+            };
+            if let (Some(article), Some(passage)) = (aid.first(addr.doc_id), pn.first(addr.doc_id))
+            {
                 hits.push(Hit {
-                    article,
-                    passage,
+                    article: article as usize,
+                    passage: passage as usize,
                     score,
                 });
             }
@@ -390,17 +582,35 @@ impl NewsIndex {
         Ok((hits, count))
     }
 
-    fn passage_of(
+    /// Every passage matching `q`, grouped by article: the number of matching passages and
+    /// articles, and for each article its match count and best `per_article` passages.
+    /// Articles come best first (by their best passage). Counting visits each match once, so
+    /// the cost follows the matches, not a ranking of all of them.
+    pub fn search_by_article(
         &self,
-        searcher: &Searcher,
-        addr: DocAddress,
-    ) -> Result<Option<(usize, usize)>, IndexError> {
-        let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-        let (aid, pn) = (fast.u64("aid")?, fast.u64("pn")?);
-        Ok(aid
-            .first(addr.doc_id)
-            .zip(pn.first(addr.doc_id))
-            .map(|(a, p)| (a as usize, p as usize)))
+        q: &UserQuery,
+        mode: Mode,
+        per_article: usize,
+    ) -> Result<Grouped, IndexError> {
+        if q.is_empty() {
+            return Ok(Grouped::default());
+        }
+        let query = self.to_query(q, mode);
+        let by_article = self.searcher().search(
+            &query,
+            &ByArticle {
+                per_article: per_article.max(1),
+            },
+        )?;
+        let mut articles: Vec<ArticleHits> = by_article.into_values().collect();
+        for a in &mut articles {
+            a.top.sort_by(by_score);
+        }
+        articles.sort_by(|x, y| by_score(&x.top[0], &y.top[0]));
+        Ok(Grouped {
+            total: articles.iter().map(|a| a.count).sum(),
+            articles,
+        })
     }
 
     pub fn num_passages(&self) -> usize {
@@ -440,5 +650,85 @@ mod tests {
         for s in ["the U.S. and U.K. said", "Ünï U.N. é", "", "U.S."] {
             assert_eq!(fold_acronyms(s).len(), s.len());
         }
+    }
+
+    fn corpus_of(files: &[(&str, &str)]) -> (tempfile::TempDir, Corpus) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let corpus = crate::corpus::load(dir.path()).unwrap();
+        (dir, corpus)
+    }
+
+    #[test]
+    fn grouped_search_counts_every_match_per_article() {
+        let para = |n: usize, word: &str| {
+            (0..n)
+                .map(|i| format!("The harbour {word} report number {i} was filed on time.\n"))
+                .collect::<String>()
+        };
+        let (_dir, corpus) = corpus_of(&[
+            ("a.txt", &para(7, "ferry")),
+            ("b.txt", &para(2, "ferry")),
+            ("c.txt", &para(4, "bridge")),
+            (
+                "d.txt",
+                &format!("{}{}", para(3, "ferry"), para(3, "bridge")),
+            ),
+        ]);
+        let index = NewsIndex::build(&corpus).unwrap();
+        let q = index.parse_query("ferry report");
+        let (all, total) = index.search(&q, Mode::All, 10_000).unwrap();
+        let grouped = index.search_by_article(&q, Mode::All, 2).unwrap();
+        assert_eq!(grouped.total, total);
+        // 12 passages name the ferry; one more matches through its neighbour.
+        assert_eq!(total, 13);
+        let mut counts: HashMap<usize, usize> = HashMap::new();
+        for h in &all {
+            *counts.entry(h.article).or_default() += 1;
+        }
+        assert_eq!(grouped.articles.len(), counts.len());
+        for g in &grouped.articles {
+            assert_eq!(g.count, counts[&g.article], "article {}", g.article);
+            assert!(g.top.len() <= 2 && !g.top.is_empty());
+            let mut best: Vec<f32> = all
+                .iter()
+                .filter(|h| h.article == g.article)
+                .map(|h| h.score)
+                .collect();
+            best.sort_by(|a, b| b.total_cmp(a));
+            let top: Vec<f32> = g.top.iter().map(|h| h.score).collect();
+            assert_eq!(top, best[..top.len()]);
+        }
+        // Best article first.
+        for pair in grouped.articles.windows(2) {
+            assert!(pair[0].top[0].score >= pair[1].top[0].score);
+        }
+        assert!(
+            index
+                .search_by_article(&index.parse_query("zeppelin"), Mode::All, 3)
+                .unwrap()
+                .articles
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn naming_search_drops_matches_through_neighbours_only() {
+        let (_dir, corpus) = corpus_of(&[(
+            "a.txt",
+            "The ferry left the harbour at dawn.\nIt carried forty passengers to the island.\nNobody was hurt in the storm.\n",
+        )]);
+        let index = NewsIndex::build(&corpus).unwrap();
+        let q = index.parse_query("ferry");
+        let (all, _) = index.search(&q, Mode::All, 100).unwrap();
+        assert!(all.len() >= 2, "neighbours match through their context");
+        let named = index.search_naming(&q, 100).unwrap();
+        assert_eq!(named.iter().map(|h| h.passage).collect::<Vec<_>>(), [0]);
+        assert_eq!(
+            named[0].score,
+            all.iter().find(|h| h.passage == 0).unwrap().score
+        );
     }
 }
