@@ -130,29 +130,44 @@ fn stories(engine: &Engine, ids: &[usize]) -> Vec<Vec<usize>> {
             a.term_counts.get_or_init(|| term_counts(engine, a))
         })
         .collect();
-    let mut df: HashMap<&str, f32> = HashMap::new();
+    // Terms numbered for this digest, with their document frequency.
+    let mut term_ids: HashMap<&str, u32> = HashMap::new();
+    let mut df: Vec<f32> = Vec::new();
     for v in &vectors {
         for t in v.keys() {
-            *df.entry(t.as_str()).or_default() += 1.0;
+            let id = *term_ids.entry(t.as_str()).or_insert_with(|| {
+                df.push(0.0);
+                df.len() as u32 - 1
+            });
+            df[id as usize] += 1.0;
         }
     }
     let n = ids.len() as f32;
-    let weighted: Vec<HashMap<&str, f32>> = vectors
+    // Unit TF-IDF vectors, sorted by term number so that a dot product is one merge.
+    let weighted: Vec<Vec<(u32, f32)>> = vectors
         .iter()
         .map(|v| {
-            let mut w: HashMap<&str, f32> = v
+            let mut w: Vec<(u32, f32)> = v
                 .iter()
-                .map(|(t, c)| (t.as_str(), c * (1.0 + n / df[t.as_str()]).ln()))
+                .map(|(t, c)| {
+                    let id = term_ids[t.as_str()];
+                    (id, c * (1.0 + n / df[id as usize]).ln())
+                })
                 .collect();
+            w.sort_unstable_by_key(|(id, _)| *id);
             let norm = w
-                .values()
-                .map(|x| x * x)
+                .iter()
+                .map(|(_, x)| x * x)
                 .sum::<f32>()
                 .sqrt()
                 .max(f32::EPSILON);
-            w.values_mut().for_each(|x| *x /= norm);
+            w.iter_mut().for_each(|(_, x)| *x /= norm);
             w
         })
+        .collect();
+    let days: Vec<Option<i64>> = ids
+        .iter()
+        .map(|id| engine.article(*id).meta.date.and_then(day_number))
         .collect();
     let mut parent: Vec<usize> = (0..ids.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -164,22 +179,13 @@ fn stories(engine: &Engine, ids: &[usize]) -> Vec<Vec<usize>> {
     }
     for i in 0..ids.len() {
         for j in i + 1..ids.len() {
-            if !close_in_time(
-                engine.article(ids[i]).meta.date,
-                engine.article(ids[j]).meta.date,
-            ) {
+            if let (Some(x), Some(y)) = (days[i], days[j])
+                && (x - y).abs() > SAME_STORY_DAYS
+            {
                 continue;
             }
-            let (small, large) = if weighted[i].len() < weighted[j].len() {
-                (&weighted[i], &weighted[j])
-            } else {
-                (&weighted[j], &weighted[i])
-            };
-            let cos: f32 = small
-                .iter()
-                .filter_map(|(t, x)| large.get(t).map(|y| x * y))
-                .sum();
-            tracing::debug!(a = %engine.article(ids[i]).doc, b = %engine.article(ids[j]).doc, cos, "story similarity");
+            let cos = dot(&weighted[i], &weighted[j]);
+            tracing::trace!(a = %engine.article(ids[i]).doc, b = %engine.article(ids[j]).doc, cos, "story similarity");
             if cos >= SAME_STORY {
                 let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
                 parent[ri.max(rj)] = ri.min(rj);
@@ -199,17 +205,27 @@ fn stories(engine: &Engine, ids: &[usize]) -> Vec<Vec<usize>> {
     groups
 }
 
-fn close_in_time(a: Option<DateValue>, b: Option<DateValue>) -> bool {
-    let (Some(a), Some(b)) = (a, b) else {
-        return true;
-    };
-    let day = |d: DateValue| {
-        chrono::NaiveDate::from_ymd_opt(d.year, d.month.unwrap_or(1), d.day.unwrap_or(1))
-    };
-    match (day(a), day(b)) {
-        (Some(x), Some(y)) => (x - y).num_days().abs() <= SAME_STORY_DAYS,
-        _ => true,
+/// The dot product of two sparse vectors sorted by term.
+fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
     }
+    sum
+}
+
+/// Days since 1970 of a date's first day.
+fn day_number(d: DateValue) -> Option<i64> {
+    chrono::NaiveDate::from_ymd_opt(d.year, d.month.unwrap_or(1), d.day.unwrap_or(1))
+        .map(|d| (d - chrono::NaiveDate::default()).num_days())
 }
 
 /// Content words of the article and how often each occurs (computed once per article).
@@ -227,4 +243,24 @@ fn term_counts(engine: &Engine, a: &Article) -> HashMap<String, f32> {
         }
     }
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparse_dot_product_meets_on_shared_terms() {
+        let a = [(1, 0.5), (3, 0.5), (7, 1.0)];
+        let b = [(0, 2.0), (3, 2.0), (7, 0.25), (9, 4.0)];
+        assert_eq!(dot(&a, &b), 0.5 * 2.0 + 1.0 * 0.25);
+        assert_eq!(dot(&a, &[]), 0.0);
+        assert_eq!(dot(&[(2, 1.0)], &[(1, 1.0), (3, 1.0)]), 0.0);
+    }
+
+    #[test]
+    fn day_numbers_count_from_1970() {
+        assert_eq!(day_number(DateValue::day(1970, 1, 2).unwrap()), Some(1));
+        assert_eq!(day_number(DateValue::year(1970)), Some(0));
+    }
 }
