@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use rayon::prelude::*;
 use thiserror::Error;
 use tracing::warn;
 
@@ -411,13 +412,24 @@ pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
     }
     let mut corpus = Corpus::empty(dir);
     let mut skipped = Vec::new();
+    let paths = article_paths(dir, &mut skipped);
+    // Reading and cleaning are per file: every core takes a share, in file order.
+    let read: Vec<(String, Option<FileStamp>, ReadResult)> = paths
+        .par_iter()
+        .map(|path| {
+            (
+                relative_name(dir, path),
+                stamp(path),
+                read_article_file(path),
+            )
+        })
+        .collect();
     let mut files: Vec<(String, String, Option<SystemTime>)> = Vec::new();
-    for path in article_paths(dir, &mut skipped) {
-        let doc = relative_name(dir, &path);
-        if let Some(s) = stamp(&path) {
+    for (doc, stamp, read) in read {
+        if let Some(s) = stamp {
             corpus.seen.insert(doc.clone(), s);
         }
-        match read_article_file(&path) {
+        match read {
             Ok((text, modified)) => files.push((doc, text, modified)),
             Err(reason) => skipped.push(Skipped { doc, reason }),
         }
@@ -426,20 +438,33 @@ pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
     for (_, text, _) in &files {
         corpus.lines.add(text);
     }
-    let mut delta = Delta::default();
-    for (doc, text, modified) in files {
+    let first = corpus.slots.len();
+    let lines = &corpus.lines;
+    let analysed: Vec<(String, Option<Article>)> = files
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, (doc, text, modified))| {
+            let article = analyse(first + i, doc.clone(), text, modified, lines);
+            (doc, article)
+        })
+        .collect();
+    for (doc, article) in analysed {
+        // Slots are numbered by file, so a file that yields no article leaves its slot empty.
         let id = corpus.slots.len();
-        match analyse(id, doc.clone(), text, modified, &corpus.lines) {
+        match article {
             Some(a) => {
+                debug_assert_eq!(a.id, id);
                 corpus.slots.push_back(Some(Arc::new(a)));
                 corpus.by_doc.insert(doc, id);
                 corpus.live += 1;
-                delta.added.push(id);
             }
-            None => skipped.push(Skipped {
-                doc,
-                reason: SkipReason::NoArticleText,
-            }),
+            None => {
+                corpus.slots.push_back(None);
+                skipped.push(Skipped {
+                    doc,
+                    reason: SkipReason::NoArticleText,
+                });
+            }
         }
     }
     for s in skipped {
@@ -504,8 +529,11 @@ fn relative_name(dir: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// A file's text and modification time, or why it cannot be an article.
+type ReadResult = Result<(String, Option<SystemTime>), SkipReason>;
+
 /// Reads one file as article text, or says why it cannot be one.
-pub fn read_article_file(path: &Path) -> Result<(String, Option<SystemTime>), SkipReason> {
+pub fn read_article_file(path: &Path) -> ReadResult {
     let meta = std::fs::metadata(path).map_err(|e| SkipReason::Unreadable(e.kind().to_string()))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(SkipReason::TooLarge(meta.len()));
