@@ -99,7 +99,7 @@ fn select(engine: &Engine, question: &str) -> Result<Result<Selection, NoAnswer>
         .filter(|w| !w.is_empty())
         .map(str::to_string)
         .collect();
-    let (hits, _) = idx.search(&q, Mode::Any, CANDIDATES)?;
+    let hits = idx.search_top(&q, Mode::Any, CANDIDATES)?;
     let top_bm25 = hits.first().map_or(1.0, |h| h.score.max(f32::EPSILON));
     let mut candidates: Vec<Candidate> = hits
         .iter()

@@ -20,8 +20,8 @@ use tantivy::tokenizer::{
     TextAnalyzer,
 };
 use tantivy::{
-    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, SegmentOrdinal,
-    SegmentReader, TantivyDocument, Term as TantivyTerm,
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher,
+    SegmentOrdinal, SegmentReader, TantivyDocument, Term as TantivyTerm,
 };
 use thiserror::Error;
 
@@ -464,6 +464,20 @@ impl NewsIndex {
         let f = &self.shared.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for t in &q.terms {
+            if mode == Mode::Any {
+                // Flat: a disjunction of plain term clauses lets top-k searches skip blocks
+                // that cannot make the cut (block-WAND). The score is the same sum.
+                clauses.push((Occur::Should, self.term_query(f.body, &t.term, 1.0)));
+                clauses.push((
+                    Occur::Should,
+                    self.term_query(f.context, &t.term, CONTEXT_BOOST),
+                ));
+                clauses.push((
+                    Occur::Should,
+                    self.term_query(f.title, &t.term, TITLE_BOOST),
+                ));
+                continue;
+            }
             let per_term = BooleanQuery::new(vec![
                 (Occur::Should, self.term_query(f.body, &t.term, 1.0)),
                 (
@@ -523,6 +537,23 @@ impl NewsIndex {
         self.top(&query, limit)
     }
 
+    /// The best `limit` passages for `q`, uncounted: without a count to keep, the search
+    /// can skip what cannot rank.
+    pub fn search_top(
+        &self,
+        q: &UserQuery,
+        mode: Mode,
+        limit: usize,
+    ) -> Result<Vec<Hit>, IndexError> {
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.searcher();
+        let query = self.to_query(q, mode);
+        let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        self.hits(searcher, top)
+    }
+
     /// Like `search` in `Mode::All`, keeping only passages that name at least one query word
     /// in their own text (a passage also matches through its neighbours' words).
     pub fn search_naming(&self, q: &UserQuery, limit: usize) -> Result<Vec<Hit>, IndexError> {
@@ -547,7 +578,9 @@ impl NewsIndex {
             (Occur::Must, self.to_query(q, Mode::All)),
             (Occur::Must, Box::new(filter)),
         ]);
-        Ok(self.top(&query, limit)?.0)
+        let searcher = self.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        self.hits(searcher, top)
     }
 
     fn top(&self, query: &dyn Query, limit: usize) -> Result<(Vec<Hit>, usize), IndexError> {
@@ -559,6 +592,15 @@ impl NewsIndex {
                 tantivy::collector::Count,
             ),
         )?;
+        Ok((self.hits(searcher, top)?, count))
+    }
+
+    /// The article and passage of each scored document.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        top: Vec<(Score, DocAddress)>,
+    ) -> Result<Vec<Hit>, IndexError> {
         let mut hits = Vec::with_capacity(top.len());
         // The article and passage columns, opened once per segment.
         let mut columns: HashMap<u32, (Column<u64>, Column<u64>)> = HashMap::new();
@@ -579,7 +621,7 @@ impl NewsIndex {
                 });
             }
         }
-        Ok((hits, count))
+        Ok(hits)
     }
 
     /// Every passage matching `q`, grouped by article: the number of matching passages and
