@@ -355,6 +355,7 @@ impl NewsIndex {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         let writer =
             index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY * threads)?;
+        // This thread analyses; the writer's threads build the postings.
         for article in corpus.iter() {
             add_article(&writer, &fields, article)?;
         }
@@ -621,6 +622,9 @@ impl NewsIndex {
                 });
             }
         }
+        // Equal scores (a wire story filed twice) rank in file order, whatever order the
+        // writer's threads gave the documents.
+        hits.sort_by(by_score);
         Ok(hits)
     }
 
