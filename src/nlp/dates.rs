@@ -2112,6 +2112,241 @@ mod tests {
         );
     }
 
+    /// Times `extract` over every passage of the corpora named in `NEWSDESK_DATES_CORPUS`
+    /// (folders separated by `:`) and, with `NEWSDESK_DATES_DUMP=FILE`, writes everything the
+    /// module computes for them, so that two builds can be compared byte for byte:
+    /// `cargo test --release --no-default-features --lib dates::tests::corpus_timing -- --ignored --nocapture`
+    #[test]
+    #[ignore = "needs a generated corpus; a measurement, not a check"]
+    fn corpus_timing() {
+        use std::fmt::Write as _;
+        use std::time::Instant;
+        let Ok(dirs) = std::env::var("NEWSDESK_DATES_CORPUS") else {
+            println!("NEWSDESK_DATES_CORPUS is not set; nothing to time");
+            return;
+        };
+        let mut articles: Vec<crate::corpus::Article> = Vec::new();
+        for dir in dirs.split(':').filter(|d| !d.is_empty()) {
+            let corpus = crate::corpus::load(std::path::Path::new(dir))
+                .unwrap_or_else(|e| panic!("cannot load {dir}: {e}"));
+            articles.extend(corpus.iter().cloned());
+        }
+        let passages: usize = articles.iter().map(|a| a.passages.len()).sum();
+        let bytes: usize = articles
+            .iter()
+            .flat_map(|a| a.passages.iter().map(|p| p.range.len()))
+            .sum();
+
+        // Best of several rounds: the machine is shared.
+        let rounds = 7;
+        let mut best_extract = f64::INFINITY;
+        let mut best_candidates = f64::INFINITY;
+        let mut found = 0usize;
+        for _ in 0..rounds {
+            let started = Instant::now();
+            found = 0;
+            for a in &articles {
+                let mut anchor = Anchor {
+                    article_date: a.meta.date,
+                    last_mentioned: None,
+                };
+                for p in &a.passages {
+                    found += extract(&a.text, p.range.clone(), &mut anchor).len();
+                }
+            }
+            best_extract = best_extract.min(started.elapsed().as_secs_f64() * 1e3);
+            let started = Instant::now();
+            let mut n = 0usize;
+            for a in &articles {
+                for p in &a.passages {
+                    n += find_candidates(&a.text[p.range.clone()]).len();
+                }
+            }
+            std::hint::black_box(n);
+            best_candidates = best_candidates.min(started.elapsed().as_secs_f64() * 1e3);
+        }
+        println!(
+            "{} articles, {passages} passages, {:.1} MB, {found} expressions: extract {best_extract:.1} ms, find_candidates {best_candidates:.1} ms (best of {rounds})",
+            articles.len(),
+            bytes as f64 / 1e6
+        );
+
+        let Ok(dump) = std::env::var("NEWSDESK_DATES_DUMP") else {
+            return;
+        };
+        let mut out = String::new();
+        for a in &articles {
+            let _ = writeln!(out, "== {} {:?}", a.doc, a.meta.date);
+            let mut anchor = Anchor {
+                article_date: a.meta.date,
+                last_mentioned: None,
+            };
+            for p in &a.passages {
+                let s = &a.text[p.range.clone()];
+                let found = extract(&a.text, p.range.clone(), &mut anchor);
+                let _ = writeln!(
+                    out,
+                    "{:?} {:?} {:?} {:?}",
+                    p.range,
+                    found,
+                    anchor.last_mentioned,
+                    parse_date_label(s)
+                );
+            }
+            // Labels and links are read from lines and words, not passages.
+            for line in a.text.lines() {
+                if let Some(v) = parse_date_label(line) {
+                    let _ = writeln!(out, "label {line:?} {v}");
+                }
+                for w in line.split_whitespace() {
+                    if let Some(v) = date_from_url(w) {
+                        let _ = writeln!(out, "url {w:?} {v}");
+                    }
+                }
+            }
+        }
+        // The labelled sentences, in their articles.
+        let tsv = include_str!("../../tests/data/dates_labelled.tsv");
+        let mut anchor = Anchor::default();
+        let mut group = "";
+        for line in tsv.lines().skip(1).filter(|l| !l.starts_with('#')) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let (Some(id), Some(article), Some(sentence)) =
+                (cols.first(), cols.get(1), cols.get(2))
+            else {
+                continue;
+            };
+            let g = id.split('.').next().unwrap_or(id);
+            if g != group {
+                group = g;
+                anchor = Anchor {
+                    article_date: date(article),
+                    last_mentioned: None,
+                };
+            }
+            let found = extract(sentence, 0..sentence.len(), &mut anchor);
+            let _ = writeln!(out, "tsv {id} {found:?} {:?}", anchor.last_mentioned);
+        }
+        // Made-up sentences full of what a faster search could get wrong: Unicode digits,
+        // spaces and case folds (ſ folds to s, K to k), dates glued to letters, links.
+        let words = [
+            "July",
+            "JULY",
+            "Jul.",
+            "Sept",
+            "Sep.",
+            "9",
+            "19th",
+            "2025",
+            "1999",
+            "٢٠٢٤",
+            "2024-07-14",
+            "14/07/2025",
+            "7.14.2025",
+            "May",
+            "may",
+            "March",
+            "in",
+            "since",
+            "ſince",
+            "laſt",
+            "last",
+            "LAST",
+            "next",
+            "this",
+            "week",
+            "WEEK",
+            "Week",
+            "month",
+            "year",
+            "days",
+            "later",
+            "ago",
+            "before",
+            "after",
+            "earlier",
+            "the",
+            "The",
+            "same",
+            "that",
+            "following",
+            "day",
+            "Friday",
+            "FRIDAY",
+            "Tues.",
+            "Black",
+            "on",
+            "two",
+            "a few",
+            "several",
+            "18",
+            "months",
+            "of",
+            "end",
+            "start",
+            "yesterday",
+            "Tonight",
+            "morning",
+            "night",
+            "é",
+            "日本",
+            "\u{a0}",
+            "\u{2009}",
+            "’s",
+            "'",
+            "“",
+            "-",
+            "–",
+            "mid",
+            "pre",
+            "early",
+            "and",
+            "or",
+            "to",
+            ",",
+            ".",
+            "$",
+            "©",
+            "%",
+            "Kelvin\u{212a}",
+            "x2025",
+            "2025s",
+            "https://x.y/2025/07/14/",
+            "www.a.b/May-9",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for round in 0..20_000 {
+            let len = next(14);
+            let seps = [" ", " ", " ", "", "\u{a0}", ", "];
+            let mut s = String::new();
+            for _ in 0..len {
+                s.push_str(words[next(words.len())]);
+                s.push_str(seps[next(seps.len())]);
+            }
+            let mut anchor = Anchor {
+                article_date: [None, DateValue::day(2025, 7, 12), DateValue::month(2025, 1)]
+                    [round % 3],
+                last_mentioned: DateValue::day(2024, 12, 30).filter(|_| round % 2 == 0),
+            };
+            let found = extract(&s, 0..s.len(), &mut anchor);
+            let _ = writeln!(
+                out,
+                "made {s:?} {found:?} {:?} {:?} {:?}",
+                anchor.last_mentioned,
+                parse_date_label(&s),
+                date_from_url(&s)
+            );
+        }
+        std::fs::write(&dump, out).unwrap_or_else(|e| panic!("cannot write {dump}: {e}"));
+        println!("wrote {dump}");
+    }
+
     mod prop {
         use super::super::*;
         use proptest::prelude::*;
