@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
-use regex::{Captures, Regex};
+use regex::{Captures, Regex, RegexSet, SetMatches};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Granularity {
@@ -196,7 +196,7 @@ pub fn extract(text: &str, sentence: Range<usize>, anchor: &mut Anchor) -> Vec<T
 /// "Friday, 19 Sep 2025", "2025-07-14T10:00:00Z"; None when the string holds no full or month date.
 pub fn parse_date_label(s: &str) -> Option<DateValue> {
     let mut found: Vec<Cand> = Vec::new();
-    absolute_candidates(s, &mut found);
+    absolute_candidates(s, &Gate::of(s), &mut found);
     found.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
     found.into_iter().find_map(|c| match c.what {
         What::Full(d) => Some(DateValue::from_date(d)),
@@ -473,6 +473,104 @@ static THAT_UNIT: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?:(?:earlier|later)\s+that|that\s+same)\s+(?P<u>day|week|month|year)\b")
 });
 static URL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:https?://|www\.)\S+"));
+
+/// The candidate patterns `find_candidates` searches with, each a bit of [`GATE`].
+#[derive(Debug, Clone, Copy)]
+enum Pat {
+    Mdy,
+    Dmy,
+    Md,
+    My,
+    Iso,
+    Numeric,
+    Year,
+    MonthOnly,
+    Weekday,
+    Deictic,
+    Ago,
+    Offset,
+    TheRel,
+    Ahead,
+    PartOf,
+    ThatUnit,
+}
+
+impl Pat {
+    const ALL: [Pat; 16] = [
+        Pat::Mdy,
+        Pat::Dmy,
+        Pat::Md,
+        Pat::My,
+        Pat::Iso,
+        Pat::Numeric,
+        Pat::Year,
+        Pat::MonthOnly,
+        Pat::Weekday,
+        Pat::Deictic,
+        Pat::Ago,
+        Pat::Offset,
+        Pat::TheRel,
+        Pat::Ahead,
+        Pat::PartOf,
+        Pat::ThatUnit,
+    ];
+
+    fn regex(self) -> &'static Regex {
+        match self {
+            Pat::Mdy => &MDY,
+            Pat::Dmy => &DMY,
+            Pat::Md => &MD,
+            Pat::My => &MY,
+            Pat::Iso => &ISO,
+            Pat::Numeric => &NUMERIC,
+            Pat::Year => &YEAR,
+            Pat::MonthOnly => &MONTH_ONLY,
+            Pat::Weekday => &WEEKDAY,
+            Pat::Deictic => &DEICTIC,
+            Pat::Ago => &AGO,
+            Pat::Offset => &OFFSET,
+            Pat::TheRel => &THE_REL,
+            Pat::Ahead => &AHEAD,
+            Pat::PartOf => &PART_OF,
+            Pat::ThatUnit => &THAT_UNIT,
+        }
+    }
+}
+
+/// Every candidate pattern with its `\b` dropped, in [`Pat::ALL`] order.
+///
+/// Most sentences hold no date, and searching them is what costs: a Unicode `\b`
+/// stops regex's fast DFA at the first non-ASCII character (a curly quote is
+/// enough), so each pattern fell back to a backtracker over the whole sentence.
+/// Without its word boundaries a pattern matches wherever it matched before
+/// (and more), and the DFA runs these all at once over any text; a pattern this
+/// set rules out cannot match, so skipping it changes nothing.
+static GATE: LazyLock<RegexSet> = LazyLock::new(|| {
+    let loose = Pat::ALL.map(|p| p.regex().as_str().replace(r"\b", ""));
+    RegexSet::new(&loose).unwrap_or_else(|e| panic!("bad gate pattern: {e}"))
+});
+
+/// Which candidate patterns can match one sentence.
+struct Gate(SetMatches);
+
+impl Gate {
+    fn of(s: &str) -> Gate {
+        Gate(GATE.matches(s))
+    }
+
+    /// The matches of `p` in `s`; none, without a search, when the gate rules it out.
+    fn captures<'h>(&self, p: Pat, s: &'h str) -> impl Iterator<Item = Captures<'h>> {
+        let open = self.0.matched(p as usize);
+        open.then(|| p.regex().captures_iter(s))
+            .into_iter()
+            .flatten()
+    }
+
+    fn find<'h>(&self, p: Pat, s: &'h str) -> impl Iterator<Item = regex::Match<'h>> {
+        let open = self.0.matched(p as usize);
+        open.then(|| p.regex().find_iter(s)).into_iter().flatten()
+    }
+}
 
 fn month_number(name: &str) -> Option<u32> {
     let key = name.get(..3)?.to_ascii_lowercase();
@@ -847,8 +945,8 @@ fn push(out: &mut Vec<Cand>, start: usize, end: usize, what: What) {
 }
 
 /// Dates that carry their own year.
-fn absolute_candidates(s: &str, out: &mut Vec<Cand>) {
-    for c in MDY.captures_iter(s) {
+fn absolute_candidates(s: &str, gate: &Gate, out: &mut Vec<Cand>) {
+    for c in gate.captures(Pat::Mdy, s) {
         let (Some(all), Some(mon), Some(day), Some(year)) =
             (c.get(0), c.name("mon"), c.name("day"), c.name("year"))
         else {
@@ -860,7 +958,7 @@ fn absolute_candidates(s: &str, out: &mut Vec<Cand>) {
             push(out, all.start(), all.end(), What::Full(d));
         }
     }
-    for c in DMY.captures_iter(s) {
+    for c in gate.captures(Pat::Dmy, s) {
         let (Some(all), Some(mon), Some(day)) = (c.get(0), c.name("mon"), c.name("day")) else {
             continue;
         };
@@ -885,7 +983,7 @@ fn absolute_candidates(s: &str, out: &mut Vec<Cand>) {
             }
         }
     }
-    for c in MY.captures_iter(s) {
+    for c in gate.captures(Pat::My, s) {
         let (Some(all), Some(mon), Some(year)) = (c.get(0), c.name("mon"), c.name("year")) else {
             continue;
         };
@@ -897,7 +995,7 @@ fn absolute_candidates(s: &str, out: &mut Vec<Cand>) {
             push(out, all.start(), all.end(), What::MonthYear(y, m));
         }
     }
-    for c in ISO.captures_iter(s) {
+    for c in gate.captures(Pat::Iso, s) {
         let Some(all) = c.get(0) else { continue };
         let edge_ok = !char_before(s, all.start()).is_some_and(|c| c.is_ascii_digit() || c == '-')
             && !char_after(s, all.end()).is_some_and(|c| c.is_ascii_digit() || c == '-');
@@ -908,7 +1006,7 @@ fn absolute_candidates(s: &str, out: &mut Vec<Cand>) {
             push(out, all.start(), all.end(), What::Full(d));
         }
     }
-    for c in NUMERIC.captures_iter(s) {
+    for c in gate.captures(Pat::Numeric, s) {
         let Some(all) = c.get(0) else { continue };
         let edge =
             |ch: Option<char>| ch.is_some_and(|c| c.is_ascii_digit() || c == '/' || c == '.');
@@ -941,9 +1039,10 @@ fn absolute_candidates(s: &str, out: &mut Vec<Cand>) {
 }
 
 fn find_candidates(s: &str) -> Vec<Cand> {
+    let gate = Gate::of(s);
     let mut out = Vec::new();
-    absolute_candidates(s, &mut out);
-    for c in MD.captures_iter(s) {
+    absolute_candidates(s, &gate, &mut out);
+    for c in gate.captures(Pat::Md, s) {
         let (Some(all), Some(mon), Some(day)) = (c.get(0), c.name("mon"), c.name("day")) else {
             continue;
         };
@@ -957,14 +1056,14 @@ fn find_candidates(s: &str) -> Vec<Cand> {
             push(&mut out, all.start(), all.end(), What::MonthDay(m, d));
         }
     }
-    for m in YEAR.find_iter(s) {
+    for m in gate.find(Pat::Year, s) {
         if year_ok(s, m.start(), m.end())
             && let Ok(y) = m.as_str().parse()
         {
             push(&mut out, m.start(), m.end(), What::Year(y));
         }
     }
-    for c in MONTH_ONLY.captures_iter(s) {
+    for c in gate.captures(Pat::MonthOnly, s) {
         let (Some(all), Some(mon)) = (c.get(0), c.name("mon")) else {
             continue;
         };
@@ -985,7 +1084,7 @@ fn find_candidates(s: &str) -> Vec<Cand> {
             );
         }
     }
-    for c in WEEKDAY.captures_iter(s) {
+    for c in gate.captures(Pat::Weekday, s) {
         let (Some(all), Some(wd)) = (c.get(0), c.name("wd")) else {
             continue;
         };
@@ -1001,7 +1100,7 @@ fn find_candidates(s: &str) -> Vec<Cand> {
             push(&mut out, all.start(), all.end(), What::Weekday(w, modifier));
         }
     }
-    for c in DEICTIC.captures_iter(s) {
+    for c in gate.captures(Pat::Deictic, s) {
         let Some(all) = c.get(0) else { continue };
         let what = if let (Some(tmod), Some(unit)) = (c.name("tmod"), c.name("unit")) {
             let tmod = tmod.as_str().to_lowercase();
@@ -1033,7 +1132,7 @@ fn find_candidates(s: &str) -> Vec<Cand> {
         };
         push(&mut out, all.start(), all.end(), what);
     }
-    for c in AGO.captures_iter(s) {
+    for c in gate.captures(Pat::Ago, s) {
         let (Some(all), Some(unit)) = (c.get(0), c.name("unit")) else {
             continue;
         };
@@ -1046,7 +1145,7 @@ fn find_candidates(s: &str) -> Vec<Cand> {
             push(&mut out, all.start(), all.end(), What::Ago(unit, lo, hi));
         }
     }
-    for c in OFFSET.captures_iter(s) {
+    for c in gate.captures(Pat::Offset, s) {
         let (Some(all), Some(unit), Some(dir)) = (c.get(0), c.name("unit"), c.name("dir")) else {
             continue;
         };
@@ -1089,7 +1188,7 @@ fn find_candidates(s: &str) -> Vec<Cand> {
             );
         }
     }
-    for c in AHEAD.captures_iter(s) {
+    for c in gate.captures(Pat::Ahead, s) {
         let (Some(span), Some(unit)) = (c.name("span"), c.name("unit")) else {
             continue;
         };
@@ -1107,7 +1206,7 @@ fn find_candidates(s: &str) -> Vec<Cand> {
             );
         }
     }
-    for c in PART_OF.captures_iter(s) {
+    for c in gate.captures(Pat::PartOf, s) {
         let (Some(all), Some(unit)) = (c.get(0), c.name("unit")) else {
             continue;
         };
@@ -1123,7 +1222,7 @@ fn find_candidates(s: &str) -> Vec<Cand> {
             What::Deictic(unit_of(unit.as_str()), k),
         );
     }
-    for c in THE_REL.captures_iter(s) {
+    for c in gate.captures(Pat::TheRel, s) {
         let Some(all) = c.get(0) else { continue };
         let (unit, k) = if let (Some(rel), Some(u)) = (c.name("rel"), c.name("u1")) {
             let rel = rel.as_str().to_lowercase();
@@ -1158,7 +1257,7 @@ fn find_candidates(s: &str) -> Vec<Cand> {
             What::AnaphoricCalendar(unit, k),
         );
     }
-    for c in THAT_UNIT.captures_iter(s) {
+    for c in gate.captures(Pat::ThatUnit, s) {
         let (Some(all), Some(u)) = (c.get(0), c.name("u")) else {
             continue;
         };
@@ -2425,6 +2524,29 @@ mod tests {
                 let _ = parse_date_label(&text);
                 let _ = date_from_url(&text);
             }
+
+            /// The gate only skips searches that would have found nothing.
+            #[test]
+            fn gate_never_hides_a_match(text in pieces()) {
+                let gate = Gate::of(&text);
+                for p in Pat::ALL {
+                    prop_assert!(
+                        gate.0.matched(p as usize) || !p.regex().is_match(&text),
+                        "{p:?} matches {text:?} but the gate is shut"
+                    );
+                }
+            }
+        }
+
+        #[test]
+        fn the_gate_shuts_on_plain_prose() {
+            let s = "Officials said the “talks” were constructive, and more are planned.";
+            let gate = Gate::of(s);
+            assert!(Pat::ALL.iter().all(|&p| !gate.0.matched(p as usize)));
+            let s = "Talks resumed on July 9, two days later.";
+            let gate = Gate::of(s);
+            assert!(gate.0.matched(Pat::Md as usize) && gate.0.matched(Pat::Offset as usize));
+            assert!(!gate.0.matched(Pat::Mdy as usize) && !gate.0.matched(Pat::Weekday as usize));
         }
 
         #[test]
