@@ -152,20 +152,23 @@ pub fn extract(text: &str, sentence: Range<usize>, anchor: &mut Anchor) -> Vec<T
     if cands.is_empty() {
         return Vec::new();
     }
-    let tokens = tokenize(s);
+    // Only some values depend on the tense; the rest never need the words.
+    let tokens = std::cell::OnceCell::new();
     let article = anchor.article_date.and_then(|d| d.span());
     // Within a sentence, "two days later" counts from the date just before it.
     let mut running = anchor.last_mentioned.and_then(|d| d.span());
     let mut best: Option<(DateValue, usize)> = None;
     let mut out = Vec::with_capacity(cands.len());
     for (i, c) in cands.iter().enumerate() {
-        let tense = tense_near(&tokens, &cands, i);
+        let known = std::cell::OnceCell::new();
+        let tense =
+            || *known.get_or_init(|| tense_near(tokens.get_or_init(|| tokenize(s)), &cands, i));
         // "built in 18 months" is a duration; only a future "in 18 months" is a date.
-        if matches!(c.what, What::Ahead(..)) && tense != Tense::Future {
+        if matches!(c.what, What::Ahead(..)) && tense() != Tense::Future {
             continue;
         }
         let base = running.or(article);
-        let value = resolve(&c.what, tense, article, base);
+        let value = resolve(&c.what, &tense, article, base);
         if let Some(v) = value {
             running = v.span();
             // The finest date of a sentence is usually its event; a coarse aside
@@ -1776,9 +1779,11 @@ fn underspecified(
     if f(hi)? == a { Some(a) } else { None }
 }
 
+/// `tense` is asked only by the values that depend on it, so a sentence of full
+/// dates is never tokenised.
 fn resolve(
     what: &What,
-    tense: Tense,
+    tense: &dyn Fn() -> Tense,
     article: Option<DaySpan>,
     base: Option<DaySpan>,
 ) -> Option<DateValue> {
@@ -1787,10 +1792,10 @@ fn resolve(
         What::MonthYear(y, m) => DateValue::month(y, m),
         What::Year(y) => Some(DateValue::year(y)),
         What::MonthDay(m, d) => underspecified(article, |r| {
-            DateValue::day(year_for(m, Some(d), r, tense, Modifier::None), m, d)
+            DateValue::day(year_for(m, Some(d), r, tense(), Modifier::None), m, d)
         }),
         What::MonthOnly(m, modifier) => underspecified(article, |r| {
-            DateValue::month(year_for(m, None, r, tense, modifier), m)
+            DateValue::month(year_for(m, None, r, tense(), modifier), m)
         }),
         What::Weekday(w, modifier) => {
             let (lo, hi) = article?;
@@ -1801,7 +1806,7 @@ fn resolve(
             let target = i64::from(w.num_days_from_monday());
             let back = (today - target).rem_euclid(7);
             let fwd = (target - today).rem_euclid(7);
-            let k = match (modifier, tense) {
+            let k = match (modifier, tense()) {
                 (Modifier::This, _) => target - today,
                 (Modifier::Last, _) => -(if back == 0 { 7 } else { back }),
                 (Modifier::Next, _) => {
