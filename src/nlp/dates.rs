@@ -1380,7 +1380,12 @@ fn tokenize(s: &str) -> Vec<Token> {
         out.push(Token {
             start: st,
             end: en,
-            lower: w.to_lowercase().replace('’', "'"),
+            // ASCII needs neither Unicode case tables nor a second pass for ’.
+            lower: if w.is_ascii() {
+                w.to_ascii_lowercase()
+            } else {
+                w.to_lowercase().replace('’', "'")
+            },
             capitalised: w.chars().next().is_some_and(char::is_uppercase),
         });
     };
