@@ -1302,6 +1302,10 @@ fn find_candidates(s: &str) -> Vec<Cand> {
         );
     }
 
+    // Most sentences end here: nothing to filter, order or merge.
+    if out.is_empty() {
+        return out;
+    }
     // Dates inside a link are the link's, not the story's.
     let urls: Vec<Range<usize>> = URL.find_iter(s).map(|m| m.range()).collect();
     out.retain(|c| !urls.iter().any(|u| c.start < u.end && u.start < c.end));
