@@ -599,6 +599,8 @@ impl Gate {
         })
     }
 
+    /// The matches of `p` in `s` as `find_iter` finds them (only for patterns without
+    /// `\b`, which the DFA searches well); none when the gate rules `p` out.
     fn find<'h>(&self, p: Pat, s: &'h str) -> impl Iterator<Item = regex::Match<'h>> {
         let open = self.0.matched(p as usize);
         open.then(|| p.regex().find_iter(s)).into_iter().flatten()
