@@ -2,7 +2,7 @@
 //! the baseline, over a generated corpus of N articles:
 //!
 //!     cargo bench --bench scale -- --articles 10000 [--seed 1] [--json] [--rg-terms 200]
-//!         [--bare-timeline] [--startup-only]
+//!         [--bare-timeline] [--startup-only] [--only ask|search|who|timeline|digest]
 //!
 //! The corpus is written once to `target/scale-corpus/N-seed/` and reused while its marker
 //! file matches. Figures are in-process and warm: each query mix runs once untimed first.
@@ -31,6 +31,8 @@ struct Options {
     startup_only: bool,
     /// Also time one bare `/timeline` over the whole corpus.
     bare_timeline: bool,
+    /// Run only this command's mix, several times, then stop (for profiling one command).
+    only: Option<String>,
 }
 
 fn options() -> Options {
@@ -41,6 +43,7 @@ fn options() -> Options {
         rg_terms: MIX,
         startup_only: false,
         bare_timeline: false,
+        only: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -51,11 +54,12 @@ fn options() -> Options {
             "--json" => o.json = true,
             "--startup-only" => o.startup_only = true,
             "--bare-timeline" => o.bare_timeline = true,
+            "--only" => o.only = args.next(),
             // cargo bench passes --bench to every bench target.
             "--bench" => {}
             other => {
                 eprintln!(
-                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline]"
+                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline] [--only COMMAND]"
                 );
                 std::process::exit(2);
             }
@@ -353,6 +357,18 @@ fn main() {
         ("timeline", &m.timeline),
         ("digest", &m.digest),
     ];
+    if let Some(only) = &o.only {
+        let Some((_, lines)) = commands.iter().find(|(name, _)| name == only) else {
+            eprintln!("--only takes one of ask, search, who, timeline, digest");
+            std::process::exit(2);
+        };
+        let parsed = parse(lines);
+        for _ in 0..5 {
+            let (p50, p99) = latency(&engine, &parsed);
+            eprintln!("{only}: p50 {p50:.2} ms, p99 {p99:.2} ms");
+        }
+        return;
+    }
     let mut lat = Vec::new();
     for (name, lines) in commands {
         let t = Instant::now();

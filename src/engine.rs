@@ -182,7 +182,7 @@ impl Engine {
         self.index
             .analyse(s)
             .into_iter()
-            .filter(|(_, r)| !stopwords::is_stopword(&s[r.clone()].to_lowercase()))
+            .filter(|(_, r)| !stopwords::is_stopword_as_written(&s[r.clone()]))
             .map(|(t, _)| t)
             .collect()
     }

@@ -112,7 +112,7 @@ fn select(engine: &Engine, question: &str) -> Result<Result<Selection, NoAnswer>
             let body: HashSet<String> = tokens.iter().map(|(t, _)| t.clone()).collect();
             let words: HashSet<String> = tokens
                 .into_iter()
-                .filter(|(_, r)| !stopwords::is_stopword(&sentence[r.clone()].to_lowercase()))
+                .filter(|(_, r)| !stopwords::is_stopword_as_written(&sentence[r.clone()]))
                 .map(|(t, _)| t)
                 .collect();
             let context = context_terms(engine, h.article, h.passage);

@@ -234,7 +234,7 @@ fn term_counts(engine: &Engine, a: &Article) -> HashMap<String, f32> {
     for p in 0..a.passages.len() {
         let s = a.passage_text(p);
         for (t, r) in engine.index.analyse(s) {
-            if !stopwords::is_stopword(&s[r].to_lowercase())
+            if !stopwords::is_stopword_as_written(&s[r])
                 && t.len() > 2
                 && !t.chars().all(|c| c.is_ascii_digit())
             {

@@ -167,6 +167,15 @@ pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.binary_search(&word).is_ok()
 }
 
+/// `is_stopword` of a word as written, in any case; allocates only for capitalised words.
+pub fn is_stopword_as_written(word: &str) -> bool {
+    if word.bytes().any(|b| !b.is_ascii_lowercase()) {
+        is_stopword(&word.to_lowercase())
+    } else {
+        is_stopword(word)
+    }
+}
+
 pub fn is_question_word(word: &str) -> bool {
     QUESTION_WORDS.contains(&word)
 }
@@ -179,5 +188,13 @@ mod tests {
     fn list_is_sorted_for_binary_search() {
         assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(is_stopword("the") && is_stopword("who") && !is_stopword("patriot"));
+    }
+
+    #[test]
+    fn any_case_as_written() {
+        for w in ["The", "THE", "the", "Who"] {
+            assert!(is_stopword_as_written(w), "{w}");
+        }
+        assert!(!is_stopword_as_written("Patriot") && !is_stopword_as_written("patriot"));
     }
 }
