@@ -2,6 +2,7 @@
 //! sentence that holds the date; an event reported by several articles is shown once.
 
 use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 
 use crate::answer::{Answer, Block, Inline, Item, fold_whitespace, strong, text};
 use crate::engine::Engine;
@@ -21,14 +22,27 @@ struct Entry {
     passage: usize,
     expr: std::ops::Range<usize>,
     also: Vec<(usize, usize)>,
-    /// Content words, worked out only when another article has an event on the same date.
-    words: Option<HashSet<String>>,
+    /// Content words (hashed, sorted), worked out only when another article has an event
+    /// on the same date.
+    words: Option<Vec<u64>>,
 }
 
 impl Entry {
-    fn words(&mut self, engine: &Engine) -> &HashSet<String> {
+    fn words(&mut self, engine: &Engine) -> &[u64] {
         self.words.get_or_insert_with(|| {
-            engine.content_words(engine.article(self.article).passage_text(self.passage))
+            let words =
+                engine.content_words(engine.article(self.article).passage_text(self.passage));
+            let mut hashed: Vec<u64> = words
+                .iter()
+                .map(|w| {
+                    let mut h = std::hash::DefaultHasher::new();
+                    w.hash(&mut h);
+                    h.finish()
+                })
+                .collect();
+            hashed.sort_unstable();
+            hashed.dedup();
+            hashed
         })
     }
 }
@@ -149,7 +163,7 @@ fn merge_same_events(engine: &Engine, entries: Vec<Entry>) -> Vec<Entry> {
             }
             if o.article != e.article
                 && !o.also.iter().any(|(a, _)| *a == e.article)
-                && nlp::jaccard(o.words(engine), e.words(engine)) >= SAME_EVENT_JACCARD
+                && nlp::jaccard_sorted(o.words(engine), e.words(engine)) >= SAME_EVENT_JACCARD
             {
                 same = Some(i);
                 break;

@@ -12,14 +12,54 @@ use std::hash::Hash;
 
 /// Overlap of two word sets: |A ∩ B| / |A ∪ B|, 0 for two empty sets.
 pub fn jaccard<T: Eq + Hash>(a: &HashSet<T>, b: &HashSet<T>) -> f32 {
-    let inter = a.intersection(b).count() as f32;
-    let union = a.union(b).count() as f32;
-    if union == 0.0 { 0.0 } else { inter / union }
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let inter = small.iter().filter(|x| large.contains(*x)).count();
+    let union = (a.len() + b.len() - inter) as f32;
+    if union == 0.0 {
+        0.0
+    } else {
+        inter as f32 / union
+    }
+}
+
+/// `jaccard` of two sorted, duplicate-free lists (one merge, no hashing).
+pub fn jaccard_sorted<T: Ord>(a: &[T], b: &[T]) -> f32 {
+    let (mut i, mut j, mut inter) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = (a.len() + b.len() - inter) as f32;
+    if union == 0.0 {
+        0.0
+    } else {
+        inter as f32 / union
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jaccard_of_sorted_lists_matches_sets() {
+        let lists: [&[u32]; 4] = [&[], &[1, 2, 3], &[2, 3, 4, 5], &[9]];
+        for a in lists {
+            for b in lists {
+                let sa: HashSet<u32> = a.iter().copied().collect();
+                let sb: HashSet<u32> = b.iter().copied().collect();
+                assert_eq!(jaccard_sorted(a, b), jaccard(&sa, &sb), "{a:?} {b:?}");
+            }
+        }
+        assert_eq!(jaccard_sorted(&[1, 2, 3], &[2, 3, 4, 5]), 2.0 / 5.0);
+    }
 
     #[test]
     fn jaccard_of_sets() {
