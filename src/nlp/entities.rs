@@ -7,6 +7,7 @@
 
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -1395,27 +1396,154 @@ const ABBREVIATIONS: &[&str] = &[
     "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "No", "Mt", "Ft",
 ];
 
-fn in_list(list: &[&str], word: &str) -> bool {
-    list.contains(&word)
+// ---------------------------------------------------------------------------
+// Lexicon lookups.
+// ---------------------------------------------------------------------------
+
+/// One bit per closed-class list above. A token learns all its memberships with one hash
+/// probe when it is made; scanning the lists again for every question asked about every
+/// token was a large share of the per-article time.
+mod bit {
+    pub const ROLE_HEADS: u32 = 1;
+    pub const HONORIFICS: u32 = 1 << 1;
+    pub const LOWER_ROLE_NOUNS: u32 = 1 << 2;
+    pub const QUALIFIERS: u32 = 1 << 3;
+    pub const STOP_CAPS: u32 = 1 << 4;
+    pub const MONTHS_DAYS: u32 = 1 << 5;
+    pub const STOP_LOWER: u32 = 1 << 6;
+    pub const SPEECH_VERBS: u32 = 1 << 7;
+    pub const AUX_AFTER: u32 = 1 << 8;
+    pub const PERSON_FOLLOW: u32 = 1 << 9;
+    pub const ORG_FOLLOW: u32 = 1 << 10;
+    pub const THING_FOLLOW: u32 = 1 << 11;
+    pub const THING_SUFFIX: u32 = 1 << 12;
+    pub const ORG_SUFFIX: u32 = 1 << 13;
+    pub const INSTITUTIONS: u32 = 1 << 14;
+    pub const ORG_PREFIX: u32 = 1 << 15;
+    pub const OF_HEADS: u32 = 1 << 16;
+    pub const NAME_PARTICLES: u32 = 1 << 17;
+    pub const PLACE_SUFFIX: u32 = 1 << 18;
+    pub const PLACE_FOLLOW: u32 = 1 << 19;
+    pub const ABBREVIATIONS: u32 = 1 << 20;
+}
+
+const LISTS: &[(u32, &[&str])] = &[
+    (bit::ROLE_HEADS, ROLE_HEADS),
+    (bit::HONORIFICS, HONORIFICS),
+    (bit::LOWER_ROLE_NOUNS, LOWER_ROLE_NOUNS),
+    (bit::QUALIFIERS, QUALIFIERS),
+    (bit::STOP_CAPS, STOP_CAPS),
+    (bit::MONTHS_DAYS, MONTHS_DAYS),
+    (bit::STOP_LOWER, STOP_LOWER),
+    (bit::SPEECH_VERBS, SPEECH_VERBS),
+    (bit::AUX_AFTER, AUX_AFTER),
+    (bit::PERSON_FOLLOW, PERSON_FOLLOW),
+    (bit::ORG_FOLLOW, ORG_FOLLOW),
+    (bit::THING_FOLLOW, THING_FOLLOW),
+    (bit::THING_SUFFIX, THING_SUFFIX),
+    (bit::ORG_SUFFIX, ORG_SUFFIX),
+    (bit::INSTITUTIONS, INSTITUTIONS),
+    (bit::ORG_PREFIX, ORG_PREFIX),
+    (bit::OF_HEADS, OF_HEADS),
+    (bit::NAME_PARTICLES, NAME_PARTICLES),
+    (bit::PLACE_SUFFIX, PLACE_SUFFIX),
+    (bit::PLACE_FOLLOW, PLACE_FOLLOW),
+    (bit::ABBREVIATIONS, ABBREVIATIONS),
+];
+
+/// FxHash, as in rustc. The maps here are probed with short words and names millions of
+/// times; SipHash's per-call setup would cost more than the probe. Their keys come from
+/// the operator's own corpus, so flooding resistance buys nothing.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+struct Lexicon {
+    lists: FxMap<&'static str, u32>,
+    places: FxMap<&'static str, &'static str>,
+    demonyms: FxMap<&'static str, &'static str>,
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut lists: FxMap<&'static str, u32> = FxMap::default();
+        for (b, words) in LISTS {
+            for w in *words {
+                *lists.entry(w).or_default() |= b;
+            }
+        }
+        // The first entry of a surface wins, as a scan of the table would find it.
+        let mut places = FxMap::default();
+        for (surface, canon) in PLACES {
+            places.entry(*surface).or_insert(*canon);
+        }
+        let mut demonyms = FxMap::default();
+        for (surface, canon) in DEMONYMS {
+            demonyms.entry(*surface).or_insert(*canon);
+        }
+        Lexicon {
+            lists,
+            places,
+            demonyms,
+        }
+    })
+}
+
+/// The lists (`bit::*`) that hold `word`.
+fn lists_of(word: &str) -> u32 {
+    lexicon().lists.get(word).copied().unwrap_or(0)
+}
+
+fn in_list(lists: u32, word: &str) -> bool {
+    lists_of(word) & lists != 0
 }
 
 fn place_canonical(name: &str) -> Option<&'static str> {
-    PLACES
-        .iter()
-        .find(|(surface, _)| *surface == name)
-        .map(|(_, canon)| *canon)
+    lexicon().places.get(name).copied()
 }
 
 fn demonym_place(name: &str) -> Option<&'static str> {
-    if let Some((_, p)) = DEMONYMS.iter().find(|(d, _)| *d == name) {
+    let demonyms = &lexicon().demonyms;
+    if let Some(p) = demonyms.get(name) {
         return Some(p);
     }
     // Plural demonyms name people of a place: "Ukrainians", "Americans".
     let singular = name.strip_suffix('s')?;
-    DEMONYMS
-        .iter()
-        .find(|(d, _)| *d == singular)
-        .map(|(_, p)| *p)
+    demonyms.get(singular).copied()
 }
 
 // ---------------------------------------------------------------------------
@@ -1425,6 +1553,21 @@ fn demonym_place(name: &str) -> Option<&'static str> {
 /// Lower-case, strip accents and dots, unify apostrophes: the key used to compare names.
 fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// `fold`, appended to `out` (callers reuse one buffer).
+fn fold_into(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        // Most words: nothing to unify or strip but dots, and ASCII lower-cases byte by byte.
+        out.extend(
+            s.bytes()
+                .filter(|&b| b != b'.')
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        return;
+    }
     for c in s.chars() {
         if c == '.' {
             continue;
@@ -1438,7 +1581,6 @@ fn fold(s: &str) -> String {
             None => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 /// Accent folding for the Latin letters news text uses; other scripts are kept.
@@ -1478,12 +1620,26 @@ fn fold_char(c: char) -> Option<&'static str> {
         .map(|(_, f)| *f)
 }
 
-/// Levenshtein distance over chars, bounded so long junk tokens stay cheap.
+/// Levenshtein distance over chars, bounded so long junk tokens stay cheap: only the first
+/// 64 chars count. The rows live on the stack; the merge asks this for many name pairs.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().take(64).collect();
-    let b: Vec<char> = b.chars().take(64).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    const MAX: usize = 64;
+    fn chars(s: &str, buf: &mut [char; MAX]) -> usize {
+        let mut n = 0;
+        for c in s.chars().take(MAX) {
+            buf[n] = c;
+            n += 1;
+        }
+        n
+    }
+    let (mut a_buf, mut b_buf) = (['\0'; MAX], ['\0'; MAX]);
+    let (na, nb) = (chars(a, &mut a_buf), chars(b, &mut b_buf));
+    let (a, b) = (&a_buf[..na], &b_buf[..nb]);
+    let mut prev = [0; MAX + 1];
+    let mut cur = [0; MAX + 1];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
@@ -1503,6 +1659,10 @@ fn similar_token(a: &str, b: &str, max_edits: usize) -> bool {
     }
     let (la, lb) = (a.chars().count(), b.chars().count());
     if la.min(lb) < 6 {
+        return false;
+    }
+    // The distance is at least the difference in (counted) length: most pairs stop here.
+    if la.min(64).abs_diff(lb.min(64)) > max_edits {
         return false;
     }
     let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
@@ -1542,6 +1702,8 @@ struct Tok<'a> {
     initial: bool,
     /// Inside a "(R-S.C.)"-style party/state tag: never a name.
     skip: bool,
+    /// The closed-class lists holding `text` (`bit::*`).
+    lists: u32,
 }
 
 impl Tok<'_> {
@@ -1560,14 +1722,19 @@ impl Tok<'_> {
     fn is_titlecase(&self) -> bool {
         self.first_upper() && self.text.chars().skip(1).any(char::is_lowercase)
     }
+    /// "'ve", "'ll", "'re", "'m", "'d", "n't", "'t", with either apostrophe.
     fn is_contraction(&self) -> bool {
-        let t = self.text.replace('’', "'");
-        ["'ve", "'ll", "'re", "'m", "'d", "n't", "'t"]
-            .iter()
-            .any(|s| t.ends_with(s))
+        ["ve", "ll", "re", "m", "d", "t"].iter().any(|s| {
+            self.text
+                .strip_suffix(s)
+                .is_some_and(|rest| rest.ends_with('\'') || rest.ends_with('’'))
+        })
     }
     fn is(&self, s: &str) -> bool {
         self.text == s
+    }
+    fn in_list(&self, lists: u32) -> bool {
+        self.lists & lists != 0
     }
 }
 
@@ -1739,7 +1906,7 @@ fn tokenize<'a>(text: &'a str, range: &Range<usize>) -> Vec<Tok<'a>> {
             && &text[ps..pe] == "."
         {
             let single_cap = t.chars().count() == 1 && t.chars().all(char::is_uppercase);
-            if single_cap || in_list(ABBREVIATIONS, t) {
+            if single_cap || in_list(bit::ABBREVIATIONS, t) {
                 e += 1;
                 raw.next();
             }
@@ -1759,6 +1926,7 @@ fn tokenize<'a>(text: &'a str, range: &Range<usize>) -> Vec<Tok<'a>> {
             possessive,
             initial: false,
             skip,
+            lists: lists_of(text_no_poss),
         });
     }
     // Mark sentence- and quotation-initial words.
@@ -1799,13 +1967,13 @@ struct Candidate {
 }
 
 fn is_role_head(t: &Tok) -> bool {
-    if in_list(ROLE_HEADS, t.text) {
+    if t.in_list(bit::ROLE_HEADS) {
         return true;
     }
     // "President-elect", "Secretary-designate".
     match t.text.split_once('-') {
         Some((head, tail)) => {
-            in_list(ROLE_HEADS, head) && matches!(tail, "elect" | "Elect" | "designate")
+            in_list(bit::ROLE_HEADS, head) && matches!(tail, "elect" | "Elect" | "designate")
         }
         None => false,
     }
@@ -1817,7 +1985,7 @@ fn is_name_token(toks: &[Tok], i: usize) -> bool {
     if !t.word || t.skip || !t.first_upper() || t.is_contraction() {
         return false;
     }
-    if in_list(STOP_CAPS, t.text) {
+    if t.in_list(bit::STOP_CAPS) {
         return false;
     }
     let chars = t.text.chars().count();
@@ -1825,7 +1993,7 @@ fn is_name_token(toks: &[Tok], i: usize) -> bool {
     if chars == 1 {
         return false;
     }
-    if chars == 2 && t.text.ends_with('.') && !is_role_head(t) && !in_list(HONORIFICS, t.text) {
+    if chars == 2 && t.text.ends_with('.') && !is_role_head(t) && !t.in_list(bit::HONORIFICS) {
         // Middle initial: only inside a run, checked by the caller.
         return i > 0 && toks[i - 1].word && toks[i - 1].first_upper();
     }
@@ -1840,7 +2008,7 @@ fn is_name_token(toks: &[Tok], i: usize) -> bool {
         return false;
     }
     if t.initial
-        && !in_list(QUALIFIERS, t.text)
+        && !t.in_list(bit::QUALIFIERS)
         && t.text.chars().skip(1).all(char::is_lowercase)
         && (t.text.ends_with("ly") || t.text.ends_with("ing"))
     {
@@ -1851,7 +2019,7 @@ fn is_name_token(toks: &[Tok], i: usize) -> bool {
 }
 
 fn is_month(t: &Tok) -> bool {
-    in_list(MONTHS_DAYS, t.text)
+    t.in_list(bit::MONTHS_DAYS)
 }
 
 /// Maximal capitalised spans, as token index ranges.
@@ -1884,14 +2052,14 @@ fn find_runs(toks: &[Tok]) -> Vec<Range<usize>> {
                 }
                 // Connectors: "of" after a title or institution word, or name particles
                 // ("Ursula von der Leyen", "Lula da Silva").
-                let prev = toks[end - 1].text;
                 let mut gap = 0;
-                if toks.get(end).is_some_and(|t| t.is("of")) && in_list(OF_HEADS, prev) {
+                if toks.get(end).is_some_and(|t| t.is("of")) && toks[end - 1].in_list(bit::OF_HEADS)
+                {
                     gap = 1;
                 } else if toks[end - 1].is_titlecase() {
                     while toks
                         .get(end + gap)
-                        .is_some_and(|t| in_list(NAME_PARTICLES, t.text))
+                        .is_some_and(|t| t.in_list(bit::NAME_PARTICLES))
                         && gap < 3
                     {
                         gap += 1;
@@ -1914,11 +2082,11 @@ fn find_runs(toks: &[Tok]) -> Vec<Range<usize>> {
 }
 
 fn is_speech_verb(t: &Tok) -> bool {
-    t.word && in_list(SPEECH_VERBS, t.text)
+    t.word && t.in_list(bit::SPEECH_VERBS)
 }
 
 /// The lower-case words right after token `after` (exclusive), up to a punctuation mark.
-fn following_lower<'a>(toks: &'a [Tok], after: usize, n: usize) -> Vec<&'a Tok<'a>> {
+fn following_lower<'t, 'a>(toks: &'t [Tok<'a>], after: usize) -> impl Iterator<Item = &'t Tok<'a>> {
     // A closing quote mark may sit between the name and its noun ("'Weimar Triangle' alliance").
     let skip_quote = toks
         .get(after + 1)
@@ -1926,20 +2094,18 @@ fn following_lower<'a>(toks: &'a [Tok], after: usize, n: usize) -> Vec<&'a Tok<'
     toks.iter()
         .skip(after + 1 + usize::from(skip_quote))
         .take_while(|t| t.is_lower())
-        .take(n)
-        .collect()
 }
 
 /// Is the span followed by a thing noun, allowing a few modifiers in between
 /// ("Patriot air defense systems", "HIMARS long-range rocket system")?
 fn followed_by_thing(toks: &[Tok], last: usize) -> bool {
-    for (k, t) in following_lower(toks, last, 4).iter().enumerate() {
-        if in_list(THING_FOLLOW, t.text) {
+    for (k, t) in following_lower(toks, last).take(4).enumerate() {
+        if t.in_list(bit::THING_FOLLOW) {
             return true;
         }
         // Modifiers only: a function word, a verb-looking word or a plural noun stops it.
         let w = t.text;
-        if k >= 3 || in_list(STOP_LOWER, w) || w.ends_with("ed") || w.ends_with('s') {
+        if k >= 3 || t.in_list(bit::STOP_LOWER) || w.ends_with("ed") || w.ends_with('s') {
             return false;
         }
     }
@@ -1958,7 +2124,7 @@ fn classify(
     has_person_cue: bool,
 ) -> (EntityKind, u8, Option<&'static str>) {
     let (first, last) = (span.start, span.end - 1);
-    let words: Vec<&str> = toks[span.clone()].iter().map(|t| t.text).collect();
+    let words = &toks[span.clone()];
     let joined = join_span(text, toks, span);
     if has_person_cue {
         return (EntityKind::Person, STRONG, None);
@@ -1971,55 +2137,55 @@ fn classify(
     if let Some(p) = demonym_place(joined) {
         return (EntityKind::Place, STRONG, Some(p));
     }
-    let last_word = words.last().copied().unwrap_or("");
-    let first_word = words.first().copied().unwrap_or("");
-    if in_list(THING_SUFFIX, last_word) || first_word == "Operation" {
+    let (Some(first_word), Some(last_word)) = (words.first(), words.last()) else {
+        return (EntityKind::Org, GUESS, None);
+    };
+    if last_word.in_list(bit::THING_SUFFIX) || first_word.is("Operation") {
         return (EntityKind::Thing, STRONG, None);
     }
     if followed_by_thing(toks, last) {
         return (EntityKind::Thing, STRONG, None);
     }
-    if in_list(ORG_SUFFIX, last_word)
-        || in_list(ORG_PREFIX, first_word)
-        || in_list(INSTITUTIONS, joined)
+    if last_word.in_list(bit::ORG_SUFFIX)
+        || first_word.in_list(bit::ORG_PREFIX)
+        || in_list(bit::INSTITUTIONS, joined)
     {
         return (EntityKind::Org, STRONG, None);
     }
-    if in_list(PLACE_SUFFIX, last_word) {
+    if last_word.in_list(bit::PLACE_SUFFIX) {
         return (EntityKind::Place, STRONG, None);
     }
-    let next_lower = following_lower(toks, last, 1);
-    let next = next_lower.first().map(|t| t.text).unwrap_or("");
-    if in_list(PLACE_FOLLOW, next) {
+    let next = following_lower(toks, last).next().map_or(0, |t| t.lists);
+    if next & bit::PLACE_FOLLOW != 0 {
         return (EntityKind::Place, STRONG, None);
     }
-    if in_list(ORG_FOLLOW, next) {
+    if next & bit::ORG_FOLLOW != 0 {
         return (EntityKind::Org, CUE, None);
     }
-    let any_acronym = toks[span.clone()].iter().any(Tok::is_acronym);
-    let any_place = toks[span.clone()]
+    let any_acronym = words.iter().any(Tok::is_acronym);
+    let any_place = words
         .iter()
         .any(|t| place_canonical(t.text).is_some() || demonym_place(t.text).is_some());
-    if in_list(PERSON_FOLLOW, next) && !any_acronym && !any_place && words.len() <= 3 {
+    if next & bit::PERSON_FOLLOW != 0 && !any_acronym && !any_place && words.len() <= 3 {
         return (EntityKind::Person, CUE, None);
     }
     if any_acronym {
         return (EntityKind::Org, CUE, None);
     }
-    if any_place || words.contains(&"of") {
+    if any_place || words.iter().any(|t| t.is("of")) {
         return (EntityKind::Org, GUESS, None);
     }
     if words.len() >= 2
-        && toks[span.clone()]
+        && words
             .iter()
-            .all(|t| t.is_titlecase() || in_list(NAME_PARTICLES, t.text) || t.text.ends_with('.'))
+            .all(|t| t.is_titlecase() || t.in_list(bit::NAME_PARTICLES) || t.text.ends_with('.'))
     {
         return (EntityKind::Person, CUE, None);
     }
     // A single unknown word: the context decides.
-    let after: Vec<&Tok> = toks.iter().skip(last + 1).take(3).collect();
-    let speaks = after.first().is_some_and(|t| is_speech_verb(t))
-        || (after.first().is_some_and(|t| t.is(",")) && after.get(1).is_some_and(|t| t.is("who")));
+    let (after, after2) = (toks.get(last + 1), toks.get(last + 2));
+    let speaks = after.is_some_and(is_speech_verb)
+        || (after.is_some_and(|t| t.is(",")) && after2.is_some_and(|t| t.is("who")));
     let determiner = prev_word(toks, first).is_some_and(|p| p.is("the") || p.is("The"));
     if (speaks || has_surname_ending(toks[first].text)) && !determiner {
         return (EntityKind::Person, CUE, None);
@@ -2054,10 +2220,10 @@ fn emit_role_institutions(text: &str, toks: &[Tok], range: Range<usize>, out: &m
         let usable = |t: &Tok| {
             t.word
                 && t.first_upper()
-                && !in_list(QUALIFIERS, t.text)
+                && !t.in_list(bit::QUALIFIERS)
                 && !is_role_head(t)
-                && !in_list(HONORIFICS, t.text)
-                && !in_list(STOP_CAPS, t.text)
+                && !t.in_list(bit::HONORIFICS)
+                && !t.in_list(bit::STOP_CAPS)
         };
         if !usable(&toks[k]) {
             k += 1;
@@ -2094,7 +2260,7 @@ fn emit_role_institutions(text: &str, toks: &[Tok], range: Range<usize>, out: &m
 /// Does a lower-case word look like part of a role phrase ("defense industry analyst")?
 fn is_role_modifier(t: &Tok) -> bool {
     let w = t.text;
-    if !t.word || in_list(STOP_LOWER, w) || is_speech_verb(t) {
+    if !t.word || t.in_list(bit::STOP_LOWER) || is_speech_verb(t) {
         return false;
     }
     let adverb = w.ends_with("ly");
@@ -2107,8 +2273,15 @@ fn is_lower_role_noun(t: &Tok) -> bool {
     if !t.is_lower() {
         return false;
     }
-    let w = t.text.to_lowercase();
-    in_list(LOWER_ROLE_NOUNS, &w) || w.split('-').any(|p| in_list(LOWER_ROLE_NOUNS, p))
+    // Lower-case already, as nearly every such word is: no copy needed.
+    let lowered;
+    let w = if t.text.chars().any(char::is_uppercase) {
+        lowered = t.text.to_lowercase();
+        lowered.as_str()
+    } else {
+        t.text
+    };
+    in_list(bit::LOWER_ROLE_NOUNS, w) || w.split('-').any(|p| in_list(bit::LOWER_ROLE_NOUNS, p))
 }
 
 /// A role stated in apposition after the name: "Mark Rutte, the NATO secretary-general, said".
@@ -2128,7 +2301,7 @@ fn appositive_role(toks: &[Tok], last: usize) -> Option<Range<usize>> {
     while k < toks.len() && toks[k].word {
         let t = &toks[k];
         if t.is_lower() {
-            if in_list(STOP_LOWER, t.text) && !matches!(t.text, "of" | "at" | "for") {
+            if t.in_list(bit::STOP_LOWER) && !matches!(t.text, "of" | "at" | "for") {
                 return None;
             }
             if is_speech_verb(t) {
@@ -2160,7 +2333,7 @@ fn process_run(
 ) {
     let (mut s, e) = (run.start, run.end);
     let mut person_cue = false;
-    while s < e && in_list(HONORIFICS, toks[s].text) {
+    while s < e && toks[s].in_list(bit::HONORIFICS) {
         s += 1;
         person_cue = true;
     }
@@ -2199,10 +2372,8 @@ fn process_run(
             h_end = h + 2; // "Secretary of State Antony Blinken"
         }
         let name = h_end + 1..e;
-        let name_last = toks[e - 1].text;
-        let name_is_institution = in_list(ORG_SUFFIX, name_last)
-            || in_list(THING_SUFFIX, name_last)
-            || in_list(PLACE_SUFFIX, name_last)
+        let name_is_institution = toks[e - 1]
+            .in_list(bit::ORG_SUFFIX | bit::THING_SUFFIX | bit::PLACE_SUFFIX)
             || place_canonical(join_span(text, toks, &name)).is_some();
         if !name.is_empty() && !name_is_institution {
             emit_role_institutions(text, toks, s..h, out);
@@ -2236,7 +2407,7 @@ fn process_run(
                 let ok = if t.is_lower() {
                     is_role_modifier(t)
                 } else {
-                    t.word && t.first_upper() && !t.skip && !in_list(STOP_CAPS, t.text)
+                    t.word && t.first_upper() && !t.skip && !t.in_list(bit::STOP_CAPS)
                 };
                 if !ok || t.possessive {
                     break;
@@ -2270,7 +2441,7 @@ fn process_run(
     let (kind, strength, place) = classify(text, toks, &span, false);
     let first = &toks[span.start];
     let next = toks.get(span.end);
-    let subject_like = next.is_some_and(|n| in_list(AUX_AFTER, n.text) || is_speech_verb(n));
+    let subject_like = next.is_some_and(|n| n.in_list(bit::AUX_AFTER) || is_speech_verb(n));
     // Only a lexicon hit or a person cue makes a lone sentence-initial word a name by itself.
     let unproven = strength == GUESS || (kind != EntityKind::Person && strength < STRONG);
     // "Prosecutors said", "Officials warned": a plural common noun opening the sentence.
@@ -4070,6 +4241,7 @@ mod tests {
                 possessive,
                 initial: false,
                 skip,
+                lists: lists_of(text_no_poss),
             });
             i += 1;
         }
@@ -4088,11 +4260,19 @@ mod tests {
     }
 
     /// Everything a token says, for comparing tokenizers.
-    fn token_fields(toks: &[Tok]) -> Vec<(usize, usize, bool, bool, bool, bool)> {
+    fn token_fields(toks: &[Tok]) -> Vec<(usize, usize, bool, bool, bool, bool, u32)> {
         toks.iter()
             .map(|t| {
                 assert_eq!(t.text.len(), t.end - t.start);
-                (t.start, t.end, t.word, t.possessive, t.initial, t.skip)
+                (
+                    t.start,
+                    t.end,
+                    t.word,
+                    t.possessive,
+                    t.initial,
+                    t.skip,
+                    t.lists,
+                )
             })
             .collect()
     }
