@@ -1490,11 +1490,14 @@ impl Hasher for FxHasher {
 }
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 struct Lexicon {
     lists: FxMap<&'static str, u32>,
     places: FxMap<&'static str, &'static str>,
     demonyms: FxMap<&'static str, &'static str>,
+    /// Canonical place name to its folded form, the grouping key of a place.
+    folded_places: FxMap<&'static str, String>,
 }
 
 fn lexicon() -> &'static Lexicon {
@@ -1515,10 +1518,16 @@ fn lexicon() -> &'static Lexicon {
         for (surface, canon) in DEMONYMS {
             demonyms.entry(*surface).or_insert(*canon);
         }
+        let folded_places = PLACES
+            .iter()
+            .chain(DEMONYMS)
+            .map(|(_, canon)| (*canon, fold(canon)))
+            .collect();
         Lexicon {
             lists,
             places,
             demonyms,
+            folded_places,
         }
     })
 }
@@ -1544,6 +1553,15 @@ fn demonym_place(name: &str) -> Option<&'static str> {
     // Plural demonyms name people of a place: "Ukrainians", "Americans".
     let singular = name.strip_suffix('s')?;
     demonyms.get(singular).copied()
+}
+
+/// The grouping key of a canonical place: its folded name.
+fn place_key(canon: &'static str) -> &'static str {
+    match lexicon().folded_places.get(canon) {
+        Some(f) => f,
+        // Every canonical name comes from the tables folded above.
+        None => canon,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -2527,17 +2545,13 @@ fn looks_like_heading(text: &str, toks: &[Tok], sentence: &Range<usize>) -> bool
     caps * 10 >= long.len() * 7
 }
 
-/// All candidate mentions of a sentence, including weak ones the caller may filter.
-fn scan(text: &str, sentence: &Range<usize>) -> Vec<Candidate> {
-    let sentence = clamp(text, sentence);
-    if sentence.is_empty() {
+/// All candidate mentions of a sentence, including weak ones the caller may filter, from
+/// its tokens.
+fn scan(text: &str, toks: &[Tok], sentence: &Range<usize>) -> Vec<Candidate> {
+    if sentence.is_empty() || looks_like_heading(text, toks, sentence) {
         return Vec::new();
     }
-    let toks = tokenize(text, &sentence);
-    if looks_like_heading(text, &toks, &sentence) {
-        return Vec::new();
-    }
-    let runs = find_runs(&toks);
+    let runs = find_runs(toks);
     let mut claimed = vec![false; toks.len()];
     let mut out = Vec::new();
     // Right to left, so a name can claim the capitalised words of its role
@@ -2550,25 +2564,54 @@ fn scan(text: &str, sentence: &Range<usize>) -> Vec<Candidate> {
         if run.is_empty() {
             continue;
         }
-        process_run(text, &toks, run, &mut claimed, &mut out);
+        process_run(text, toks, run, &mut claimed, &mut out);
     }
-    hyphen_place_prefixes(&toks, &mut out);
+    hyphen_place_prefixes(toks, &mut out);
     out.retain(|c| !c.range.is_empty());
     out.sort_by_key(|c| (c.range.start, c.range.end));
     out.dedup_by(|a, b| a.range == b.range);
     out
 }
 
+/// One sentence tokenized and scanned once: its tokens and candidates serve the
+/// mentions, the article's lower-case words and the quotes of this sentence and the next.
+struct Sentence<'a> {
+    /// The caller's range clamped to the text and to char boundaries.
+    range: Range<usize>,
+    toks: Vec<Tok<'a>>,
+    cands: Vec<Candidate>,
+}
+
+impl<'a> Sentence<'a> {
+    fn new(text: &'a str, range: &Range<usize>) -> Sentence<'a> {
+        let range = clamp(text, range);
+        if range.is_empty() {
+            return Sentence {
+                range,
+                toks: Vec::new(),
+                cands: Vec::new(),
+            };
+        }
+        let toks = tokenize(text, &range);
+        let cands = scan(text, &toks, &range);
+        Sentence { range, toks, cands }
+    }
+
+    /// The candidates that are mentions (weak sentence-initial words left out).
+    fn mentions(&self) -> impl Iterator<Item = &Candidate> {
+        self.cands.iter().filter(|c| !c.weak_initial)
+    }
+}
+
 /// Mentions in one sentence `text[sentence]` (sentence ranges come from the caller's
 /// splitter; the caller passes prose only, no headings or page furniture).
 pub fn mentions(text: &str, sentence: Range<usize>) -> Vec<Mention> {
-    scan(text, &sentence)
-        .into_iter()
-        .filter(|c| !c.weak_initial)
+    Sentence::new(text, &sentence)
+        .mentions()
         .map(|c| Mention {
-            range: c.range,
+            range: c.range.clone(),
             kind: c.kind,
-            role: c.role,
+            role: c.role.clone(),
         })
         .collect()
 }
@@ -2635,14 +2678,14 @@ fn trim_quote(text: &str, r: Range<usize>) -> Range<usize> {
     r.start + lead..r.start + lead + t.len()
 }
 
-fn can_speak(m: &Mention) -> bool {
+fn can_speak(m: &Candidate) -> bool {
     m.kind != EntityKind::Thing
 }
 
 /// The speaker before a speech verb at byte `verb`: the nearest person before it, or an
 /// organisation/place standing right before it ("the Kremlin said").
-fn subject_before(ms: &[&Mention], toks: &[Tok], verb: usize) -> Option<Range<usize>> {
-    let before: Vec<&&Mention> = ms.iter().filter(|m| m.range.end <= verb).collect();
+fn subject_before(ms: &[&Candidate], toks: &[Tok], verb: usize) -> Option<Range<usize>> {
+    let before: Vec<&&Candidate> = ms.iter().filter(|m| m.range.end <= verb).collect();
     if let Some(p) = before.iter().rev().find(|m| m.kind == EntityKind::Person) {
         return Some(p.range.clone());
     }
@@ -2659,21 +2702,19 @@ fn is_pronoun(t: &Tok) -> bool {
 }
 
 /// Person a pronoun most likely refers to: the first person of the previous sentence.
-fn pronoun_referent(text: &str, previous: &Option<Range<usize>>) -> Option<Range<usize>> {
-    let prev = previous.as_ref()?;
-    mentions(text, prev.clone())
-        .into_iter()
+fn pronoun_referent(previous: Option<&Sentence>) -> Option<Range<usize>> {
+    previous?
+        .mentions()
         .find(|m| m.kind == EntityKind::Person)
-        .map(|m| m.range)
+        .map(|m| m.range.clone())
 }
 
 /// Speaker stated in a sentence that introduces a quotation ("Blinken stated from Brussels:").
-fn speaker_in_intro(text: &str, sentence: &Range<usize>) -> Option<Range<usize>> {
-    let ms = mentions(text, sentence.clone());
-    let toks = tokenize(text, sentence);
-    let ms_refs: Vec<&Mention> = ms.iter().filter(|m| can_speak(m)).collect();
+fn speaker_in_intro(intro: &Sentence) -> Option<Range<usize>> {
+    let toks = &intro.toks;
+    let ms_refs: Vec<&Candidate> = intro.mentions().filter(|m| can_speak(m)).collect();
     let verb = toks.iter().rev().find(|t| is_speech_verb(t))?;
-    subject_before(&ms_refs, &toks, verb.start).or_else(|| {
+    subject_before(&ms_refs, toks, verb.start).or_else(|| {
         ms_refs
             .iter()
             .find(|m| m.kind == EntityKind::Person && m.range.start > verb.start)
@@ -2684,24 +2725,31 @@ fn speaker_in_intro(text: &str, sentence: &Range<usize>) -> Option<Range<usize>>
 /// Direct quotes in one sentence; `previous` is the previous sentence of the same
 /// paragraph or the one before (for "X said:" followed by a quote), if any.
 pub fn quotes(text: &str, sentence: Range<usize>, previous: Option<Range<usize>>) -> Vec<Quote> {
-    let sentence = clamp(text, &sentence);
-    let previous = previous.map(|p| clamp(text, &p)).filter(|p| !p.is_empty());
-    if sentence.is_empty() {
+    let sentence = Sentence::new(text, &sentence);
+    let previous = previous
+        .map(|p| Sentence::new(text, &p))
+        .filter(|p| !p.range.is_empty());
+    quotes_in(text, &sentence, previous.as_ref())
+}
+
+/// `quotes` over sentences already scanned (an article scans each sentence once).
+fn quotes_in(text: &str, sentence: &Sentence, previous: Option<&Sentence>) -> Vec<Quote> {
+    if sentence.range.is_empty() {
         return Vec::new();
     }
-    let spans = quote_spans(text, &sentence);
+    let spans = quote_spans(text, &sentence.range);
     if spans.is_empty() {
         // A block quotation without marks after "X stated from Brussels:".
-        let Some(prev) = &previous else {
+        let Some(prev) = previous else {
             return Vec::new();
         };
-        if !text[prev.clone()].trim_end().ends_with(':') {
+        if !text[prev.range.clone()].trim_end().ends_with(':') {
             return Vec::new();
         }
-        let Some(speaker) = speaker_in_intro(text, prev) else {
+        let Some(speaker) = speaker_in_intro(prev) else {
             return Vec::new();
         };
-        let inner = trim_quote(text, sentence.clone());
+        let inner = trim_quote(text, sentence.range.clone());
         if inner.is_empty() {
             return Vec::new();
         }
@@ -2710,8 +2758,7 @@ pub fn quotes(text: &str, sentence: Range<usize>, previous: Option<Range<usize>>
             speaker,
         }];
     }
-    let toks = tokenize(text, &sentence);
-    let all = mentions(text, sentence.clone());
+    let toks = &sentence.toks;
     let in_quote = |r: &Range<usize>| {
         spans.iter().any(|q| {
             let lo = q.open.unwrap_or(q.inner.start);
@@ -2719,8 +2766,8 @@ pub fn quotes(text: &str, sentence: Range<usize>, previous: Option<Range<usize>>
             r.start >= lo && r.end <= hi
         })
     };
-    let outside: Vec<&Mention> = all
-        .iter()
+    let outside: Vec<&Candidate> = sentence
+        .mentions()
         .filter(|m| can_speak(m) && !in_quote(&m.range))
         .collect();
     let verbs: Vec<&Tok> = toks
@@ -2729,38 +2776,36 @@ pub fn quotes(text: &str, sentence: Range<usize>, previous: Option<Range<usize>>
         .collect();
     let mut out = Vec::new();
     for q in &spans {
-        let speaker = speaker_after(q, &toks, &outside, &in_quote, || {
-            pronoun_referent(text, &previous)
-        })
-        .or_else(|| {
-            let open = q.open?;
-            let verb = verbs.iter().rev().find(|v| v.end <= open)?;
-            let before_verb = toks.iter().take_while(|t| t.start < verb.start);
-            let pronoun_subject = before_verb
-                .filter(|t| t.word)
-                .last()
-                .is_some_and(is_pronoun);
-            if pronoun_subject && !outside.iter().any(|m| m.range.end <= verb.start) {
-                return pronoun_referent(text, &previous);
-            }
-            subject_before(&outside, &toks, verb.start)
-        })
-        .or_else(|| {
-            // Nothing before the quotation in this sentence: the previous one introduced it.
-            let nothing_before = !toks
-                .iter()
-                .any(|t| t.word && t.end <= q.open.unwrap_or(q.inner.start));
-            if !nothing_before {
-                return None;
-            }
-            let prev = previous.as_ref()?;
-            let intro = text[prev.clone()].trim_end();
-            if intro.ends_with(':') {
-                speaker_in_intro(text, prev)
-            } else {
-                None
-            }
-        });
+        let speaker = speaker_after(q, toks, &outside, &in_quote, || pronoun_referent(previous))
+            .or_else(|| {
+                let open = q.open?;
+                let verb = verbs.iter().rev().find(|v| v.end <= open)?;
+                let before_verb = toks.iter().take_while(|t| t.start < verb.start);
+                let pronoun_subject = before_verb
+                    .filter(|t| t.word)
+                    .last()
+                    .is_some_and(is_pronoun);
+                if pronoun_subject && !outside.iter().any(|m| m.range.end <= verb.start) {
+                    return pronoun_referent(previous);
+                }
+                subject_before(&outside, toks, verb.start)
+            })
+            .or_else(|| {
+                // Nothing before the quotation in this sentence: the previous one introduced it.
+                let nothing_before = !toks
+                    .iter()
+                    .any(|t| t.word && t.end <= q.open.unwrap_or(q.inner.start));
+                if !nothing_before {
+                    return None;
+                }
+                let prev = previous?;
+                let intro = text[prev.range.clone()].trim_end();
+                if intro.ends_with(':') {
+                    speaker_in_intro(prev)
+                } else {
+                    None
+                }
+            });
         if let Some(speaker) = speaker {
             out.push(Quote {
                 range: q.inner.clone(),
@@ -2775,7 +2820,7 @@ pub fn quotes(text: &str, sentence: Range<usize>, previous: Option<Range<usize>>
 fn speaker_after(
     q: &QuoteSpan,
     toks: &[Tok],
-    outside: &[&Mention],
+    outside: &[&Candidate],
     in_quote: &dyn Fn(&Range<usize>) -> bool,
     pronoun_fallback: impl Fn() -> Option<Range<usize>>,
 ) -> Option<Range<usize>> {
@@ -2795,7 +2840,7 @@ fn speaker_after(
     if !between_ok || vi > 7 {
         return None;
     }
-    let between: Vec<&&Mention> = outside
+    let between: Vec<&&Candidate> = outside
         .iter()
         .filter(|m| m.range.start >= close.end && m.range.end <= verb.start)
         .collect();
@@ -2831,96 +2876,461 @@ fn speaker_after(
 }
 
 // ---------------------------------------------------------------------------
-// Resolution across sentences and articles.
+// Resolution within an article.
 // ---------------------------------------------------------------------------
 
-/// One candidate mention placed in its article.
-#[derive(Debug, Clone)]
-struct Occ {
-    doc: usize,
-    cand: Candidate,
-    surface: String,
-    /// Folded words of the surface form, the key for alias matching.
-    words: Vec<String>,
+/// Folded name words joined by single spaces (a folded word never holds one), with their
+/// count: a name compared word by word without a `Vec` of words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Name<'a> {
+    joined: &'a str,
+    len: usize,
 }
 
-/// Mentions grouped as one entity (first within an article, then across articles).
-/// Kind votes and the longest name are kept up to date as mentions join, so merging a
-/// large corpus stays linear.
-#[derive(Debug, Clone, Default)]
+impl<'a> Name<'a> {
+    const EMPTY: Name<'static> = Name { joined: "", len: 0 };
+
+    fn words(self) -> impl Iterator<Item = &'a str> {
+        self.joined.split(' ').take(self.len)
+    }
+
+    /// Is `self` a short form of the person `full` (its surname, or its last words)?
+    fn is_short_form_of(self, full: Name, max_edits: usize) -> bool {
+        if self.len == 0 || self.len >= full.len {
+            return false;
+        }
+        self.words()
+            .zip(full.words().skip(full.len - self.len))
+            .all(|(a, b)| similar_token(a, b, max_edits))
+    }
+
+    /// Two full names of one person written differently ("Volodymyr Zelenskyy" / "Zelensky").
+    fn same_full_name(self, other: Name) -> bool {
+        self.len == other.len
+            && self
+                .words()
+                .zip(other.words())
+                .all(|(x, y)| similar_token(x, y, 2))
+    }
+
+    /// Bucket for persons: the first letters of the surname (transliteration variants
+    /// share them, see `similar_token`).
+    fn surname_bucket(self) -> &'a str {
+        let last = self.words().last().unwrap_or("");
+        match last.char_indices().nth(4) {
+            Some((i, _)) => &last[..i],
+            None => last,
+        }
+    }
+}
+
+/// The folded words of `surface` appended to `out`, joined by spaces; returns their count.
+fn fold_name(surface: &str, out: &mut String) -> usize {
+    let mut n = 0;
+    for w in surface.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+        if n > 0 {
+            out.push(' ');
+        }
+        fold_into(w, out);
+        n += 1;
+    }
+    n
+}
+
+/// What groups fall together under: a canonical place (folded), or else the folded name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum GroupKey<'a> {
+    Place(&'static str),
+    Name(&'a str),
+}
+
+fn group_key<'a>(place: Option<&'static str>, name: Name<'a>) -> GroupKey<'a> {
+    match place {
+        Some(p) => GroupKey::Place(place_key(p)),
+        None => GroupKey::Name(name.joined),
+    }
+}
+
+/// One candidate mention placed in its article.
+struct Occ<'a> {
+    cand: Candidate,
+    surface: &'a str,
+    /// Folded words of the surface form (see `Name`), the key for alias matching.
+    name: String,
+    words: usize,
+}
+
+impl Occ<'_> {
+    fn name(&self) -> Name<'_> {
+        Name {
+            joined: &self.name,
+            len: self.words,
+        }
+    }
+}
+
+/// Mentions of one entity within an article, as indices into the article's `Occ`s.
+#[derive(Default)]
 struct Group {
-    occs: Vec<Occ>,
-    quotes: Vec<(usize, Range<usize>)>,
-    /// Votes per kind, weighted so lexicon evidence outweighs many guesses.
-    votes: [u64; 4],
-    /// The longest folded word list among its forms (the full name).
-    words: Vec<String>,
+    occs: Vec<usize>,
+    /// The first mention with the most words: its words are the group's (the full name).
+    longest: Option<usize>,
     place: Option<&'static str>,
+    quotes: Vec<Range<usize>>,
 }
 
 impl Group {
-    fn push(&mut self, o: Occ) {
-        self.votes[kind_index(o.cand.kind)] += match o.cand.strength {
-            STRONG => 10_000,
-            CUE => 100,
-            _ => 1,
-        };
-        if o.words.len() > self.words.len() {
-            self.words = o.words.clone();
+    fn push(&mut self, i: usize, occs: &[Occ]) {
+        if occs[i].words > self.longest.map_or(0, |l| occs[l].words) {
+            self.longest = Some(i);
         }
-        self.place = self.place.or(o.cand.place);
-        self.occs.push(o);
+        self.place = self.place.or(occs[i].cand.place);
+        self.occs.push(i);
     }
-    fn absorb(&mut self, other: Group) {
-        for (v, w) in self.votes.iter_mut().zip(other.votes) {
-            *v += w;
-        }
-        if other.words.len() > self.words.len() {
-            self.words = other.words;
-        }
-        self.place = self.place.or(other.place);
-        self.occs.extend(other.occs);
-        self.quotes.extend(other.quotes);
+    fn name<'o>(&self, occs: &'o [Occ]) -> Name<'o> {
+        self.longest.map_or(Name::EMPTY, |l| occs[l].name())
     }
-    fn kind(&self) -> EntityKind {
-        let kinds = [
-            EntityKind::Person,
-            EntityKind::Org,
-            EntityKind::Place,
-            EntityKind::Thing,
-        ];
-        let mut best = 0;
-        for i in 1..4 {
-            if self.votes[i] > self.votes[best] {
-                best = i;
-            }
-        }
-        kinds[best]
-    }
-    fn max_strength(&self, kind: EntityKind) -> u8 {
+    fn last_pos_before(&self, occs: &[Occ], pos: usize) -> Option<usize> {
         self.occs
             .iter()
-            .filter(|o| o.cand.kind == kind)
-            .map(|o| o.cand.strength)
-            .max()
-            .unwrap_or(GUESS)
-    }
-    fn key(&self) -> String {
-        match self.place {
-            Some(p) => format!("place:{}", fold(p)),
-            None => self.words.join(" "),
-        }
-    }
-    fn last_pos_before(&self, doc: usize, pos: usize) -> Option<usize> {
-        self.occs
-            .iter()
-            .filter(|o| o.doc == doc && o.cand.range.start < pos)
-            .map(|o| o.cand.range.start)
+            .map(|&o| occs[o].cand.range.start)
+            .filter(|&start| start < pos)
             .max()
     }
 }
 
-fn kind_index(k: EntityKind) -> usize {
+/// Sentence-initial lone words survive only if the article also uses them as names, and
+/// never writes them in lower case ("Defense officials", "Reports from").
+fn keep_proven_initials(occs: &mut Vec<Occ>, sentences: &[Sentence]) {
+    if !occs.iter().any(|o| o.cand.weak_initial) {
+        return;
+    }
+    let keep: Vec<bool> = {
+        let mut solid: FxSet<&str> = FxSet::default();
+        for o in occs.iter().filter(|o| !o.cand.weak_initial) {
+            solid.insert(&o.name);
+            if o.cand.kind == EntityKind::Person {
+                solid.extend(o.name().words());
+            }
+        }
+        let wanted: FxSet<&str> = occs
+            .iter()
+            .filter(|o| o.cand.weak_initial && solid.contains(o.name.as_str()))
+            .map(|o| o.name.as_str())
+            .collect();
+        // Only the wanted words need looking for among the lower-case ones.
+        let mut lower: FxSet<&str> = FxSet::default();
+        if !wanted.is_empty() {
+            let mut folded = String::new();
+            for t in sentences
+                .iter()
+                .flat_map(|s| &s.toks)
+                .filter(|t| t.is_lower())
+            {
+                folded.clear();
+                fold_into(t.text, &mut folded);
+                if let Some(w) = wanted.get(folded.as_str()) {
+                    lower.insert(w);
+                }
+            }
+        }
+        occs.iter()
+            .map(|o| {
+                let key = o.name.as_str();
+                !o.cand.weak_initial || (wanted.contains(key) && !lower.contains(key))
+            })
+            .collect()
+    };
+    let mut k = 0;
+    occs.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+}
+
+/// Group one article's mentions: full names first, then short forms attach to the most
+/// recent full name they fit, then everything else by its folded form.
+fn group_occs<'o>(occs: &'o [Occ]) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_key: FxMap<GroupKey<'o>, usize> = FxMap::default();
+    let mut group_of = |key: GroupKey<'o>, groups: &mut Vec<Group>| -> usize {
+        *by_key.entry(key).or_insert_with(|| {
+            groups.push(Group::default());
+            groups.len() - 1
+        })
+    };
+    let mut assigned = vec![false; occs.len()];
+    for (i, o) in occs.iter().enumerate() {
+        if o.cand.kind == EntityKind::Person && o.words >= 2 {
+            let g = group_of(GroupKey::Name(&o.name), &mut groups);
+            groups[g].push(i, occs);
+            assigned[i] = true;
+        }
+    }
+    let persons = groups.len();
+    for (i, o) in occs.iter().enumerate() {
+        if assigned[i] {
+            continue;
+        }
+        let firm_other = o.cand.strength == STRONG && o.cand.kind != EntityKind::Person;
+        if !firm_other {
+            // Two people sharing a surname: the bare surname is the most recent one (ties to
+            // the later group); failing that the one named first.
+            let pos = o.cand.range.start;
+            let mut recent: Option<(usize, usize)> = None;
+            let mut first_named: Option<(usize, usize)> = None;
+            for g in (0..persons).filter(|&g| o.name().is_short_form_of(groups[g].name(occs), 0)) {
+                if let Some(p) = groups[g].last_pos_before(occs, pos)
+                    && recent.is_none_or(|(best, _)| p >= best)
+                {
+                    recent = Some((p, g));
+                }
+                let first = groups[g]
+                    .occs
+                    .first()
+                    .map_or(usize::MAX, |&x| occs[x].cand.range.start);
+                if first_named.is_none_or(|(best, _)| first < best) {
+                    first_named = Some((first, g));
+                }
+            }
+            if let Some((_, g)) = recent.or(first_named) {
+                groups[g].push(i, occs);
+                continue;
+            }
+        }
+        let g = group_of(group_key(o.cand.place, o.name()), &mut groups);
+        groups[g].push(i, occs);
+    }
+    groups
+}
+
+/// A byte range or index range kept in 8 bytes: see `ArticleEntities`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    fn new(r: Range<usize>) -> Span {
+        Span {
+            start: small(r.start),
+            end: small(r.end),
+        }
+    }
+    fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// Offsets into an article (cut to 4 GiB) or into its entities, which are smaller.
+fn small(n: usize) -> u32 {
+    u32::try_from(n).expect("article offsets fit in 32 bits")
+}
+
+/// One surface form of a group.
+#[derive(Debug, Clone)]
+struct Form {
+    /// In `ArticleEntities::strings`.
+    text: Span,
+    /// Its mentions in the group.
+    count: u32,
+    /// Its whitespace-separated words.
+    words: u32,
+}
+
+/// One entity as far as one article knows it: what its mentions add up to.
+#[derive(Debug, Clone)]
+struct ArticleGroup {
+    /// Folded words of its longest form (a `Name`), in `strings`.
+    name: Span,
+    words: u32,
+    place: Option<&'static str>,
+    /// Its forms in `forms`: distinct surfaces, first-seen order.
+    forms: Span,
+    /// In `forms`: the form of its last mention with the most words (an acronym's long
+    /// form is read from it).
+    longest: u32,
+    /// In `evidence`: kind and strength of each mention, in order.
+    evidence: Span,
+    /// In `spans`: mentions sorted by start without repeats; roles in mention order without
+    /// immediate repeats; quotes sorted by start without repeats. Sorting and removing
+    /// repeats here gives the same lists, once the articles are joined, as doing it then.
+    mentions: Span,
+    roles: Span,
+    quotes: Span,
+    /// Some form is in capitals ("NATO"): it may be an acronym of a long form.
+    acronym: bool,
+}
+
+/// One article's entities: its mentions grouped within the article, with everything
+/// `merge` needs to resolve them across articles and nothing of the text or its tokens.
+/// It is kept for every article of a large corpus, so it is compact: all groups share a
+/// few flat arrays, offsets are 32-bit (texts are cut to 4 GiB; the corpus caps an article
+/// at 16 MB), and names and forms live in one string.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleEntities {
+    doc: usize,
+    groups: Box<[ArticleGroup]>,
+    forms: Box<[Form]>,
+    /// Kind index << 2 | strength, one byte per mention.
+    evidence: Box<[u8]>,
+    spans: Box<[Span]>,
+    strings: Box<str>,
+}
+
+impl ArticleEntities {
+    /// The article (`doc`) these entities were found in.
+    pub fn doc(&self) -> usize {
+        self.doc
+    }
+
+    /// Bytes held on the heap (what caching it for an article costs beyond its own size).
+    pub fn heap_size(&self) -> usize {
+        size_of_val(&*self.groups)
+            + size_of_val(&*self.forms)
+            + self.evidence.len()
+            + size_of_val(&*self.spans)
+            + self.strings.len()
+    }
+
+    fn build(doc: usize, occs: &[Occ], groups: Vec<Group>) -> ArticleEntities {
+        let mut strings = String::new();
+        let mut forms: Vec<Form> = Vec::new();
+        let mut evidence: Vec<u8> = Vec::new();
+        let mut spans: Vec<Span> = Vec::new();
+        let mut out: Vec<ArticleGroup> = Vec::with_capacity(groups.len());
+        fn push_str(strings: &mut String, s: &str) -> Span {
+            let start = strings.len();
+            strings.push_str(s);
+            Span::new(start..strings.len())
+        }
+        fn push_spans(spans: &mut Vec<Span>, rs: &[Range<usize>]) -> Span {
+            let start = spans.len();
+            spans.extend(rs.iter().map(|r| Span::new(r.clone())));
+            Span::new(start..spans.len())
+        }
+        for g in groups {
+            let name = g.name(occs);
+            let name_span = push_str(&mut strings, name.joined);
+            let forms_start = forms.len();
+            let evidence_start = evidence.len();
+            let mut longest: Option<(usize, usize)> = None;
+            let mut acronym = false;
+            for &i in &g.occs {
+                let o = &occs[i];
+                let existing = forms[forms_start..]
+                    .iter()
+                    .position(|f| &strings[f.text.range()] == o.surface);
+                let f = match existing {
+                    Some(k) => {
+                        forms[forms_start + k].count += 1;
+                        forms_start + k
+                    }
+                    None => {
+                        let text = push_str(&mut strings, o.surface);
+                        forms.push(Form {
+                            text,
+                            count: 1,
+                            words: small(o.words),
+                        });
+                        acronym |= o.surface.chars().filter(|c| c.is_uppercase()).count() >= 2
+                            && !o.surface.chars().any(char::is_lowercase);
+                        forms.len() - 1
+                    }
+                };
+                if longest.is_none_or(|(words, _)| o.words >= words) {
+                    longest = Some((o.words, f));
+                }
+                evidence.push(kind_index(o.cand.kind) << 2 | o.cand.strength);
+            }
+            let mut mentions: Vec<Range<usize>> =
+                g.occs.iter().map(|&i| occs[i].cand.range.clone()).collect();
+            mentions.sort_by_key(|r| r.start);
+            mentions.dedup();
+            let mut roles: Vec<Range<usize>> = g
+                .occs
+                .iter()
+                .filter_map(|&i| occs[i].cand.role.clone())
+                .collect();
+            roles.dedup();
+            let mut quotes = g.quotes;
+            quotes.sort_by_key(|r| r.start);
+            quotes.dedup();
+            out.push(ArticleGroup {
+                name: name_span,
+                words: small(name.len),
+                place: g.place,
+                forms: Span::new(forms_start..forms.len()),
+                longest: small(longest.map_or(forms_start, |(_, f)| f)),
+                evidence: Span::new(evidence_start..evidence.len()),
+                mentions: push_spans(&mut spans, &mentions),
+                roles: push_spans(&mut spans, &roles),
+                quotes: push_spans(&mut spans, &quotes),
+                acronym,
+            });
+        }
+        ArticleEntities {
+            doc,
+            groups: out.into_boxed_slice(),
+            forms: forms.into_boxed_slice(),
+            evidence: evidence.into_boxed_slice(),
+            spans: spans.into_boxed_slice(),
+            strings: strings.into_boxed_str(),
+        }
+    }
+}
+
+/// The per-article part of entity resolution: mentions, roles and quotes found in the
+/// article's prose sentences (`sentences`, byte ranges into `text` in reading order) and
+/// grouped within it. `merge` resolves them across articles; the result depends on this
+/// article alone, so it can be computed in parallel and kept until the article changes.
+pub fn analyse_article(doc: usize, text: &str, sentences: &[Range<usize>]) -> ArticleEntities {
+    // Offsets are stored in 32 bits; no article comes near 4 GiB (the corpus caps them at
+    // 16 MB), and one that did is read up to there.
+    let text = &text[..text.floor_char_boundary(u32::MAX as usize)];
+    let mut sentences: Vec<Sentence> = sentences.iter().map(|s| Sentence::new(text, s)).collect();
+    let mut quotes: Vec<Quote> = Vec::new();
+    for (k, s) in sentences.iter().enumerate() {
+        let previous = k
+            .checked_sub(1)
+            .map(|p| &sentences[p])
+            .filter(|p| !p.range.is_empty());
+        quotes.extend(quotes_in(text, s, previous));
+    }
+    let mut occs: Vec<Occ> = Vec::new();
+    for s in &mut sentences {
+        for cand in std::mem::take(&mut s.cands) {
+            let surface = &text[cand.range.clone()];
+            let mut name = String::new();
+            let words = fold_name(surface, &mut name);
+            occs.push(Occ {
+                cand,
+                surface,
+                name,
+                words,
+            });
+        }
+    }
+    keep_proven_initials(&mut occs, &sentences);
+    let mut groups = group_occs(&occs);
+    // Quotes go to the group holding the speaker mention.
+    for q in quotes {
+        if let Some(g) = groups
+            .iter_mut()
+            .find(|g| g.occs.iter().any(|&o| occs[o].cand.range == q.speaker))
+        {
+            g.quotes.push(q.range);
+        }
+    }
+    ArticleEntities::build(doc, &occs, groups)
+}
+
+// ---------------------------------------------------------------------------
+// Resolution across articles.
+// ---------------------------------------------------------------------------
+
+fn kind_index(k: EntityKind) -> u8 {
     match k {
         EntityKind::Person => 0,
         EntityKind::Org => 1,
@@ -2929,226 +3339,184 @@ fn kind_index(k: EntityKind) -> usize {
     }
 }
 
-fn name_words(surface: &str) -> Vec<String> {
-    surface
-        .split(|c: char| c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .map(fold)
-        .collect()
-}
-
-/// Is `short` a short form of the person `full` (its surname, or its last words)?
-fn is_short_form(short: &[String], full: &[String], max_edits: usize) -> bool {
-    if short.is_empty() || short.len() >= full.len() {
-        return false;
-    }
-    let tail = &full[full.len() - short.len()..];
-    short
-        .iter()
-        .zip(tail)
-        .all(|(a, b)| similar_token(a, b, max_edits))
-}
-
-/// Two full names of one person written differently ("Volodymyr Zelenskyy" / "Zelensky").
-fn same_full_name(a: &[String], b: &[String]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| similar_token(x, y, 2))
-}
-
-/// Words written in lower case somewhere in the article: a capitalised form of one of
-/// them at a sentence start is a common word ("Defense officials", "Reports from").
-fn lower_words(text: &str, sentences: &[Range<usize>]) -> HashSet<String> {
-    let mut set = HashSet::new();
-    for s in sentences {
-        let s = clamp(text, s);
-        for t in tokenize(text, &s) {
-            if t.is_lower() {
-                set.insert(fold(t.text));
-            }
+/// The kind with the most votes (the first on a tie).
+fn kind_of(votes: &[u64; 4]) -> EntityKind {
+    let kinds = [
+        EntityKind::Person,
+        EntityKind::Org,
+        EntityKind::Place,
+        EntityKind::Thing,
+    ];
+    let mut best = 0;
+    for i in 1..4 {
+        if votes[i] > votes[best] {
+            best = i;
         }
     }
-    set
+    kinds[best]
 }
 
-/// Group one article's mentions: full names first, then short forms attach to the most
-/// recent full name they fit, then everything else by its folded form.
-fn group_article(doc: usize, text: &str, sentences: &[Range<usize>]) -> Vec<Group> {
-    let mut occs: Vec<Occ> = Vec::new();
-    for s in sentences {
-        for cand in scan(text, s) {
-            let surface = text[cand.range.clone()].to_string();
-            let words = name_words(&surface);
-            occs.push(Occ {
-                doc,
-                cand,
-                surface,
-                words,
-            });
+/// One article's group, seen from the merge.
+#[derive(Clone, Copy)]
+struct Member<'a> {
+    article: &'a ArticleEntities,
+    group: &'a ArticleGroup,
+}
+
+impl<'a> Member<'a> {
+    fn name(self) -> Name<'a> {
+        Name {
+            joined: &self.article.strings[self.group.name.range()],
+            len: self.group.words as usize,
         }
     }
-    // Sentence-initial lone words survive only if the article also uses them as names.
-    let lower = lower_words(text, sentences);
-    let solid: HashSet<String> = occs
-        .iter()
-        .filter(|o| !o.cand.weak_initial)
-        .flat_map(|o| {
-            let mut keys = vec![o.words.join(" ")];
-            if o.cand.kind == EntityKind::Person {
-                keys.extend(o.words.iter().cloned());
-            }
-            keys
+    fn evidence(self) -> &'a [u8] {
+        &self.article.evidence[self.group.evidence.range()]
+    }
+    /// Votes per kind, weighted so lexicon evidence outweighs many guesses.
+    fn votes(self) -> [u64; 4] {
+        let mut votes = [0; 4];
+        for e in self.evidence() {
+            votes[usize::from(e >> 2)] += match e & 3 {
+                STRONG => 10_000,
+                CUE => 100,
+                _ => 1,
+            };
+        }
+        votes
+    }
+    fn strong(self, kind: EntityKind) -> bool {
+        let kind = kind_index(kind);
+        self.evidence()
+            .iter()
+            .any(|e| e >> 2 == kind && e & 3 == STRONG)
+    }
+    fn forms(self) -> impl Iterator<Item = (&'a str, &'a Form)> {
+        let a = self.article;
+        a.forms[self.group.forms.range()]
+            .iter()
+            .map(move |f| (&a.strings[f.text.range()], f))
+    }
+    /// The form of its last mention with the most words.
+    fn longest(self) -> (u32, &'a str) {
+        let f = &self.article.forms[self.group.longest as usize];
+        (f.words, &self.article.strings[f.text.range()])
+    }
+    fn spans(self, which: Span) -> impl Iterator<Item = (usize, Range<usize>)> {
+        let doc = self.article.doc;
+        self.article.spans[which.range()]
+            .iter()
+            .map(move |s| (doc, s.range()))
+    }
+}
+
+/// Article groups merged as one entity. Kind votes and the longest name are kept up to date
+/// as groups join; everything else is read from the members when the entity is made.
+struct Merged<'a> {
+    /// The longest name among its members (the first of that length).
+    name: Name<'a>,
+    place: Option<&'static str>,
+    votes: [u64; 4],
+    members: Vec<Member<'a>>,
+    /// Listed under its surname bucket.
+    indexed: bool,
+}
+
+impl<'a> Merged<'a> {
+    fn new(m: Member<'a>, votes: [u64; 4]) -> Merged<'a> {
+        Merged {
+            name: m.name(),
+            place: m.group.place,
+            votes,
+            members: vec![m],
+            indexed: false,
+        }
+    }
+    fn kind(&self) -> EntityKind {
+        kind_of(&self.votes)
+    }
+    fn add(&mut self, name: Name<'a>, place: Option<&'static str>, votes: [u64; 4]) {
+        for (v, w) in self.votes.iter_mut().zip(votes) {
+            *v += w;
+        }
+        if name.len > self.name.len {
+            self.name = name;
+        }
+        self.place = self.place.or(place);
+    }
+    fn absorb(&mut self, other: Merged<'a>) {
+        self.add(other.name, other.place, other.votes);
+        self.members.extend(other.members);
+    }
+}
+
+/// Resolves the articles' entities across the corpus: the same person, organisation, place
+/// or thing named in several articles (also as a surname, a transliteration variant or an
+/// acronym) becomes one `Entity`. Most mentioned first.
+pub fn merge<'a>(articles: impl IntoIterator<Item = &'a ArticleEntities>) -> Vec<Entity> {
+    let mut order: Vec<(u64, Member<'a>)> = articles
+        .into_iter()
+        .flat_map(|article| {
+            article.groups.iter().map(move |group| {
+                let m = Member { article, group };
+                // Full personal names first, so short forms from other articles find them;
+                // longer names before shorter ones.
+                let full_person = kind_of(&m.votes()) == EntityKind::Person && group.words >= 2;
+                let key = (u64::from(!full_person) << 32) | u64::from(u32::MAX - group.words);
+                (key, m)
+            })
         })
         .collect();
-    occs.retain(|o| {
-        !o.cand.weak_initial || {
-            let key = o.words.join(" ");
-            solid.contains(&key) && !lower.contains(&key)
-        }
-    });
+    // Stable: equal keys keep the articles' order.
+    order.sort_by_key(|(key, _)| *key);
 
-    let mut groups: Vec<Group> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut assigned = vec![false; occs.len()];
-    for (i, o) in occs.iter().enumerate() {
-        if o.cand.kind == EntityKind::Person && o.words.len() >= 2 {
-            let key = o.words.join(" ");
-            let gi = *by_key.entry(key).or_insert_with(|| {
-                groups.push(Group::default());
-                groups.len() - 1
-            });
-            groups[gi].push(o.clone());
-            assigned[i] = true;
-        }
-    }
-    let person_groups: Vec<usize> = (0..groups.len()).collect();
-    for (i, o) in occs.iter().enumerate() {
-        if assigned[i] {
-            continue;
-        }
-        let firm_other = o.cand.strength == STRONG && o.cand.kind != EntityKind::Person;
-        if !firm_other {
-            let fits: Vec<usize> = person_groups
-                .iter()
-                .copied()
-                .filter(|&g| is_short_form(&o.words, &groups[g].words, 0))
-                .collect();
-            // Two people sharing a surname: the bare surname is the most recent one.
-            let pos = o.cand.range.start;
-            let chosen = fits
-                .iter()
-                .copied()
-                .filter_map(|g| groups[g].last_pos_before(doc, pos).map(|p| (p, g)))
-                .max()
-                .map(|(_, g)| g)
-                .or_else(|| {
-                    fits.iter().copied().min_by_key(|&g| {
-                        groups[g]
-                            .occs
-                            .first()
-                            .map_or(usize::MAX, |x| x.cand.range.start)
-                    })
-                });
-            if let Some(g) = chosen {
-                groups[g].push(o.clone());
-                continue;
-            }
-        }
-        let key = match o.cand.place {
-            Some(p) => format!("place:{}", fold(p)),
-            None => o.words.join(" "),
-        };
-        let gi = *by_key.entry(key).or_insert_with(|| {
-            groups.push(Group::default());
-            groups.len() - 1
-        });
-        groups[gi].push(o.clone());
-    }
-
-    // Quotes go to the group holding the speaker mention.
-    for (k, s) in sentences.iter().enumerate() {
-        let prev = k.checked_sub(1).map(|p| sentences[p].clone());
-        for q in quotes(text, s.clone(), prev) {
-            if let Some(g) = groups
-                .iter_mut()
-                .find(|g| g.occs.iter().any(|o| o.cand.range == q.speaker))
-            {
-                g.quotes.push((doc, q.range));
-            }
-        }
-    }
-    groups.retain(|g| !g.occs.is_empty());
-    groups
-}
-
-/// Bucket for persons: the first letters of the surname (transliteration variants
-/// share them, see `similar_token`).
-fn surname_bucket(words: &[String]) -> String {
-    words
-        .last()
-        .map(|w| w.chars().take(4).collect())
-        .unwrap_or_default()
-}
-
-/// Input: for each article, its index, text, and its prose sentence ranges in reading order.
-pub fn resolve(docs: &[(usize, &str, Vec<Range<usize>>)]) -> Vec<Entity> {
-    let mut article_groups: Vec<Group> = Vec::new();
-    for (doc, text, sentences) in docs {
-        article_groups.extend(group_article(*doc, text, sentences));
-    }
-    // Full personal names first, so short forms from other articles find them.
-    article_groups.sort_by_key(|g| {
-        let full_person = g.kind() == EntityKind::Person && g.words.len() >= 2;
-        (!full_person, std::cmp::Reverse(g.words.len()))
-    });
-    let mut merged: Vec<Group> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut persons: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut indexed = HashSet::new();
-    for g in article_groups {
-        let kind = g.kind();
+    let mut merged: Vec<Merged> = Vec::new();
+    let mut by_key: FxMap<GroupKey, usize> = FxMap::default();
+    let mut persons: FxMap<&str, Vec<usize>> = FxMap::default();
+    for (_, m) in order {
+        let votes = m.votes();
+        let kind = kind_of(&votes);
+        let name = m.name();
         let bucket = persons
-            .get(&surname_bucket(&g.words))
+            .get(name.surname_bucket())
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let target = if kind == EntityKind::Person && g.words.len() >= 2 {
+        let target = if kind == EntityKind::Person && name.len >= 2 {
             bucket
                 .iter()
                 .copied()
-                .find(|&m| same_full_name(&merged[m].words, &g.words))
+                .find(|&t| merged[t].name.same_full_name(name))
         } else {
-            let could_be_person = kind == EntityKind::Person || g.max_strength(kind) < STRONG;
-            let fits: Vec<usize> = if could_be_person {
-                bucket
-                    .iter()
-                    .copied()
-                    .filter(|&m| {
-                        same_full_name(&merged[m].words, &g.words)
-                            || is_short_form(&g.words, &merged[m].words, 1)
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let could_be_person = kind == EntityKind::Person || !m.strong(kind);
+            let mut fits = bucket.iter().copied().filter(|&t| {
+                could_be_person
+                    && (merged[t].name.same_full_name(name)
+                        || name.is_short_form_of(merged[t].name, 1))
+            });
             // Across articles a surname shared by two people stays apart.
-            if fits.len() == 1 {
-                Some(fits[0])
-            } else {
-                by_key.get(&g.key()).copied()
+            match (fits.next(), fits.next()) {
+                (Some(t), None) => Some(t),
+                _ => by_key.get(&group_key(m.group.place, name)).copied(),
             }
         };
         let t = match target {
             Some(t) => {
-                merged[t].absorb(g);
+                merged[t].add(name, m.group.place, votes);
+                merged[t].members.push(m);
                 t
             }
             None => {
-                by_key.entry(g.key()).or_insert(merged.len());
-                merged.push(g);
+                by_key
+                    .entry(group_key(m.group.place, name))
+                    .or_insert(merged.len());
+                merged.push(Merged::new(m, votes));
                 merged.len() - 1
             }
         };
-        if merged[t].kind() == EntityKind::Person && indexed.insert(t) {
+        if merged[t].kind() == EntityKind::Person && !merged[t].indexed {
+            merged[t].indexed = true;
             persons
-                .entry(surname_bucket(&merged[t].words))
+                .entry(merged[t].name.surname_bucket())
                 .or_default()
                 .push(t);
         }
@@ -3164,15 +3532,33 @@ pub fn resolve(docs: &[(usize, &str, Vec<Range<usize>>)]) -> Vec<Entity> {
     entities
 }
 
+/// Input: for each article, its index, text, and its prose sentence ranges in reading order.
+/// The same as `merge` over `analyse_article` of each.
+pub fn resolve(docs: &[(usize, &str, Vec<Range<usize>>)]) -> Vec<Entity> {
+    let articles: Vec<ArticleEntities> = docs
+        .iter()
+        .map(|(doc, text, sentences)| analyse_article(*doc, text, sentences))
+        .collect();
+    merge(&articles)
+}
+
 /// "NATO" and "North Atlantic Treaty Organization" are one organisation.
-fn merge_acronyms(groups: Vec<Group>) -> Vec<Group> {
-    let initials = |g: &Group| -> Option<String> {
-        let o = g.occs.iter().max_by_key(|o| o.words.len())?;
-        if o.words.len() < 2 {
+fn merge_acronyms(groups: Vec<Merged>) -> Vec<Merged> {
+    let initials = |g: &Merged| -> Option<String> {
+        // The last mention with the most words.
+        let (words, surface) = g
+            .members
+            .iter()
+            .map(|m| m.longest())
+            .fold(
+                (0, ""),
+                |best, this| if this.0 >= best.0 { this } else { best },
+            );
+        if words < 2 {
             return None;
         }
         Some(
-            o.surface
+            surface
                 .split_whitespace()
                 .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
                 .flat_map(char::to_lowercase)
@@ -3185,19 +3571,16 @@ fn merge_acronyms(groups: Vec<Group>) -> Vec<Group> {
             long_forms.entry((x, g.kind())).or_insert(j);
         }
     }
-    let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<Merged>> = groups.into_iter().map(Some).collect();
     for i in 0..slots.len() {
         let Some(g) = &slots[i] else { continue };
-        let is_acronym = g.words.len() == 1
+        let is_acronym = g.name.len == 1
             && g.kind() != EntityKind::Person
-            && g.occs.iter().any(|o| {
-                o.surface.chars().filter(|c| c.is_uppercase()).count() >= 2
-                    && !o.surface.chars().any(char::is_lowercase)
-            });
+            && g.members.iter().any(|m| m.group.acronym);
         if !is_acronym {
             continue;
         }
-        let key = (g.words[0].clone(), g.kind());
+        let key = (g.name.joined.to_string(), g.kind());
         if let Some(&j) = long_forms.get(&key)
             && j != i
             && let Some(acr) = slots[i].take()
@@ -3211,14 +3594,14 @@ fn merge_acronyms(groups: Vec<Group>) -> Vec<Group> {
     slots.into_iter().flatten().collect()
 }
 
-fn to_entity(g: Group) -> Entity {
+fn to_entity(g: Merged) -> Entity {
     let kind = g.kind();
-    // Surface forms with counts, in first-seen order.
-    let mut forms: Vec<(String, usize)> = Vec::new();
-    for o in &g.occs {
-        match forms.iter_mut().find(|(f, _)| *f == o.surface) {
-            Some((_, n)) => *n += 1,
-            None => forms.push((o.surface.clone(), 1)),
+    // Surface forms with counts and word counts, in first-seen order.
+    let mut forms: Vec<(&str, usize, u32)> = Vec::new();
+    for (surface, f) in g.members.iter().flat_map(|m| m.forms()) {
+        match forms.iter_mut().find(|(s, _, _)| *s == surface) {
+            Some((_, n, _)) => *n += f.count as usize,
+            None => forms.push((surface, f.count as usize, f.words)),
         }
     }
     let name = match (kind, g.place) {
@@ -3226,34 +3609,36 @@ fn to_entity(g: Group) -> Entity {
         _ => forms
             .iter()
             .max_by(|a, b| {
-                let wa = a.0.split_whitespace().count();
-                let wb = b.0.split_whitespace().count();
-                wa.cmp(&wb)
+                a.2.cmp(&b.2)
                     .then(a.1.cmp(&b.1))
                     .then(b.0.len().cmp(&a.0.len()).reverse())
             })
-            .map(|(f, _)| f.clone())
+            .map(|(f, _, _)| f.to_string())
             .unwrap_or_default(),
     };
     let aliases = forms
         .into_iter()
-        .map(|(f, _)| f)
-        .filter(|f| *f != name)
+        .filter(|(f, _, _)| *f != name)
+        .map(|(f, _, _)| f.to_string())
         .collect();
     let mut roles: Vec<(usize, Range<usize>)> = g
-        .occs
+        .members
         .iter()
-        .filter_map(|o| o.cand.role.clone().map(|r| (o.doc, r)))
+        .flat_map(|m| m.spans(m.group.roles))
         .collect();
     roles.dedup();
     let mut mentions: Vec<(usize, Range<usize>)> = g
-        .occs
+        .members
         .iter()
-        .map(|o| (o.doc, o.cand.range.clone()))
+        .flat_map(|m| m.spans(m.group.mentions))
         .collect();
     mentions.sort_by_key(|(d, r)| (*d, r.start));
     mentions.dedup();
-    let mut quotes = g.quotes;
+    let mut quotes: Vec<(usize, Range<usize>)> = g
+        .members
+        .iter()
+        .flat_map(|m| m.spans(m.group.quotes))
+        .collect();
     quotes.sort_by_key(|(d, r)| (*d, r.start));
     quotes.dedup();
     Entity {
