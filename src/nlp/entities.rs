@@ -6,6 +6,7 @@
 //! gazetteer, speech verbs). Everything returned is a byte range into the caller's text.
 
 use regex::Regex;
+use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
@@ -1498,6 +1499,9 @@ struct Lexicon {
     demonyms: FxMap<&'static str, &'static str>,
     /// Canonical place name to its folded form, the grouping key of a place.
     folded_places: FxMap<&'static str, String>,
+    /// Canonical place names numbered from 1 (`PlaceId`), and back.
+    place_ids: FxMap<&'static str, u16>,
+    place_names: Vec<&'static str>,
 }
 
 fn lexicon() -> &'static Lexicon {
@@ -1523,11 +1527,21 @@ fn lexicon() -> &'static Lexicon {
             .chain(DEMONYMS)
             .map(|(_, canon)| (*canon, fold(canon)))
             .collect();
+        let mut place_ids = FxMap::default();
+        let mut place_names = Vec::new();
+        for (_, canon) in PLACES.iter().chain(DEMONYMS) {
+            place_ids.entry(*canon).or_insert_with(|| {
+                place_names.push(*canon);
+                u16::try_from(place_names.len()).expect("fewer than 65535 places")
+            });
+        }
         Lexicon {
             lists,
             places,
             demonyms,
             folded_places,
+            place_ids,
+            place_names,
         }
     })
 }
@@ -1553,6 +1567,23 @@ fn demonym_place(name: &str) -> Option<&'static str> {
     // Plural demonyms name people of a place: "Ukrainians", "Americans".
     let singular = name.strip_suffix('s')?;
     demonyms.get(singular).copied()
+}
+
+/// A canonical place in two bytes, for the groups kept per article (0: none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PlaceId(u16);
+
+impl PlaceId {
+    fn new(place: Option<&'static str>) -> PlaceId {
+        PlaceId(place.map_or(0, |p| {
+            // Every canonical name comes from the tables numbered above.
+            lexicon().place_ids.get(p).copied().unwrap_or(0)
+        }))
+    }
+    fn get(self) -> Option<&'static str> {
+        let i = usize::from(self.0.checked_sub(1)?);
+        lexicon().place_names.get(i).copied()
+    }
 }
 
 /// The grouping key of a canonical place: its folded name.
@@ -2916,7 +2947,8 @@ impl<'a> Name<'a> {
     /// Bucket for persons: the first letters of the surname (transliteration variants
     /// share them, see `similar_token`).
     fn surname_bucket(self) -> &'a str {
-        let last = self.words().last().unwrap_or("");
+        // The last word (`words` has `len` of them; none when `joined` is empty).
+        let last = self.joined.rsplit(' ').next().unwrap_or("");
         match last.char_indices().nth(4) {
             Some((i, _)) => &last[..i],
             None => last,
@@ -3145,12 +3177,13 @@ struct ArticleGroup {
     /// Folded words of its longest form (a `Name`), in `strings`.
     name: Span,
     words: u32,
-    place: Option<&'static str>,
+    place: PlaceId,
     /// Its forms in `forms`: distinct surfaces, first-seen order.
     forms: Span,
     /// In `forms`: the form of its last mention with the most words (an acronym's long
-    /// form is read from it).
+    /// form is read from it), and how many words that is.
     longest: u32,
+    longest_words: u32,
     /// In `evidence`: kind and strength of each mention, in order.
     evidence: Span,
     /// In `spans`: mentions sorted by start without repeats; roles in mention order without
@@ -3260,9 +3293,10 @@ impl ArticleEntities {
             out.push(ArticleGroup {
                 name: name_span,
                 words: small(name.len),
-                place: g.place,
+                place: PlaceId::new(g.place),
                 forms: Span::new(forms_start..forms.len()),
                 longest: small(longest.map_or(forms_start, |(_, f)| f)),
+                longest_words: small(longest.map_or(0, |(words, _)| words)),
                 evidence: Span::new(evidence_start..evidence.len()),
                 mentions: push_spans(&mut spans, &mentions),
                 roles: push_spans(&mut spans, &roles),
@@ -3370,26 +3404,26 @@ impl<'a> Member<'a> {
             len: self.group.words as usize,
         }
     }
-    fn evidence(self) -> &'a [u8] {
-        &self.article.evidence[self.group.evidence.range()]
+    fn place(self) -> Option<&'static str> {
+        self.group.place.get()
     }
-    /// Votes per kind, weighted so lexicon evidence outweighs many guesses.
-    fn votes(self) -> [u64; 4] {
+    /// Votes per kind, weighted so lexicon evidence outweighs many guesses, and which
+    /// kinds have lexicon evidence (bit per kind).
+    fn votes(self) -> ([u64; 4], u8) {
         let mut votes = [0; 4];
-        for e in self.evidence() {
-            votes[usize::from(e >> 2)] += match e & 3 {
+        let mut strong = 0;
+        for e in &self.article.evidence[self.group.evidence.range()] {
+            let (kind, strength) = (e >> 2, e & 3);
+            votes[usize::from(kind)] += match strength {
                 STRONG => 10_000,
                 CUE => 100,
                 _ => 1,
             };
+            if strength == STRONG {
+                strong |= 1 << kind;
+            }
         }
-        votes
-    }
-    fn strong(self, kind: EntityKind) -> bool {
-        let kind = kind_index(kind);
-        self.evidence()
-            .iter()
-            .any(|e| e >> 2 == kind && e & 3 == STRONG)
+        (votes, strong)
     }
     fn forms(self) -> impl Iterator<Item = (&'a str, &'a Form)> {
         let a = self.article;
@@ -3398,9 +3432,9 @@ impl<'a> Member<'a> {
             .map(move |f| (&a.strings[f.text.range()], f))
     }
     /// The form of its last mention with the most words.
-    fn longest(self) -> (u32, &'a str) {
+    fn longest(self) -> &'a str {
         let f = &self.article.forms[self.group.longest as usize];
-        (f.words, &self.article.strings[f.text.range()])
+        &self.article.strings[f.text.range()]
     }
     fn spans(self, which: Span) -> impl Iterator<Item = (usize, Range<usize>)> {
         let doc = self.article.doc;
@@ -3410,8 +3444,9 @@ impl<'a> Member<'a> {
     }
 }
 
-/// Article groups merged as one entity. Kind votes and the longest name are kept up to date
-/// as groups join; everything else is read from the members when the entity is made.
+/// Article groups merged as one entity. What the merge decides by (votes, the longest name,
+/// the place, acronym evidence) is kept up to date as groups join; mentions, forms, roles
+/// and quotes are read from the members once, when the entity is made.
 struct Merged<'a> {
     /// The longest name among its members (the first of that length).
     name: Name<'a>,
@@ -3420,61 +3455,96 @@ struct Merged<'a> {
     members: Vec<Member<'a>>,
     /// Listed under its surname bucket.
     indexed: bool,
+    /// Some member has a form in capitals.
+    acronym: bool,
+    /// The member holding its last mention with the most words, and their count.
+    longest: (u32, Member<'a>),
 }
 
 impl<'a> Merged<'a> {
-    fn new(m: Member<'a>, votes: [u64; 4]) -> Merged<'a> {
+    fn new(m: Member<'a>, name: Name<'a>, votes: [u64; 4]) -> Merged<'a> {
         Merged {
-            name: m.name(),
-            place: m.group.place,
+            name,
+            place: m.place(),
             votes,
             members: vec![m],
             indexed: false,
+            acronym: m.group.acronym,
+            longest: (m.group.longest_words, m),
         }
     }
     fn kind(&self) -> EntityKind {
         kind_of(&self.votes)
     }
-    fn add(&mut self, name: Name<'a>, place: Option<&'static str>, votes: [u64; 4]) {
-        for (v, w) in self.votes.iter_mut().zip(votes) {
+    fn add(&mut self, m: Member<'a>, name: Name<'a>, votes: [u64; 4]) {
+        self.absorb(Merged::new(m, name, votes));
+    }
+    /// `other`'s members join after its own.
+    fn absorb(&mut self, other: Merged<'a>) {
+        for (v, w) in self.votes.iter_mut().zip(other.votes) {
             *v += w;
         }
-        if name.len > self.name.len {
-            self.name = name;
+        if other.name.len > self.name.len {
+            self.name = other.name;
         }
-        self.place = self.place.or(place);
-    }
-    fn absorb(&mut self, other: Merged<'a>) {
-        self.add(other.name, other.place, other.votes);
+        self.place = self.place.or(other.place);
+        self.acronym |= other.acronym;
+        if other.longest.0 >= self.longest.0 {
+            self.longest = other.longest;
+        }
         self.members.extend(other.members);
     }
 }
 
+/// An article group with its votes, gathered in one pass over the articles in order.
+struct Entry<'a> {
+    member: Member<'a>,
+    votes: [u64; 4],
+    /// Kinds with lexicon evidence, bit per kind.
+    strong: u8,
+}
+
 /// Resolves the articles' entities across the corpus: the same person, organisation, place
 /// or thing named in several articles (also as a surname, a transliteration variant or an
-/// acronym) becomes one `Entity`. Most mentioned first.
+/// acronym) becomes one `Entity`. Most mentioned first. The result is the same for the same
+/// articles in the same order.
 pub fn merge<'a>(articles: impl IntoIterator<Item = &'a ArticleEntities>) -> Vec<Entity> {
-    let mut order: Vec<(u64, Member<'a>)> = articles
+    let entries: Vec<Entry<'a>> = articles
         .into_iter()
         .flat_map(|article| {
             article.groups.iter().map(move |group| {
-                let m = Member { article, group };
-                // Full personal names first, so short forms from other articles find them;
-                // longer names before shorter ones.
-                let full_person = kind_of(&m.votes()) == EntityKind::Person && group.words >= 2;
-                let key = (u64::from(!full_person) << 32) | u64::from(u32::MAX - group.words);
-                (key, m)
+                let member = Member { article, group };
+                let (votes, strong) = member.votes();
+                Entry {
+                    member,
+                    votes,
+                    strong,
+                }
             })
         })
         .collect();
-    // Stable: equal keys keep the articles' order.
-    order.sort_by_key(|(key, _)| *key);
+    // Full personal names first, so short forms from other articles find them; longer names
+    // before shorter ones; otherwise in the articles' order (the index breaks ties).
+    let mut order: Vec<(bool, Reverse<u32>, u32)> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let words = e.member.group.words;
+            let full_person = kind_of(&e.votes) == EntityKind::Person && words >= 2;
+            (!full_person, Reverse(words), small(i))
+        })
+        .collect();
+    order.sort_unstable();
 
     let mut merged: Vec<Merged> = Vec::new();
     let mut by_key: FxMap<GroupKey, usize> = FxMap::default();
     let mut persons: FxMap<&str, Vec<usize>> = FxMap::default();
-    for (_, m) in order {
-        let votes = m.votes();
+    for (_, _, i) in order {
+        let Entry {
+            member: m,
+            votes,
+            strong,
+        } = entries[i as usize];
         let kind = kind_of(&votes);
         let name = m.name();
         let bucket = persons
@@ -3487,7 +3557,8 @@ pub fn merge<'a>(articles: impl IntoIterator<Item = &'a ArticleEntities>) -> Vec
                 .copied()
                 .find(|&t| merged[t].name.same_full_name(name))
         } else {
-            let could_be_person = kind == EntityKind::Person || !m.strong(kind);
+            let could_be_person =
+                kind == EntityKind::Person || strong & (1 << kind_index(kind)) == 0;
             let mut fits = bucket.iter().copied().filter(|&t| {
                 could_be_person
                     && (merged[t].name.same_full_name(name)
@@ -3496,20 +3567,19 @@ pub fn merge<'a>(articles: impl IntoIterator<Item = &'a ArticleEntities>) -> Vec
             // Across articles a surname shared by two people stays apart.
             match (fits.next(), fits.next()) {
                 (Some(t), None) => Some(t),
-                _ => by_key.get(&group_key(m.group.place, name)).copied(),
+                _ => by_key.get(&group_key(m.place(), name)).copied(),
             }
         };
         let t = match target {
             Some(t) => {
-                merged[t].add(name, m.group.place, votes);
-                merged[t].members.push(m);
+                merged[t].add(m, name, votes);
                 t
             }
             None => {
                 by_key
-                    .entry(group_key(m.group.place, name))
+                    .entry(group_key(m.place(), name))
                     .or_insert(merged.len());
-                merged.push(Merged::new(m, votes));
+                merged.push(Merged::new(m, name, votes));
                 merged.len() - 1
             }
         };
@@ -3545,20 +3615,13 @@ pub fn resolve(docs: &[(usize, &str, Vec<Range<usize>>)]) -> Vec<Entity> {
 /// "NATO" and "North Atlantic Treaty Organization" are one organisation.
 fn merge_acronyms(groups: Vec<Merged>) -> Vec<Merged> {
     let initials = |g: &Merged| -> Option<String> {
-        // The last mention with the most words.
-        let (words, surface) = g
-            .members
-            .iter()
-            .map(|m| m.longest())
-            .fold(
-                (0, ""),
-                |best, this| if this.0 >= best.0 { this } else { best },
-            );
+        let (words, member) = g.longest;
         if words < 2 {
             return None;
         }
         Some(
-            surface
+            member
+                .longest()
                 .split_whitespace()
                 .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
                 .flat_map(char::to_lowercase)
@@ -3574,9 +3637,7 @@ fn merge_acronyms(groups: Vec<Merged>) -> Vec<Merged> {
     let mut slots: Vec<Option<Merged>> = groups.into_iter().map(Some).collect();
     for i in 0..slots.len() {
         let Some(g) = &slots[i] else { continue };
-        let is_acronym = g.name.len == 1
-            && g.kind() != EntityKind::Person
-            && g.members.iter().any(|m| m.group.acronym);
+        let is_acronym = g.name.len == 1 && g.kind() != EntityKind::Person && g.acronym;
         if !is_acronym {
             continue;
         }
@@ -3596,13 +3657,22 @@ fn merge_acronyms(groups: Vec<Merged>) -> Vec<Merged> {
 
 fn to_entity(g: Merged) -> Entity {
     let kind = g.kind();
-    // Surface forms with counts and word counts, in first-seen order.
+    // One pass over the members (they are spread over the articles' memory).
     let mut forms: Vec<(&str, usize, u32)> = Vec::new();
-    for (surface, f) in g.members.iter().flat_map(|m| m.forms()) {
-        match forms.iter_mut().find(|(s, _, _)| *s == surface) {
-            Some((_, n, _)) => *n += f.count as usize,
-            None => forms.push((surface, f.count as usize, f.words)),
+    let mut roles: Vec<(usize, Range<usize>)> = Vec::new();
+    let mut mentions: Vec<(usize, Range<usize>)> = Vec::new();
+    let mut quotes: Vec<(usize, Range<usize>)> = Vec::new();
+    for m in &g.members {
+        // Surface forms with counts and word counts, in first-seen order.
+        for (surface, f) in m.forms() {
+            match forms.iter_mut().find(|(s, _, _)| *s == surface) {
+                Some((_, n, _)) => *n += f.count as usize,
+                None => forms.push((surface, f.count as usize, f.words)),
+            }
         }
+        roles.extend(m.spans(m.group.roles));
+        mentions.extend(m.spans(m.group.mentions));
+        quotes.extend(m.spans(m.group.quotes));
     }
     let name = match (kind, g.place) {
         (EntityKind::Place, Some(p)) => p.to_string(),
@@ -3621,24 +3691,9 @@ fn to_entity(g: Merged) -> Entity {
         .filter(|(f, _, _)| *f != name)
         .map(|(f, _, _)| f.to_string())
         .collect();
-    let mut roles: Vec<(usize, Range<usize>)> = g
-        .members
-        .iter()
-        .flat_map(|m| m.spans(m.group.roles))
-        .collect();
     roles.dedup();
-    let mut mentions: Vec<(usize, Range<usize>)> = g
-        .members
-        .iter()
-        .flat_map(|m| m.spans(m.group.mentions))
-        .collect();
     mentions.sort_by_key(|(d, r)| (*d, r.start));
     mentions.dedup();
-    let mut quotes: Vec<(usize, Range<usize>)> = g
-        .members
-        .iter()
-        .flat_map(|m| m.spans(m.group.quotes))
-        .collect();
     quotes.sort_by_key(|(d, r)| (*d, r.start));
     quotes.dedup();
     Entity {
