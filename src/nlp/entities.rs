@@ -1465,18 +1465,23 @@ impl FxHasher {
 }
 
 impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
+    fn write(&mut self, mut bytes: &[u8]) {
+        // Whole words, then the tail in 4, 2 and 1 bytes: a copy into a zeroed word would
+        // call memcpy, which costs more than the rest of hashing a short word.
+        while let Some((word, rest)) = bytes.split_first_chunk::<8>() {
+            self.add(u64::from_le_bytes(*word));
+            bytes = rest;
         }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
+        if let Some((word, rest)) = bytes.split_first_chunk::<4>() {
+            self.add(u64::from(u32::from_le_bytes(*word)));
+            bytes = rest;
+        }
+        if let Some((word, rest)) = bytes.split_first_chunk::<2>() {
+            self.add(u64::from(u16::from_le_bytes(*word)));
+            bytes = rest;
+        }
+        if let Some(&b) = bytes.first() {
+            self.add(u64::from(b));
         }
     }
     fn write_u8(&mut self, i: u8) {
@@ -1495,6 +1500,8 @@ type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 struct Lexicon {
     lists: FxMap<&'static str, u32>,
+    /// The longest word in the lists, in bytes: longer tokens need no lookup.
+    longest: usize,
     places: FxMap<&'static str, &'static str>,
     demonyms: FxMap<&'static str, &'static str>,
     /// Canonical place name to its folded form, the grouping key of a place.
@@ -1536,6 +1543,7 @@ fn lexicon() -> &'static Lexicon {
             });
         }
         Lexicon {
+            longest: lists.keys().map(|w| w.len()).max().unwrap_or(0),
             lists,
             places,
             demonyms,
@@ -1548,7 +1556,11 @@ fn lexicon() -> &'static Lexicon {
 
 /// The lists (`bit::*`) that hold `word`.
 fn lists_of(word: &str) -> u32 {
-    lexicon().lists.get(word).copied().unwrap_or(0)
+    let lexicon = lexicon();
+    if word.len() > lexicon.longest {
+        return 0;
+    }
+    lexicon.lists.get(word).copied().unwrap_or(0)
 }
 
 fn in_list(lists: u32, word: &str) -> bool {
@@ -1796,15 +1808,25 @@ const LMN: u8 = 1;
 const UPPER: u8 = 2;
 const SPACE: u8 = 4;
 
-fn char_class(c: char) -> u8 {
-    if c.is_ascii() {
-        let b = c as u8;
-        return match b {
+/// `char_class` of the ASCII chars.
+const ASCII_CLASSES: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
             b'A'..=b'Z' => LMN | UPPER,
             b'a'..=b'z' | b'0'..=b'9' => LMN,
             b'\t'..=b'\r' | b' ' => SPACE,
             _ => 0,
         };
+        b += 1;
+    }
+    table
+};
+
+fn char_class(c: char) -> u8 {
+    if c.is_ascii() {
+        return ASCII_CLASSES[c as usize];
     }
     match u16::try_from(u32::from(c)) {
         Ok(bmp) => bmp_classes()[usize::from(bmp)],
@@ -1860,14 +1882,31 @@ fn char_at(s: &str, i: usize) -> Option<char> {
     s.get(i..)?.chars().next()
 }
 
+/// The class and the length of the char at byte `i` of `s`; most text is ASCII, which
+/// needs no decoding.
+#[inline]
+fn class_at(s: &str, i: usize) -> Option<(u8, usize)> {
+    let b = *s.as_bytes().get(i)?;
+    if b.is_ascii() {
+        return Some((ASCII_CLASSES[usize::from(b)], 1));
+    }
+    let c = char_at(s, i)?;
+    Some((char_class(c), c.len_utf8()))
+}
+
 /// Past a run of `LMN` chars starting at `i`.
 fn skip_lmn(s: &str, mut i: usize) -> usize {
-    while let Some(c) = char_at(s, i)
-        && char_class(c) & LMN != 0
-    {
-        i += c.len_utf8();
+    let bytes = s.as_bytes();
+    loop {
+        // ASCII letters and digits (the `LMN` of ASCII) without decoding.
+        while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+            i += 1;
+        }
+        match class_at(s, i) {
+            Some((class, len)) if class & LMN != 0 => i += len,
+            _ => return i,
+        }
     }
-    i
 }
 
 /// Raw token ranges in `s`: acronyms with dots (U.S., U.K.), words with inner
@@ -1885,32 +1924,32 @@ impl Iterator for RawTokens<'_> {
 
     fn next(&mut self) -> Option<Range<usize>> {
         let s = self.s;
-        let first = loop {
-            let c = char_at(s, self.pos)?;
-            if char_class(c) & SPACE == 0 {
-                break c;
+        let (first_class, first_len) = loop {
+            let (class, len) = class_at(s, self.pos)?;
+            if class & SPACE == 0 {
+                break (class, len);
             }
-            self.pos += c.len_utf8();
+            self.pos += len;
         };
         let start = self.pos;
         // First alternative: two or more capitals, each followed by a period.
         let mut end = start;
         let mut letters = 0;
-        while let Some(c) = char_at(s, end)
-            && char_class(c) & UPPER != 0
-            && s.as_bytes().get(end + c.len_utf8()) == Some(&b'.')
+        while let Some((class, len)) = class_at(s, end)
+            && class & UPPER != 0
+            && s.as_bytes().get(end + len) == Some(&b'.')
         {
-            end += c.len_utf8() + 1;
+            end += len + 1;
             letters += 1;
         }
         if letters < 2 {
-            end = start + first.len_utf8();
-            if char_class(first) & LMN != 0 {
+            end = start + first_len;
+            if first_class & LMN != 0 {
                 // Second: a word, and more words joined by a hyphen or an apostrophe.
                 end = skip_lmn(s, end);
                 while let Some(joint) = char_at(s, end)
                     && matches!(joint, '-' | '\'' | '’' | '‐')
-                    && char_at(s, end + joint.len_utf8()).is_some_and(|c| char_class(c) & LMN != 0)
+                    && class_at(s, end + joint.len_utf8()).is_some_and(|(c, _)| c & LMN != 0)
                 {
                     end = skip_lmn(s, end + joint.len_utf8());
                 }
@@ -1975,7 +2014,9 @@ fn tokenize<'a>(text: &'a str, range: &Range<usize>) -> Vec<Tok<'a>> {
             possessive,
             initial: false,
             skip,
-            lists: lists_of(text_no_poss),
+            // Every listed word starts with a letter or digit (a test checks): punctuation
+            // needs no lookup.
+            lists: if word { lists_of(text_no_poss) } else { 0 },
         });
     }
     // Mark sentence- and quotation-initial words.
@@ -4725,6 +4766,15 @@ mod tests {
             "{:?}",
             &text[range]
         );
+    }
+
+    #[test]
+    fn listed_words_start_with_a_letter_or_digit() {
+        for (_, words) in LISTS {
+            for w in *words {
+                assert!(w.chars().next().is_some_and(char::is_alphanumeric), "{w:?}");
+            }
+        }
     }
 
     #[test]
