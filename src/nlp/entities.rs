@@ -1829,28 +1829,26 @@ fn char_class(c: char) -> u8 {
         return ASCII_CLASSES[c as usize];
     }
     match u16::try_from(u32::from(c)) {
-        Ok(bmp) => bmp_classes()[usize::from(bmp)],
-        Err(_) => astral_class(c),
+        Ok(bmp) => bmp_class(bmp),
+        Err(_) => class_of(c),
     }
 }
 
-/// The classes of every char of the Basic Multilingual Plane, asked of the regex engine once
-/// (a few milliseconds): the table answers in one load where a regex call per char would not.
-fn bmp_classes() -> &'static [u8] {
-    static TABLE: OnceLock<Vec<u8>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let all: String = (0..=0xFFFF).filter_map(char::from_u32).collect();
-        let mut table = vec![0u8; 0x10000];
-        for (class, pattern) in CLASS_PATTERNS {
-            let re = Regex::new(&format!("{pattern}+")).expect("class pattern is valid");
-            for m in re.find_iter(&all) {
-                for c in m.as_str().chars() {
-                    table[c as usize] |= class;
-                }
+/// The classes of the Basic Multilingual Plane in blocks of 256 chars, each asked of the
+/// regex engine when one of its chars is first seen: news text uses a handful of blocks,
+/// and a table lookup is far cheaper than a regex call per char.
+fn bmp_class(c: u16) -> u8 {
+    static BLOCKS: [OnceLock<[u8; 256]>; 256] = [const { OnceLock::new() }; 256];
+    let [block, offset] = c.to_be_bytes();
+    BLOCKS[usize::from(block)].get_or_init(|| {
+        let mut table = [0; 256];
+        for (i, class) in table.iter_mut().enumerate() {
+            if let Some(c) = char::from_u32(u32::from(block) << 8 | i as u32) {
+                *class = class_of(c);
             }
         }
         table
-    })
+    })[usize::from(offset)]
 }
 
 const CLASS_PATTERNS: [(u8, &str); 3] = [
@@ -1859,16 +1857,13 @@ const CLASS_PATTERNS: [(u8, &str); 3] = [
     (SPACE, r"\s"),
 ];
 
-/// Chars beyond the BMP (emoji, rare scripts) are rare in news: ask the regex engine.
-fn astral_class(c: char) -> u8 {
+/// The class of `c` as the regex engine sees it (for chars the tables above do not hold).
+fn class_of(c: char) -> u8 {
     static RES: OnceLock<Vec<(u8, Regex)>> = OnceLock::new();
     let res = RES.get_or_init(|| {
         CLASS_PATTERNS
             .iter()
-            .map(|(class, p)| {
-                let re = Regex::new(&format!("^{p}$")).expect("class pattern is valid");
-                (*class, re)
-            })
+            .map(|(class, p)| (*class, Regex::new(p).expect("class pattern is valid")))
             .collect()
     });
     let mut buf = [0; 4];
