@@ -1803,7 +1803,7 @@ impl Tok<'_> {
 /// `\p{Lu}` and `\s` match in the regex crate, so the scanner below splits text exactly as
 /// the regex it replaced (see `RawTokens`). Rust's `char` predicates differ at the edges
 /// (`is_alphanumeric` leaves out most combining marks, `is_uppercase` takes in circled
-/// letters), hence the table.
+/// letters), hence the tables below.
 const LMN: u8 = 1;
 const UPPER: u8 = 2;
 const SPACE: u8 = 4;
@@ -3247,6 +3247,12 @@ pub struct ArticleEntities {
     spans: Box<[Span]>,
     strings: Box<str>,
 }
+
+// Analysed on worker threads, then shared with the threads that merge.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<ArticleEntities>();
+};
 
 impl ArticleEntities {
     /// The article (`doc`) these entities were found in.
@@ -4840,6 +4846,22 @@ mod tests {
             "{} articles, {passages} passages: same tokens",
             corpus.len()
         );
+    }
+
+    #[test]
+    fn articles_analysed_apart_merge_as_resolve_does() {
+        let docs = seed_docs();
+        let articles: Vec<ArticleEntities> = docs
+            .iter()
+            .rev()
+            .map(|(d, text, sentences)| analyse_article(*d, text, sentences))
+            .collect();
+        assert_eq!(articles[0].doc(), 4);
+        // Kept articles are merged again after a reload, in the corpus order.
+        let kept: Vec<ArticleEntities> = articles.iter().rev().cloned().collect();
+        assert_eq!(merge(&kept), resolve(&docs));
+        assert_eq!(merge(kept.iter()), merge(&kept));
+        assert!(merge(std::iter::empty()).is_empty());
     }
 
     #[test]
