@@ -6,7 +6,9 @@
 //! gazetteer, speech verbs). Everything returned is a byte range into the caller's text.
 
 use regex::Regex;
+use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -1395,27 +1397,214 @@ const ABBREVIATIONS: &[&str] = &[
     "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "No", "Mt", "Ft",
 ];
 
-fn in_list(list: &[&str], word: &str) -> bool {
-    list.contains(&word)
+// ---------------------------------------------------------------------------
+// Lexicon lookups.
+// ---------------------------------------------------------------------------
+
+/// One bit per closed-class list above. A token learns all its memberships with one hash
+/// probe when it is made; scanning the lists again for every question asked about every
+/// token was a large share of the per-article time.
+mod bit {
+    pub const ROLE_HEADS: u32 = 1;
+    pub const HONORIFICS: u32 = 1 << 1;
+    pub const LOWER_ROLE_NOUNS: u32 = 1 << 2;
+    pub const QUALIFIERS: u32 = 1 << 3;
+    pub const STOP_CAPS: u32 = 1 << 4;
+    pub const MONTHS_DAYS: u32 = 1 << 5;
+    pub const STOP_LOWER: u32 = 1 << 6;
+    pub const SPEECH_VERBS: u32 = 1 << 7;
+    pub const AUX_AFTER: u32 = 1 << 8;
+    pub const PERSON_FOLLOW: u32 = 1 << 9;
+    pub const ORG_FOLLOW: u32 = 1 << 10;
+    pub const THING_FOLLOW: u32 = 1 << 11;
+    pub const THING_SUFFIX: u32 = 1 << 12;
+    pub const ORG_SUFFIX: u32 = 1 << 13;
+    pub const INSTITUTIONS: u32 = 1 << 14;
+    pub const ORG_PREFIX: u32 = 1 << 15;
+    pub const OF_HEADS: u32 = 1 << 16;
+    pub const NAME_PARTICLES: u32 = 1 << 17;
+    pub const PLACE_SUFFIX: u32 = 1 << 18;
+    pub const PLACE_FOLLOW: u32 = 1 << 19;
+    pub const ABBREVIATIONS: u32 = 1 << 20;
+}
+
+const LISTS: &[(u32, &[&str])] = &[
+    (bit::ROLE_HEADS, ROLE_HEADS),
+    (bit::HONORIFICS, HONORIFICS),
+    (bit::LOWER_ROLE_NOUNS, LOWER_ROLE_NOUNS),
+    (bit::QUALIFIERS, QUALIFIERS),
+    (bit::STOP_CAPS, STOP_CAPS),
+    (bit::MONTHS_DAYS, MONTHS_DAYS),
+    (bit::STOP_LOWER, STOP_LOWER),
+    (bit::SPEECH_VERBS, SPEECH_VERBS),
+    (bit::AUX_AFTER, AUX_AFTER),
+    (bit::PERSON_FOLLOW, PERSON_FOLLOW),
+    (bit::ORG_FOLLOW, ORG_FOLLOW),
+    (bit::THING_FOLLOW, THING_FOLLOW),
+    (bit::THING_SUFFIX, THING_SUFFIX),
+    (bit::ORG_SUFFIX, ORG_SUFFIX),
+    (bit::INSTITUTIONS, INSTITUTIONS),
+    (bit::ORG_PREFIX, ORG_PREFIX),
+    (bit::OF_HEADS, OF_HEADS),
+    (bit::NAME_PARTICLES, NAME_PARTICLES),
+    (bit::PLACE_SUFFIX, PLACE_SUFFIX),
+    (bit::PLACE_FOLLOW, PLACE_FOLLOW),
+    (bit::ABBREVIATIONS, ABBREVIATIONS),
+];
+
+/// FxHash, as in rustc. The maps here are probed with short words and names millions of
+/// times; SipHash's per-call setup would cost more than the probe. Their keys come from
+/// the operator's own corpus, so flooding resistance buys nothing.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, mut bytes: &[u8]) {
+        // Whole words, then the tail in 4, 2 and 1 bytes: a copy into a zeroed word would
+        // call memcpy, which costs more than the rest of hashing a short word.
+        while let Some((word, rest)) = bytes.split_first_chunk::<8>() {
+            self.add(u64::from_le_bytes(*word));
+            bytes = rest;
+        }
+        if let Some((word, rest)) = bytes.split_first_chunk::<4>() {
+            self.add(u64::from(u32::from_le_bytes(*word)));
+            bytes = rest;
+        }
+        if let Some((word, rest)) = bytes.split_first_chunk::<2>() {
+            self.add(u64::from(u16::from_le_bytes(*word)));
+            bytes = rest;
+        }
+        if let Some(&b) = bytes.first() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
+
+struct Lexicon {
+    lists: FxMap<&'static str, u32>,
+    /// The longest word in the lists, in bytes: longer tokens need no lookup.
+    longest: usize,
+    places: FxMap<&'static str, &'static str>,
+    demonyms: FxMap<&'static str, &'static str>,
+    /// Canonical place name to its folded form, the grouping key of a place.
+    folded_places: FxMap<&'static str, String>,
+    /// Canonical place names numbered from 1 (`PlaceId`), and back.
+    place_ids: FxMap<&'static str, u16>,
+    place_names: Vec<&'static str>,
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut lists: FxMap<&'static str, u32> = FxMap::default();
+        for (b, words) in LISTS {
+            for w in *words {
+                *lists.entry(w).or_default() |= b;
+            }
+        }
+        // The first entry of a surface wins, as a scan of the table would find it.
+        let mut places = FxMap::default();
+        for (surface, canon) in PLACES {
+            places.entry(*surface).or_insert(*canon);
+        }
+        let mut demonyms = FxMap::default();
+        for (surface, canon) in DEMONYMS {
+            demonyms.entry(*surface).or_insert(*canon);
+        }
+        let folded_places = PLACES
+            .iter()
+            .chain(DEMONYMS)
+            .map(|(_, canon)| (*canon, fold(canon)))
+            .collect();
+        let mut place_ids = FxMap::default();
+        let mut place_names = Vec::new();
+        for (_, canon) in PLACES.iter().chain(DEMONYMS) {
+            place_ids.entry(*canon).or_insert_with(|| {
+                place_names.push(*canon);
+                u16::try_from(place_names.len()).expect("fewer than 65535 places")
+            });
+        }
+        Lexicon {
+            longest: lists.keys().map(|w| w.len()).max().unwrap_or(0),
+            lists,
+            places,
+            demonyms,
+            folded_places,
+            place_ids,
+            place_names,
+        }
+    })
+}
+
+/// The lists (`bit::*`) that hold `word`.
+fn lists_of(word: &str) -> u32 {
+    let lexicon = lexicon();
+    if word.len() > lexicon.longest {
+        return 0;
+    }
+    lexicon.lists.get(word).copied().unwrap_or(0)
+}
+
+fn in_list(lists: u32, word: &str) -> bool {
+    lists_of(word) & lists != 0
 }
 
 fn place_canonical(name: &str) -> Option<&'static str> {
-    PLACES
-        .iter()
-        .find(|(surface, _)| *surface == name)
-        .map(|(_, canon)| *canon)
+    lexicon().places.get(name).copied()
 }
 
 fn demonym_place(name: &str) -> Option<&'static str> {
-    if let Some((_, p)) = DEMONYMS.iter().find(|(d, _)| *d == name) {
+    let demonyms = &lexicon().demonyms;
+    if let Some(p) = demonyms.get(name) {
         return Some(p);
     }
     // Plural demonyms name people of a place: "Ukrainians", "Americans".
     let singular = name.strip_suffix('s')?;
-    DEMONYMS
-        .iter()
-        .find(|(d, _)| *d == singular)
-        .map(|(_, p)| *p)
+    demonyms.get(singular).copied()
+}
+
+/// A canonical place in two bytes, for the groups kept per article (0: none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PlaceId(u16);
+
+impl PlaceId {
+    fn new(place: Option<&'static str>) -> PlaceId {
+        PlaceId(place.map_or(0, |p| {
+            // Every canonical name comes from the tables numbered above.
+            lexicon().place_ids.get(p).copied().unwrap_or(0)
+        }))
+    }
+    fn get(self) -> Option<&'static str> {
+        let i = usize::from(self.0.checked_sub(1)?);
+        lexicon().place_names.get(i).copied()
+    }
+}
+
+/// The grouping key of a canonical place: its folded name.
+fn place_key(canon: &'static str) -> &'static str {
+    match lexicon().folded_places.get(canon) {
+        Some(f) => f,
+        // Every canonical name comes from the tables folded above.
+        None => canon,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1425,6 +1614,21 @@ fn demonym_place(name: &str) -> Option<&'static str> {
 /// Lower-case, strip accents and dots, unify apostrophes: the key used to compare names.
 fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// `fold`, appended to `out` (callers reuse one buffer).
+fn fold_into(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        // Most words: nothing to unify or strip but dots, and ASCII lower-cases byte by byte.
+        out.extend(
+            s.bytes()
+                .filter(|&b| b != b'.')
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        return;
+    }
     for c in s.chars() {
         if c == '.' {
             continue;
@@ -1438,7 +1642,6 @@ fn fold(s: &str) -> String {
             None => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 /// Accent folding for the Latin letters news text uses; other scripts are kept.
@@ -1478,12 +1681,26 @@ fn fold_char(c: char) -> Option<&'static str> {
         .map(|(_, f)| *f)
 }
 
-/// Levenshtein distance over chars, bounded so long junk tokens stay cheap.
+/// Levenshtein distance over chars, bounded so long junk tokens stay cheap: only the first
+/// 64 chars count. The rows live on the stack; the merge asks this for many name pairs.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().take(64).collect();
-    let b: Vec<char> = b.chars().take(64).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    const MAX: usize = 64;
+    fn chars(s: &str, buf: &mut [char; MAX]) -> usize {
+        let mut n = 0;
+        for c in s.chars().take(MAX) {
+            buf[n] = c;
+            n += 1;
+        }
+        n
+    }
+    let (mut a_buf, mut b_buf) = (['\0'; MAX], ['\0'; MAX]);
+    let (na, nb) = (chars(a, &mut a_buf), chars(b, &mut b_buf));
+    let (a, b) = (&a_buf[..na], &b_buf[..nb]);
+    let mut prev = [0; MAX + 1];
+    let mut cur = [0; MAX + 1];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
@@ -1503,6 +1720,10 @@ fn similar_token(a: &str, b: &str, max_edits: usize) -> bool {
     }
     let (la, lb) = (a.chars().count(), b.chars().count());
     if la.min(lb) < 6 {
+        return false;
+    }
+    // The distance is at least the difference in (counted) length: most pairs stop here.
+    if la.min(64).abs_diff(lb.min(64)) > max_edits {
         return false;
     }
     let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
@@ -1542,6 +1763,8 @@ struct Tok<'a> {
     initial: bool,
     /// Inside a "(R-S.C.)"-style party/state tag: never a name.
     skip: bool,
+    /// The closed-class lists holding `text` (`bit::*`).
+    lists: u32,
 }
 
 impl Tok<'_> {
@@ -1560,27 +1783,177 @@ impl Tok<'_> {
     fn is_titlecase(&self) -> bool {
         self.first_upper() && self.text.chars().skip(1).any(char::is_lowercase)
     }
+    /// "'ve", "'ll", "'re", "'m", "'d", "n't", "'t", with either apostrophe.
     fn is_contraction(&self) -> bool {
-        let t = self.text.replace('’', "'");
-        ["'ve", "'ll", "'re", "'m", "'d", "n't", "'t"]
-            .iter()
-            .any(|s| t.ends_with(s))
+        ["ve", "ll", "re", "m", "d", "t"].iter().any(|s| {
+            self.text
+                .strip_suffix(s)
+                .is_some_and(|rest| rest.ends_with('\'') || rest.ends_with('’'))
+        })
     }
     fn is(&self, s: &str) -> bool {
         self.text == s
     }
+    fn in_list(&self, lists: u32) -> bool {
+        self.lists & lists != 0
+    }
 }
 
-fn token_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        // Acronyms with dots (U.S., U.K.), words with inner hyphens/apostrophes, or one
-        // non-space symbol. The pattern is a constant, so failure is a programming error.
-        Regex::new(
-            r"(?:\p{Lu}\.){2,}|[\p{L}\p{M}\p{N}]+(?:[-'’‐][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]",
-        )
-        .expect("token pattern is valid")
-    })
+/// The tokenizer's character classes: what `\p{L}`, `\p{M}`, `\p{N}` (together `LMN`),
+/// `\p{Lu}` and `\s` match in the regex crate, so the scanner below splits text exactly as
+/// the regex it replaced (see `RawTokens`). Rust's `char` predicates differ at the edges
+/// (`is_alphanumeric` leaves out most combining marks, `is_uppercase` takes in circled
+/// letters), hence the tables below.
+const LMN: u8 = 1;
+const UPPER: u8 = 2;
+const SPACE: u8 = 4;
+
+/// `char_class` of the ASCII chars.
+const ASCII_CLASSES: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            b'A'..=b'Z' => LMN | UPPER,
+            b'a'..=b'z' | b'0'..=b'9' => LMN,
+            b'\t'..=b'\r' | b' ' => SPACE,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+fn char_class(c: char) -> u8 {
+    if c.is_ascii() {
+        return ASCII_CLASSES[c as usize];
+    }
+    match u16::try_from(u32::from(c)) {
+        Ok(bmp) => bmp_class(bmp),
+        Err(_) => class_of(c),
+    }
+}
+
+/// The classes of the Basic Multilingual Plane in blocks of 256 chars, each asked of the
+/// regex engine when one of its chars is first seen: news text uses a handful of blocks,
+/// and a table lookup is far cheaper than a regex call per char.
+fn bmp_class(c: u16) -> u8 {
+    static BLOCKS: [OnceLock<[u8; 256]>; 256] = [const { OnceLock::new() }; 256];
+    let [block, offset] = c.to_be_bytes();
+    BLOCKS[usize::from(block)].get_or_init(|| {
+        let mut table = [0; 256];
+        for (i, class) in table.iter_mut().enumerate() {
+            if let Some(c) = char::from_u32(u32::from(block) << 8 | i as u32) {
+                *class = class_of(c);
+            }
+        }
+        table
+    })[usize::from(offset)]
+}
+
+const CLASS_PATTERNS: [(u8, &str); 3] = [
+    (LMN, r"[\p{L}\p{M}\p{N}]"),
+    (UPPER, r"\p{Lu}"),
+    (SPACE, r"\s"),
+];
+
+/// The class of `c` as the regex engine sees it (for chars the tables above do not hold).
+fn class_of(c: char) -> u8 {
+    static RES: OnceLock<Vec<(u8, Regex)>> = OnceLock::new();
+    let res = RES.get_or_init(|| {
+        CLASS_PATTERNS
+            .iter()
+            .map(|(class, p)| (*class, Regex::new(p).expect("class pattern is valid")))
+            .collect()
+    });
+    let mut buf = [0; 4];
+    let s = c.encode_utf8(&mut buf);
+    res.iter()
+        .filter(|(_, re)| re.is_match(s))
+        .fold(0, |acc, (class, _)| acc | class)
+}
+
+fn char_at(s: &str, i: usize) -> Option<char> {
+    s.get(i..)?.chars().next()
+}
+
+/// The class and the length of the char at byte `i` of `s`; most text is ASCII, which
+/// needs no decoding.
+#[inline]
+fn class_at(s: &str, i: usize) -> Option<(u8, usize)> {
+    let b = *s.as_bytes().get(i)?;
+    if b.is_ascii() {
+        return Some((ASCII_CLASSES[usize::from(b)], 1));
+    }
+    let c = char_at(s, i)?;
+    Some((char_class(c), c.len_utf8()))
+}
+
+/// Past a run of `LMN` chars starting at `i`.
+fn skip_lmn(s: &str, mut i: usize) -> usize {
+    let bytes = s.as_bytes();
+    loop {
+        // ASCII letters and digits (the `LMN` of ASCII) without decoding.
+        while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+            i += 1;
+        }
+        match class_at(s, i) {
+            Some((class, len)) if class & LMN != 0 => i += len,
+            _ => return i,
+        }
+    }
+}
+
+/// Raw token ranges in `s`: acronyms with dots (U.S., U.K.), words with inner
+/// hyphens/apostrophes, or one non-space symbol. A hand-written scanner for the regex
+/// `(?:\p{Lu}\.){2,}|[\p{L}\p{M}\p{N}]+(?:[-'’‐][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]`
+/// (leftmost-first, as the regex crate matches), which was an eighth of start-up. A test
+/// holds the two side by side.
+struct RawTokens<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl Iterator for RawTokens<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let s = self.s;
+        let (first_class, first_len) = loop {
+            let (class, len) = class_at(s, self.pos)?;
+            if class & SPACE == 0 {
+                break (class, len);
+            }
+            self.pos += len;
+        };
+        let start = self.pos;
+        // First alternative: two or more capitals, each followed by a period.
+        let mut end = start;
+        let mut letters = 0;
+        while let Some((class, len)) = class_at(s, end)
+            && class & UPPER != 0
+            && s.as_bytes().get(end + len) == Some(&b'.')
+        {
+            end += len + 1;
+            letters += 1;
+        }
+        if letters < 2 {
+            end = start + first_len;
+            if first_class & LMN != 0 {
+                // Second: a word, and more words joined by a hyphen or an apostrophe.
+                end = skip_lmn(s, end);
+                while let Some(joint) = char_at(s, end)
+                    && matches!(joint, '-' | '\'' | '’' | '‐')
+                    && class_at(s, end + joint.len_utf8()).is_some_and(|(c, _)| c & LMN != 0)
+                {
+                    end = skip_lmn(s, end + joint.len_utf8());
+                }
+            }
+            // Otherwise the third: the symbol alone.
+        }
+        self.pos = end;
+        Some(start..end)
+    }
 }
 
 fn party_tag_re() -> &'static Regex {
@@ -1593,30 +1966,32 @@ fn party_tag_re() -> &'static Regex {
 
 fn tokenize<'a>(text: &'a str, range: &Range<usize>) -> Vec<Tok<'a>> {
     let slice = &text[range.clone()];
-    let skips: Vec<Range<usize>> = party_tag_re()
-        .find_iter(slice)
-        .map(|m| range.start + m.start()..range.start + m.end())
-        .collect();
-    let raw: Vec<(usize, usize)> = token_re()
-        .find_iter(slice)
-        .map(|m| (range.start + m.start(), range.start + m.end()))
-        .collect();
-    let mut toks: Vec<Tok> = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        let (s, mut e) = raw[i];
+    // Most sentences have no parenthesis; those skip the search.
+    let skips: Vec<Range<usize>> = if slice.contains('(') {
+        party_tag_re()
+            .find_iter(slice)
+            .map(|m| range.start + m.start()..range.start + m.end())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut raw = RawTokens { s: slice, pos: 0 }
+        .map(|r| (range.start + r.start, range.start + r.end))
+        .peekable();
+    let mut toks: Vec<Tok> = Vec::with_capacity(slice.len() / 5 + 1);
+    while let Some((s, mut e)) = raw.next() {
         let t = &text[s..e];
         let word = t.chars().next().is_some_and(char::is_alphanumeric);
         // Keep the period of "Sen." and of a middle initial ("John F. Kennedy").
         if word
-            && i + 1 < raw.len()
-            && raw[i + 1].0 == e
-            && &text[raw[i + 1].0..raw[i + 1].1] == "."
+            && let Some(&(ps, pe)) = raw.peek()
+            && ps == e
+            && &text[ps..pe] == "."
         {
             let single_cap = t.chars().count() == 1 && t.chars().all(char::is_uppercase);
-            if in_list(ABBREVIATIONS, t) || single_cap {
+            if single_cap || in_list(bit::ABBREVIATIONS, t) {
                 e += 1;
-                i += 1;
+                raw.next();
             }
         }
         let full = &text[s..e];
@@ -1634,8 +2009,10 @@ fn tokenize<'a>(text: &'a str, range: &Range<usize>) -> Vec<Tok<'a>> {
             possessive,
             initial: false,
             skip,
+            // Every listed word starts with a letter or digit (a test checks): punctuation
+            // needs no lookup.
+            lists: if word { lists_of(text_no_poss) } else { 0 },
         });
-        i += 1;
     }
     // Mark sentence- and quotation-initial words.
     let mut seen_word = false;
@@ -1675,13 +2052,13 @@ struct Candidate {
 }
 
 fn is_role_head(t: &Tok) -> bool {
-    if in_list(ROLE_HEADS, t.text) {
+    if t.in_list(bit::ROLE_HEADS) {
         return true;
     }
     // "President-elect", "Secretary-designate".
     match t.text.split_once('-') {
         Some((head, tail)) => {
-            in_list(ROLE_HEADS, head) && matches!(tail, "elect" | "Elect" | "designate")
+            in_list(bit::ROLE_HEADS, head) && matches!(tail, "elect" | "Elect" | "designate")
         }
         None => false,
     }
@@ -1693,7 +2070,7 @@ fn is_name_token(toks: &[Tok], i: usize) -> bool {
     if !t.word || t.skip || !t.first_upper() || t.is_contraction() {
         return false;
     }
-    if in_list(STOP_CAPS, t.text) {
+    if t.in_list(bit::STOP_CAPS) {
         return false;
     }
     let chars = t.text.chars().count();
@@ -1701,7 +2078,7 @@ fn is_name_token(toks: &[Tok], i: usize) -> bool {
     if chars == 1 {
         return false;
     }
-    if chars == 2 && t.text.ends_with('.') && !is_role_head(t) && !in_list(HONORIFICS, t.text) {
+    if chars == 2 && t.text.ends_with('.') && !is_role_head(t) && !t.in_list(bit::HONORIFICS) {
         // Middle initial: only inside a run, checked by the caller.
         return i > 0 && toks[i - 1].word && toks[i - 1].first_upper();
     }
@@ -1716,7 +2093,7 @@ fn is_name_token(toks: &[Tok], i: usize) -> bool {
         return false;
     }
     if t.initial
-        && !in_list(QUALIFIERS, t.text)
+        && !t.in_list(bit::QUALIFIERS)
         && t.text.chars().skip(1).all(char::is_lowercase)
         && (t.text.ends_with("ly") || t.text.ends_with("ing"))
     {
@@ -1727,7 +2104,7 @@ fn is_name_token(toks: &[Tok], i: usize) -> bool {
 }
 
 fn is_month(t: &Tok) -> bool {
-    in_list(MONTHS_DAYS, t.text)
+    t.in_list(bit::MONTHS_DAYS)
 }
 
 /// Maximal capitalised spans, as token index ranges.
@@ -1760,14 +2137,14 @@ fn find_runs(toks: &[Tok]) -> Vec<Range<usize>> {
                 }
                 // Connectors: "of" after a title or institution word, or name particles
                 // ("Ursula von der Leyen", "Lula da Silva").
-                let prev = toks[end - 1].text;
                 let mut gap = 0;
-                if toks.get(end).is_some_and(|t| t.is("of")) && in_list(OF_HEADS, prev) {
+                if toks.get(end).is_some_and(|t| t.is("of")) && toks[end - 1].in_list(bit::OF_HEADS)
+                {
                     gap = 1;
                 } else if toks[end - 1].is_titlecase() {
                     while toks
                         .get(end + gap)
-                        .is_some_and(|t| in_list(NAME_PARTICLES, t.text))
+                        .is_some_and(|t| t.in_list(bit::NAME_PARTICLES))
                         && gap < 3
                     {
                         gap += 1;
@@ -1790,11 +2167,11 @@ fn find_runs(toks: &[Tok]) -> Vec<Range<usize>> {
 }
 
 fn is_speech_verb(t: &Tok) -> bool {
-    t.word && in_list(SPEECH_VERBS, t.text)
+    t.word && t.in_list(bit::SPEECH_VERBS)
 }
 
 /// The lower-case words right after token `after` (exclusive), up to a punctuation mark.
-fn following_lower<'a>(toks: &'a [Tok], after: usize, n: usize) -> Vec<&'a Tok<'a>> {
+fn following_lower<'t, 'a>(toks: &'t [Tok<'a>], after: usize) -> impl Iterator<Item = &'t Tok<'a>> {
     // A closing quote mark may sit between the name and its noun ("'Weimar Triangle' alliance").
     let skip_quote = toks
         .get(after + 1)
@@ -1802,20 +2179,18 @@ fn following_lower<'a>(toks: &'a [Tok], after: usize, n: usize) -> Vec<&'a Tok<'
     toks.iter()
         .skip(after + 1 + usize::from(skip_quote))
         .take_while(|t| t.is_lower())
-        .take(n)
-        .collect()
 }
 
 /// Is the span followed by a thing noun, allowing a few modifiers in between
 /// ("Patriot air defense systems", "HIMARS long-range rocket system")?
 fn followed_by_thing(toks: &[Tok], last: usize) -> bool {
-    for (k, t) in following_lower(toks, last, 4).iter().enumerate() {
-        if in_list(THING_FOLLOW, t.text) {
+    for (k, t) in following_lower(toks, last).take(4).enumerate() {
+        if t.in_list(bit::THING_FOLLOW) {
             return true;
         }
         // Modifiers only: a function word, a verb-looking word or a plural noun stops it.
         let w = t.text;
-        if k >= 3 || in_list(STOP_LOWER, w) || w.ends_with("ed") || w.ends_with('s') {
+        if k >= 3 || t.in_list(bit::STOP_LOWER) || w.ends_with("ed") || w.ends_with('s') {
             return false;
         }
     }
@@ -1834,7 +2209,7 @@ fn classify(
     has_person_cue: bool,
 ) -> (EntityKind, u8, Option<&'static str>) {
     let (first, last) = (span.start, span.end - 1);
-    let words: Vec<&str> = toks[span.clone()].iter().map(|t| t.text).collect();
+    let words = &toks[span.clone()];
     let joined = join_span(text, toks, span);
     if has_person_cue {
         return (EntityKind::Person, STRONG, None);
@@ -1847,55 +2222,55 @@ fn classify(
     if let Some(p) = demonym_place(joined) {
         return (EntityKind::Place, STRONG, Some(p));
     }
-    let last_word = words.last().copied().unwrap_or("");
-    let first_word = words.first().copied().unwrap_or("");
-    if in_list(THING_SUFFIX, last_word) || first_word == "Operation" {
+    let (Some(first_word), Some(last_word)) = (words.first(), words.last()) else {
+        return (EntityKind::Org, GUESS, None);
+    };
+    if last_word.in_list(bit::THING_SUFFIX) || first_word.is("Operation") {
         return (EntityKind::Thing, STRONG, None);
     }
     if followed_by_thing(toks, last) {
         return (EntityKind::Thing, STRONG, None);
     }
-    if in_list(ORG_SUFFIX, last_word)
-        || in_list(ORG_PREFIX, first_word)
-        || in_list(INSTITUTIONS, joined)
+    if last_word.in_list(bit::ORG_SUFFIX)
+        || first_word.in_list(bit::ORG_PREFIX)
+        || in_list(bit::INSTITUTIONS, joined)
     {
         return (EntityKind::Org, STRONG, None);
     }
-    if in_list(PLACE_SUFFIX, last_word) {
+    if last_word.in_list(bit::PLACE_SUFFIX) {
         return (EntityKind::Place, STRONG, None);
     }
-    let next_lower = following_lower(toks, last, 1);
-    let next = next_lower.first().map(|t| t.text).unwrap_or("");
-    if in_list(PLACE_FOLLOW, next) {
+    let next = following_lower(toks, last).next().map_or(0, |t| t.lists);
+    if next & bit::PLACE_FOLLOW != 0 {
         return (EntityKind::Place, STRONG, None);
     }
-    if in_list(ORG_FOLLOW, next) {
+    if next & bit::ORG_FOLLOW != 0 {
         return (EntityKind::Org, CUE, None);
     }
-    let any_acronym = toks[span.clone()].iter().any(Tok::is_acronym);
-    let any_place = toks[span.clone()]
+    let any_acronym = words.iter().any(Tok::is_acronym);
+    let any_place = words
         .iter()
         .any(|t| place_canonical(t.text).is_some() || demonym_place(t.text).is_some());
-    if in_list(PERSON_FOLLOW, next) && !any_acronym && !any_place && words.len() <= 3 {
+    if next & bit::PERSON_FOLLOW != 0 && !any_acronym && !any_place && words.len() <= 3 {
         return (EntityKind::Person, CUE, None);
     }
     if any_acronym {
         return (EntityKind::Org, CUE, None);
     }
-    if any_place || words.contains(&"of") {
+    if any_place || words.iter().any(|t| t.is("of")) {
         return (EntityKind::Org, GUESS, None);
     }
     if words.len() >= 2
-        && toks[span.clone()]
+        && words
             .iter()
-            .all(|t| t.is_titlecase() || in_list(NAME_PARTICLES, t.text) || t.text.ends_with('.'))
+            .all(|t| t.is_titlecase() || t.in_list(bit::NAME_PARTICLES) || t.text.ends_with('.'))
     {
         return (EntityKind::Person, CUE, None);
     }
     // A single unknown word: the context decides.
-    let after: Vec<&Tok> = toks.iter().skip(last + 1).take(3).collect();
-    let speaks = after.first().is_some_and(|t| is_speech_verb(t))
-        || (after.first().is_some_and(|t| t.is(",")) && after.get(1).is_some_and(|t| t.is("who")));
+    let (after, after2) = (toks.get(last + 1), toks.get(last + 2));
+    let speaks = after.is_some_and(is_speech_verb)
+        || (after.is_some_and(|t| t.is(",")) && after2.is_some_and(|t| t.is("who")));
     let determiner = prev_word(toks, first).is_some_and(|p| p.is("the") || p.is("The"));
     if (speaks || has_surname_ending(toks[first].text)) && !determiner {
         return (EntityKind::Person, CUE, None);
@@ -1930,10 +2305,10 @@ fn emit_role_institutions(text: &str, toks: &[Tok], range: Range<usize>, out: &m
         let usable = |t: &Tok| {
             t.word
                 && t.first_upper()
-                && !in_list(QUALIFIERS, t.text)
+                && !t.in_list(bit::QUALIFIERS)
                 && !is_role_head(t)
-                && !in_list(HONORIFICS, t.text)
-                && !in_list(STOP_CAPS, t.text)
+                && !t.in_list(bit::HONORIFICS)
+                && !t.in_list(bit::STOP_CAPS)
         };
         if !usable(&toks[k]) {
             k += 1;
@@ -1970,7 +2345,7 @@ fn emit_role_institutions(text: &str, toks: &[Tok], range: Range<usize>, out: &m
 /// Does a lower-case word look like part of a role phrase ("defense industry analyst")?
 fn is_role_modifier(t: &Tok) -> bool {
     let w = t.text;
-    if !t.word || in_list(STOP_LOWER, w) || is_speech_verb(t) {
+    if !t.word || t.in_list(bit::STOP_LOWER) || is_speech_verb(t) {
         return false;
     }
     let adverb = w.ends_with("ly");
@@ -1983,8 +2358,15 @@ fn is_lower_role_noun(t: &Tok) -> bool {
     if !t.is_lower() {
         return false;
     }
-    let w = t.text.to_lowercase();
-    in_list(LOWER_ROLE_NOUNS, &w) || w.split('-').any(|p| in_list(LOWER_ROLE_NOUNS, p))
+    // Lower-case already, as nearly every such word is: no copy needed.
+    let lowered;
+    let w = if t.text.chars().any(char::is_uppercase) {
+        lowered = t.text.to_lowercase();
+        lowered.as_str()
+    } else {
+        t.text
+    };
+    in_list(bit::LOWER_ROLE_NOUNS, w) || w.split('-').any(|p| in_list(bit::LOWER_ROLE_NOUNS, p))
 }
 
 /// A role stated in apposition after the name: "Mark Rutte, the NATO secretary-general, said".
@@ -2004,7 +2386,7 @@ fn appositive_role(toks: &[Tok], last: usize) -> Option<Range<usize>> {
     while k < toks.len() && toks[k].word {
         let t = &toks[k];
         if t.is_lower() {
-            if in_list(STOP_LOWER, t.text) && !matches!(t.text, "of" | "at" | "for") {
+            if t.in_list(bit::STOP_LOWER) && !matches!(t.text, "of" | "at" | "for") {
                 return None;
             }
             if is_speech_verb(t) {
@@ -2036,7 +2418,7 @@ fn process_run(
 ) {
     let (mut s, e) = (run.start, run.end);
     let mut person_cue = false;
-    while s < e && in_list(HONORIFICS, toks[s].text) {
+    while s < e && toks[s].in_list(bit::HONORIFICS) {
         s += 1;
         person_cue = true;
     }
@@ -2075,10 +2457,8 @@ fn process_run(
             h_end = h + 2; // "Secretary of State Antony Blinken"
         }
         let name = h_end + 1..e;
-        let name_last = toks[e - 1].text;
-        let name_is_institution = in_list(ORG_SUFFIX, name_last)
-            || in_list(THING_SUFFIX, name_last)
-            || in_list(PLACE_SUFFIX, name_last)
+        let name_is_institution = toks[e - 1]
+            .in_list(bit::ORG_SUFFIX | bit::THING_SUFFIX | bit::PLACE_SUFFIX)
             || place_canonical(join_span(text, toks, &name)).is_some();
         if !name.is_empty() && !name_is_institution {
             emit_role_institutions(text, toks, s..h, out);
@@ -2112,7 +2492,7 @@ fn process_run(
                 let ok = if t.is_lower() {
                     is_role_modifier(t)
                 } else {
-                    t.word && t.first_upper() && !t.skip && !in_list(STOP_CAPS, t.text)
+                    t.word && t.first_upper() && !t.skip && !t.in_list(bit::STOP_CAPS)
                 };
                 if !ok || t.possessive {
                     break;
@@ -2146,7 +2526,7 @@ fn process_run(
     let (kind, strength, place) = classify(text, toks, &span, false);
     let first = &toks[span.start];
     let next = toks.get(span.end);
-    let subject_like = next.is_some_and(|n| in_list(AUX_AFTER, n.text) || is_speech_verb(n));
+    let subject_like = next.is_some_and(|n| n.in_list(bit::AUX_AFTER) || is_speech_verb(n));
     // Only a lexicon hit or a person cue makes a lone sentence-initial word a name by itself.
     let unproven = strength == GUESS || (kind != EntityKind::Person && strength < STRONG);
     // "Prosecutors said", "Officials warned": a plural common noun opening the sentence.
@@ -2232,17 +2612,13 @@ fn looks_like_heading(text: &str, toks: &[Tok], sentence: &Range<usize>) -> bool
     caps * 10 >= long.len() * 7
 }
 
-/// All candidate mentions of a sentence, including weak ones the caller may filter.
-fn scan(text: &str, sentence: &Range<usize>) -> Vec<Candidate> {
-    let sentence = clamp(text, sentence);
-    if sentence.is_empty() {
+/// All candidate mentions of a sentence, including weak ones the caller may filter, from
+/// its tokens.
+fn scan(text: &str, toks: &[Tok], sentence: &Range<usize>) -> Vec<Candidate> {
+    if sentence.is_empty() || looks_like_heading(text, toks, sentence) {
         return Vec::new();
     }
-    let toks = tokenize(text, &sentence);
-    if looks_like_heading(text, &toks, &sentence) {
-        return Vec::new();
-    }
-    let runs = find_runs(&toks);
+    let runs = find_runs(toks);
     let mut claimed = vec![false; toks.len()];
     let mut out = Vec::new();
     // Right to left, so a name can claim the capitalised words of its role
@@ -2255,25 +2631,54 @@ fn scan(text: &str, sentence: &Range<usize>) -> Vec<Candidate> {
         if run.is_empty() {
             continue;
         }
-        process_run(text, &toks, run, &mut claimed, &mut out);
+        process_run(text, toks, run, &mut claimed, &mut out);
     }
-    hyphen_place_prefixes(&toks, &mut out);
+    hyphen_place_prefixes(toks, &mut out);
     out.retain(|c| !c.range.is_empty());
     out.sort_by_key(|c| (c.range.start, c.range.end));
     out.dedup_by(|a, b| a.range == b.range);
     out
 }
 
+/// One sentence tokenized and scanned once: its tokens and candidates serve the
+/// mentions, the article's lower-case words and the quotes of this sentence and the next.
+struct Sentence<'a> {
+    /// The caller's range clamped to the text and to char boundaries.
+    range: Range<usize>,
+    toks: Vec<Tok<'a>>,
+    cands: Vec<Candidate>,
+}
+
+impl<'a> Sentence<'a> {
+    fn new(text: &'a str, range: &Range<usize>) -> Sentence<'a> {
+        let range = clamp(text, range);
+        if range.is_empty() {
+            return Sentence {
+                range,
+                toks: Vec::new(),
+                cands: Vec::new(),
+            };
+        }
+        let toks = tokenize(text, &range);
+        let cands = scan(text, &toks, &range);
+        Sentence { range, toks, cands }
+    }
+
+    /// The candidates that are mentions (weak sentence-initial words left out).
+    fn mentions(&self) -> impl Iterator<Item = &Candidate> {
+        self.cands.iter().filter(|c| !c.weak_initial)
+    }
+}
+
 /// Mentions in one sentence `text[sentence]` (sentence ranges come from the caller's
 /// splitter; the caller passes prose only, no headings or page furniture).
 pub fn mentions(text: &str, sentence: Range<usize>) -> Vec<Mention> {
-    scan(text, &sentence)
-        .into_iter()
-        .filter(|c| !c.weak_initial)
+    Sentence::new(text, &sentence)
+        .mentions()
         .map(|c| Mention {
-            range: c.range,
+            range: c.range.clone(),
             kind: c.kind,
-            role: c.role,
+            role: c.role.clone(),
         })
         .collect()
 }
@@ -2340,14 +2745,14 @@ fn trim_quote(text: &str, r: Range<usize>) -> Range<usize> {
     r.start + lead..r.start + lead + t.len()
 }
 
-fn can_speak(m: &Mention) -> bool {
+fn can_speak(m: &Candidate) -> bool {
     m.kind != EntityKind::Thing
 }
 
 /// The speaker before a speech verb at byte `verb`: the nearest person before it, or an
 /// organisation/place standing right before it ("the Kremlin said").
-fn subject_before(ms: &[&Mention], toks: &[Tok], verb: usize) -> Option<Range<usize>> {
-    let before: Vec<&&Mention> = ms.iter().filter(|m| m.range.end <= verb).collect();
+fn subject_before(ms: &[&Candidate], toks: &[Tok], verb: usize) -> Option<Range<usize>> {
+    let before: Vec<&&Candidate> = ms.iter().filter(|m| m.range.end <= verb).collect();
     if let Some(p) = before.iter().rev().find(|m| m.kind == EntityKind::Person) {
         return Some(p.range.clone());
     }
@@ -2364,21 +2769,19 @@ fn is_pronoun(t: &Tok) -> bool {
 }
 
 /// Person a pronoun most likely refers to: the first person of the previous sentence.
-fn pronoun_referent(text: &str, previous: &Option<Range<usize>>) -> Option<Range<usize>> {
-    let prev = previous.as_ref()?;
-    mentions(text, prev.clone())
-        .into_iter()
+fn pronoun_referent(previous: Option<&Sentence>) -> Option<Range<usize>> {
+    previous?
+        .mentions()
         .find(|m| m.kind == EntityKind::Person)
-        .map(|m| m.range)
+        .map(|m| m.range.clone())
 }
 
 /// Speaker stated in a sentence that introduces a quotation ("Blinken stated from Brussels:").
-fn speaker_in_intro(text: &str, sentence: &Range<usize>) -> Option<Range<usize>> {
-    let ms = mentions(text, sentence.clone());
-    let toks = tokenize(text, sentence);
-    let ms_refs: Vec<&Mention> = ms.iter().filter(|m| can_speak(m)).collect();
+fn speaker_in_intro(intro: &Sentence) -> Option<Range<usize>> {
+    let toks = &intro.toks;
+    let ms_refs: Vec<&Candidate> = intro.mentions().filter(|m| can_speak(m)).collect();
     let verb = toks.iter().rev().find(|t| is_speech_verb(t))?;
-    subject_before(&ms_refs, &toks, verb.start).or_else(|| {
+    subject_before(&ms_refs, toks, verb.start).or_else(|| {
         ms_refs
             .iter()
             .find(|m| m.kind == EntityKind::Person && m.range.start > verb.start)
@@ -2389,24 +2792,31 @@ fn speaker_in_intro(text: &str, sentence: &Range<usize>) -> Option<Range<usize>>
 /// Direct quotes in one sentence; `previous` is the previous sentence of the same
 /// paragraph or the one before (for "X said:" followed by a quote), if any.
 pub fn quotes(text: &str, sentence: Range<usize>, previous: Option<Range<usize>>) -> Vec<Quote> {
-    let sentence = clamp(text, &sentence);
-    let previous = previous.map(|p| clamp(text, &p)).filter(|p| !p.is_empty());
-    if sentence.is_empty() {
+    let sentence = Sentence::new(text, &sentence);
+    let previous = previous
+        .map(|p| Sentence::new(text, &p))
+        .filter(|p| !p.range.is_empty());
+    quotes_in(text, &sentence, previous.as_ref())
+}
+
+/// `quotes` over sentences already scanned (an article scans each sentence once).
+fn quotes_in(text: &str, sentence: &Sentence, previous: Option<&Sentence>) -> Vec<Quote> {
+    if sentence.range.is_empty() {
         return Vec::new();
     }
-    let spans = quote_spans(text, &sentence);
+    let spans = quote_spans(text, &sentence.range);
     if spans.is_empty() {
         // A block quotation without marks after "X stated from Brussels:".
-        let Some(prev) = &previous else {
+        let Some(prev) = previous else {
             return Vec::new();
         };
-        if !text[prev.clone()].trim_end().ends_with(':') {
+        if !text[prev.range.clone()].trim_end().ends_with(':') {
             return Vec::new();
         }
-        let Some(speaker) = speaker_in_intro(text, prev) else {
+        let Some(speaker) = speaker_in_intro(prev) else {
             return Vec::new();
         };
-        let inner = trim_quote(text, sentence.clone());
+        let inner = trim_quote(text, sentence.range.clone());
         if inner.is_empty() {
             return Vec::new();
         }
@@ -2415,8 +2825,7 @@ pub fn quotes(text: &str, sentence: Range<usize>, previous: Option<Range<usize>>
             speaker,
         }];
     }
-    let toks = tokenize(text, &sentence);
-    let all = mentions(text, sentence.clone());
+    let toks = &sentence.toks;
     let in_quote = |r: &Range<usize>| {
         spans.iter().any(|q| {
             let lo = q.open.unwrap_or(q.inner.start);
@@ -2424,8 +2833,8 @@ pub fn quotes(text: &str, sentence: Range<usize>, previous: Option<Range<usize>>
             r.start >= lo && r.end <= hi
         })
     };
-    let outside: Vec<&Mention> = all
-        .iter()
+    let outside: Vec<&Candidate> = sentence
+        .mentions()
         .filter(|m| can_speak(m) && !in_quote(&m.range))
         .collect();
     let verbs: Vec<&Tok> = toks
@@ -2434,38 +2843,36 @@ pub fn quotes(text: &str, sentence: Range<usize>, previous: Option<Range<usize>>
         .collect();
     let mut out = Vec::new();
     for q in &spans {
-        let speaker = speaker_after(q, &toks, &outside, &in_quote, || {
-            pronoun_referent(text, &previous)
-        })
-        .or_else(|| {
-            let open = q.open?;
-            let verb = verbs.iter().rev().find(|v| v.end <= open)?;
-            let before_verb = toks.iter().take_while(|t| t.start < verb.start);
-            let pronoun_subject = before_verb
-                .filter(|t| t.word)
-                .last()
-                .is_some_and(is_pronoun);
-            if pronoun_subject && !outside.iter().any(|m| m.range.end <= verb.start) {
-                return pronoun_referent(text, &previous);
-            }
-            subject_before(&outside, &toks, verb.start)
-        })
-        .or_else(|| {
-            // Nothing before the quotation in this sentence: the previous one introduced it.
-            let nothing_before = !toks
-                .iter()
-                .any(|t| t.word && t.end <= q.open.unwrap_or(q.inner.start));
-            if !nothing_before {
-                return None;
-            }
-            let prev = previous.as_ref()?;
-            let intro = text[prev.clone()].trim_end();
-            if intro.ends_with(':') {
-                speaker_in_intro(text, prev)
-            } else {
-                None
-            }
-        });
+        let speaker = speaker_after(q, toks, &outside, &in_quote, || pronoun_referent(previous))
+            .or_else(|| {
+                let open = q.open?;
+                let verb = verbs.iter().rev().find(|v| v.end <= open)?;
+                let before_verb = toks.iter().take_while(|t| t.start < verb.start);
+                let pronoun_subject = before_verb
+                    .filter(|t| t.word)
+                    .last()
+                    .is_some_and(is_pronoun);
+                if pronoun_subject && !outside.iter().any(|m| m.range.end <= verb.start) {
+                    return pronoun_referent(previous);
+                }
+                subject_before(&outside, toks, verb.start)
+            })
+            .or_else(|| {
+                // Nothing before the quotation in this sentence: the previous one introduced it.
+                let nothing_before = !toks
+                    .iter()
+                    .any(|t| t.word && t.end <= q.open.unwrap_or(q.inner.start));
+                if !nothing_before {
+                    return None;
+                }
+                let prev = previous?;
+                let intro = text[prev.range.clone()].trim_end();
+                if intro.ends_with(':') {
+                    speaker_in_intro(prev)
+                } else {
+                    None
+                }
+            });
         if let Some(speaker) = speaker {
             out.push(Quote {
                 range: q.inner.clone(),
@@ -2480,7 +2887,7 @@ pub fn quotes(text: &str, sentence: Range<usize>, previous: Option<Range<usize>>
 fn speaker_after(
     q: &QuoteSpan,
     toks: &[Tok],
-    outside: &[&Mention],
+    outside: &[&Candidate],
     in_quote: &dyn Fn(&Range<usize>) -> bool,
     pronoun_fallback: impl Fn() -> Option<Range<usize>>,
 ) -> Option<Range<usize>> {
@@ -2500,7 +2907,7 @@ fn speaker_after(
     if !between_ok || vi > 7 {
         return None;
     }
-    let between: Vec<&&Mention> = outside
+    let between: Vec<&&Candidate> = outside
         .iter()
         .filter(|m| m.range.start >= close.end && m.range.end <= verb.start)
         .collect();
@@ -2536,96 +2943,470 @@ fn speaker_after(
 }
 
 // ---------------------------------------------------------------------------
-// Resolution across sentences and articles.
+// Resolution within an article.
 // ---------------------------------------------------------------------------
 
-/// One candidate mention placed in its article.
-#[derive(Debug, Clone)]
-struct Occ {
-    doc: usize,
-    cand: Candidate,
-    surface: String,
-    /// Folded words of the surface form, the key for alias matching.
-    words: Vec<String>,
+/// Folded name words joined by single spaces (a folded word never holds one), with their
+/// count: a name compared word by word without a `Vec` of words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Name<'a> {
+    joined: &'a str,
+    len: usize,
 }
 
-/// Mentions grouped as one entity (first within an article, then across articles).
-/// Kind votes and the longest name are kept up to date as mentions join, so merging a
-/// large corpus stays linear.
-#[derive(Debug, Clone, Default)]
+impl<'a> Name<'a> {
+    const EMPTY: Name<'static> = Name { joined: "", len: 0 };
+
+    fn words(self) -> impl Iterator<Item = &'a str> {
+        self.joined.split(' ').take(self.len)
+    }
+
+    /// Is `self` a short form of the person `full` (its surname, or its last words)?
+    fn is_short_form_of(self, full: Name, max_edits: usize) -> bool {
+        if self.len == 0 || self.len >= full.len {
+            return false;
+        }
+        self.words()
+            .zip(full.words().skip(full.len - self.len))
+            .all(|(a, b)| similar_token(a, b, max_edits))
+    }
+
+    /// Two full names of one person written differently ("Volodymyr Zelenskyy" / "Zelensky").
+    fn same_full_name(self, other: Name) -> bool {
+        self.len == other.len
+            && self
+                .words()
+                .zip(other.words())
+                .all(|(x, y)| similar_token(x, y, 2))
+    }
+
+    /// Bucket for persons: the first letters of the surname (transliteration variants
+    /// share them, see `similar_token`).
+    fn surname_bucket(self) -> &'a str {
+        // The last word (`words` has `len` of them; none when `joined` is empty).
+        let last = self.joined.rsplit(' ').next().unwrap_or("");
+        match last.char_indices().nth(4) {
+            Some((i, _)) => &last[..i],
+            None => last,
+        }
+    }
+}
+
+/// The folded words of `surface` appended to `out`, joined by spaces; returns their count.
+fn fold_name(surface: &str, out: &mut String) -> usize {
+    let mut n = 0;
+    for w in surface.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+        if n > 0 {
+            out.push(' ');
+        }
+        fold_into(w, out);
+        n += 1;
+    }
+    n
+}
+
+/// What groups fall together under: a canonical place (folded), or else the folded name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum GroupKey<'a> {
+    Place(&'static str),
+    Name(&'a str),
+}
+
+fn group_key<'a>(place: Option<&'static str>, name: Name<'a>) -> GroupKey<'a> {
+    match place {
+        Some(p) => GroupKey::Place(place_key(p)),
+        None => GroupKey::Name(name.joined),
+    }
+}
+
+/// One candidate mention placed in its article.
+struct Occ<'a> {
+    cand: Candidate,
+    surface: &'a str,
+    /// Folded words of the surface form (see `Name`), the key for alias matching.
+    name: String,
+    words: usize,
+}
+
+impl Occ<'_> {
+    fn name(&self) -> Name<'_> {
+        Name {
+            joined: &self.name,
+            len: self.words,
+        }
+    }
+}
+
+/// Mentions of one entity within an article, as indices into the article's `Occ`s.
+#[derive(Default)]
 struct Group {
-    occs: Vec<Occ>,
-    quotes: Vec<(usize, Range<usize>)>,
-    /// Votes per kind, weighted so lexicon evidence outweighs many guesses.
-    votes: [u64; 4],
-    /// The longest folded word list among its forms (the full name).
-    words: Vec<String>,
+    occs: Vec<usize>,
+    /// The first mention with the most words: its words are the group's (the full name).
+    longest: Option<usize>,
     place: Option<&'static str>,
+    quotes: Vec<Range<usize>>,
 }
 
 impl Group {
-    fn push(&mut self, o: Occ) {
-        self.votes[kind_index(o.cand.kind)] += match o.cand.strength {
-            STRONG => 10_000,
-            CUE => 100,
-            _ => 1,
-        };
-        if o.words.len() > self.words.len() {
-            self.words = o.words.clone();
+    fn push(&mut self, i: usize, occs: &[Occ]) {
+        if occs[i].words > self.longest.map_or(0, |l| occs[l].words) {
+            self.longest = Some(i);
         }
-        self.place = self.place.or(o.cand.place);
-        self.occs.push(o);
+        self.place = self.place.or(occs[i].cand.place);
+        self.occs.push(i);
     }
-    fn absorb(&mut self, other: Group) {
-        for (v, w) in self.votes.iter_mut().zip(other.votes) {
-            *v += w;
-        }
-        if other.words.len() > self.words.len() {
-            self.words = other.words;
-        }
-        self.place = self.place.or(other.place);
-        self.occs.extend(other.occs);
-        self.quotes.extend(other.quotes);
+    fn name<'o>(&self, occs: &'o [Occ]) -> Name<'o> {
+        self.longest.map_or(Name::EMPTY, |l| occs[l].name())
     }
-    fn kind(&self) -> EntityKind {
-        let kinds = [
-            EntityKind::Person,
-            EntityKind::Org,
-            EntityKind::Place,
-            EntityKind::Thing,
-        ];
-        let mut best = 0;
-        for i in 1..4 {
-            if self.votes[i] > self.votes[best] {
-                best = i;
-            }
-        }
-        kinds[best]
-    }
-    fn max_strength(&self, kind: EntityKind) -> u8 {
+    fn last_pos_before(&self, occs: &[Occ], pos: usize) -> Option<usize> {
         self.occs
             .iter()
-            .filter(|o| o.cand.kind == kind)
-            .map(|o| o.cand.strength)
-            .max()
-            .unwrap_or(GUESS)
-    }
-    fn key(&self) -> String {
-        match self.place {
-            Some(p) => format!("place:{}", fold(p)),
-            None => self.words.join(" "),
-        }
-    }
-    fn last_pos_before(&self, doc: usize, pos: usize) -> Option<usize> {
-        self.occs
-            .iter()
-            .filter(|o| o.doc == doc && o.cand.range.start < pos)
-            .map(|o| o.cand.range.start)
+            .map(|&o| occs[o].cand.range.start)
+            .filter(|&start| start < pos)
             .max()
     }
 }
 
-fn kind_index(k: EntityKind) -> usize {
+/// Sentence-initial lone words survive only if the article also uses them as names, and
+/// never writes them in lower case ("Defense officials", "Reports from").
+fn keep_proven_initials(occs: &mut Vec<Occ>, sentences: &[Sentence]) {
+    if !occs.iter().any(|o| o.cand.weak_initial) {
+        return;
+    }
+    let keep: Vec<bool> = {
+        let mut solid: FxSet<&str> = FxSet::default();
+        for o in occs.iter().filter(|o| !o.cand.weak_initial) {
+            solid.insert(&o.name);
+            if o.cand.kind == EntityKind::Person {
+                solid.extend(o.name().words());
+            }
+        }
+        let wanted: FxSet<&str> = occs
+            .iter()
+            .filter(|o| o.cand.weak_initial && solid.contains(o.name.as_str()))
+            .map(|o| o.name.as_str())
+            .collect();
+        // Only the wanted words need looking for among the lower-case ones.
+        let mut lower: FxSet<&str> = FxSet::default();
+        if !wanted.is_empty() {
+            let mut folded = String::new();
+            for t in sentences
+                .iter()
+                .flat_map(|s| &s.toks)
+                .filter(|t| t.is_lower())
+            {
+                folded.clear();
+                fold_into(t.text, &mut folded);
+                if let Some(w) = wanted.get(folded.as_str()) {
+                    lower.insert(w);
+                }
+            }
+        }
+        occs.iter()
+            .map(|o| {
+                let key = o.name.as_str();
+                !o.cand.weak_initial || (wanted.contains(key) && !lower.contains(key))
+            })
+            .collect()
+    };
+    let mut k = 0;
+    occs.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+}
+
+/// Group one article's mentions: full names first, then short forms attach to the most
+/// recent full name they fit, then everything else by its folded form.
+fn group_occs<'o>(occs: &'o [Occ]) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_key: FxMap<GroupKey<'o>, usize> = FxMap::default();
+    let mut group_of = |key: GroupKey<'o>, groups: &mut Vec<Group>| -> usize {
+        *by_key.entry(key).or_insert_with(|| {
+            groups.push(Group::default());
+            groups.len() - 1
+        })
+    };
+    let mut assigned = vec![false; occs.len()];
+    for (i, o) in occs.iter().enumerate() {
+        if o.cand.kind == EntityKind::Person && o.words >= 2 {
+            let g = group_of(GroupKey::Name(&o.name), &mut groups);
+            groups[g].push(i, occs);
+            assigned[i] = true;
+        }
+    }
+    let persons = groups.len();
+    for (i, o) in occs.iter().enumerate() {
+        if assigned[i] {
+            continue;
+        }
+        let firm_other = o.cand.strength == STRONG && o.cand.kind != EntityKind::Person;
+        if !firm_other {
+            // Two people sharing a surname: the bare surname is the most recent one (ties to
+            // the later group); failing that the one named first.
+            let pos = o.cand.range.start;
+            let mut recent: Option<(usize, usize)> = None;
+            let mut first_named: Option<(usize, usize)> = None;
+            for g in (0..persons).filter(|&g| o.name().is_short_form_of(groups[g].name(occs), 0)) {
+                if let Some(p) = groups[g].last_pos_before(occs, pos)
+                    && recent.is_none_or(|(best, _)| p >= best)
+                {
+                    recent = Some((p, g));
+                }
+                let first = groups[g]
+                    .occs
+                    .first()
+                    .map_or(usize::MAX, |&x| occs[x].cand.range.start);
+                if first_named.is_none_or(|(best, _)| first < best) {
+                    first_named = Some((first, g));
+                }
+            }
+            if let Some((_, g)) = recent.or(first_named) {
+                groups[g].push(i, occs);
+                continue;
+            }
+        }
+        let g = group_of(group_key(o.cand.place, o.name()), &mut groups);
+        groups[g].push(i, occs);
+    }
+    groups
+}
+
+/// A byte range or index range kept in 8 bytes: see `ArticleEntities`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    fn new(r: Range<usize>) -> Span {
+        Span {
+            start: small(r.start),
+            end: small(r.end),
+        }
+    }
+    fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// Offsets into an article (cut to 4 GiB) or into its entities, which are smaller.
+fn small(n: usize) -> u32 {
+    u32::try_from(n).expect("article offsets fit in 32 bits")
+}
+
+/// One surface form of a group.
+#[derive(Debug, Clone)]
+struct Form {
+    /// In `ArticleEntities::strings`.
+    text: Span,
+    /// Its mentions in the group.
+    count: u32,
+    /// Its whitespace-separated words.
+    words: u32,
+}
+
+/// One entity as far as one article knows it: what its mentions add up to.
+#[derive(Debug, Clone)]
+struct ArticleGroup {
+    /// Folded words of its longest form (a `Name`), in `strings`.
+    name: Span,
+    words: u32,
+    place: PlaceId,
+    /// Its forms in `forms`: distinct surfaces, first-seen order.
+    forms: Span,
+    /// In `forms`: the form of its last mention with the most words (an acronym's long
+    /// form is read from it), and how many words that is.
+    longest: u32,
+    longest_words: u32,
+    /// In `evidence`: kind and strength of each mention, in order.
+    evidence: Span,
+    /// In `spans`: mentions sorted by start without repeats; roles in mention order without
+    /// immediate repeats; quotes sorted by start without repeats. Sorting and removing
+    /// repeats here gives the same lists, once the articles are joined, as doing it then.
+    mentions: Span,
+    roles: Span,
+    quotes: Span,
+    /// Some form is in capitals ("NATO"): it may be an acronym of a long form.
+    acronym: bool,
+}
+
+/// One article's entities: its mentions grouped within the article, with everything
+/// `merge` needs to resolve them across articles and nothing of the text or its tokens.
+/// It is kept for every article of a large corpus, so it is compact: all groups share a
+/// few flat arrays, offsets are 32-bit (texts are cut to 4 GiB; the corpus caps an article
+/// at 16 MB), and names and forms live in one string.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleEntities {
+    doc: usize,
+    groups: Box<[ArticleGroup]>,
+    forms: Box<[Form]>,
+    /// Kind index << 2 | strength, one byte per mention.
+    evidence: Box<[u8]>,
+    spans: Box<[Span]>,
+    strings: Box<str>,
+}
+
+// Analysed on worker threads, then shared with the threads that merge.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<ArticleEntities>();
+};
+
+impl ArticleEntities {
+    /// The article (`doc`) these entities were found in.
+    pub fn doc(&self) -> usize {
+        self.doc
+    }
+
+    /// Bytes held on the heap (what caching it for an article costs beyond its own size).
+    pub fn heap_size(&self) -> usize {
+        size_of_val(&*self.groups)
+            + size_of_val(&*self.forms)
+            + self.evidence.len()
+            + size_of_val(&*self.spans)
+            + self.strings.len()
+    }
+
+    fn build(doc: usize, occs: &[Occ], groups: Vec<Group>) -> ArticleEntities {
+        let mut strings = String::new();
+        let mut forms: Vec<Form> = Vec::new();
+        let mut evidence: Vec<u8> = Vec::new();
+        let mut spans: Vec<Span> = Vec::new();
+        let mut out: Vec<ArticleGroup> = Vec::with_capacity(groups.len());
+        fn push_str(strings: &mut String, s: &str) -> Span {
+            let start = strings.len();
+            strings.push_str(s);
+            Span::new(start..strings.len())
+        }
+        fn push_spans(spans: &mut Vec<Span>, rs: &[Range<usize>]) -> Span {
+            let start = spans.len();
+            spans.extend(rs.iter().map(|r| Span::new(r.clone())));
+            Span::new(start..spans.len())
+        }
+        for g in groups {
+            let name = g.name(occs);
+            let name_span = push_str(&mut strings, name.joined);
+            let forms_start = forms.len();
+            let evidence_start = evidence.len();
+            let mut longest: Option<(usize, usize)> = None;
+            let mut acronym = false;
+            for &i in &g.occs {
+                let o = &occs[i];
+                let existing = forms[forms_start..]
+                    .iter()
+                    .position(|f| &strings[f.text.range()] == o.surface);
+                let f = match existing {
+                    Some(k) => {
+                        forms[forms_start + k].count += 1;
+                        forms_start + k
+                    }
+                    None => {
+                        let text = push_str(&mut strings, o.surface);
+                        forms.push(Form {
+                            text,
+                            count: 1,
+                            words: small(o.words),
+                        });
+                        acronym |= o.surface.chars().filter(|c| c.is_uppercase()).count() >= 2
+                            && !o.surface.chars().any(char::is_lowercase);
+                        forms.len() - 1
+                    }
+                };
+                if longest.is_none_or(|(words, _)| o.words >= words) {
+                    longest = Some((o.words, f));
+                }
+                evidence.push(kind_index(o.cand.kind) << 2 | o.cand.strength);
+            }
+            let mut mentions: Vec<Range<usize>> =
+                g.occs.iter().map(|&i| occs[i].cand.range.clone()).collect();
+            mentions.sort_by_key(|r| r.start);
+            mentions.dedup();
+            let mut roles: Vec<Range<usize>> = g
+                .occs
+                .iter()
+                .filter_map(|&i| occs[i].cand.role.clone())
+                .collect();
+            roles.dedup();
+            let mut quotes = g.quotes;
+            quotes.sort_by_key(|r| r.start);
+            quotes.dedup();
+            out.push(ArticleGroup {
+                name: name_span,
+                words: small(name.len),
+                place: PlaceId::new(g.place),
+                forms: Span::new(forms_start..forms.len()),
+                longest: small(longest.map_or(forms_start, |(_, f)| f)),
+                longest_words: small(longest.map_or(0, |(words, _)| words)),
+                evidence: Span::new(evidence_start..evidence.len()),
+                mentions: push_spans(&mut spans, &mentions),
+                roles: push_spans(&mut spans, &roles),
+                quotes: push_spans(&mut spans, &quotes),
+                acronym,
+            });
+        }
+        ArticleEntities {
+            doc,
+            groups: out.into_boxed_slice(),
+            forms: forms.into_boxed_slice(),
+            evidence: evidence.into_boxed_slice(),
+            spans: spans.into_boxed_slice(),
+            strings: strings.into_boxed_str(),
+        }
+    }
+}
+
+/// The per-article part of entity resolution: mentions, roles and quotes found in the
+/// article's prose sentences (`sentences`, byte ranges into `text` in reading order) and
+/// grouped within it. `merge` resolves them across articles; the result depends on this
+/// article alone, so it can be computed in parallel and kept until the article changes.
+pub fn analyse_article(doc: usize, text: &str, sentences: &[Range<usize>]) -> ArticleEntities {
+    // Offsets are stored in 32 bits; no article comes near 4 GiB (the corpus caps them at
+    // 16 MB), and one that did is read up to there.
+    let text = &text[..text.floor_char_boundary(u32::MAX as usize)];
+    let mut sentences: Vec<Sentence> = sentences.iter().map(|s| Sentence::new(text, s)).collect();
+    let mut quotes: Vec<Quote> = Vec::new();
+    for (k, s) in sentences.iter().enumerate() {
+        let previous = k
+            .checked_sub(1)
+            .map(|p| &sentences[p])
+            .filter(|p| !p.range.is_empty());
+        quotes.extend(quotes_in(text, s, previous));
+    }
+    let mut occs: Vec<Occ> = Vec::new();
+    for s in &mut sentences {
+        for cand in std::mem::take(&mut s.cands) {
+            let surface = &text[cand.range.clone()];
+            let mut name = String::new();
+            let words = fold_name(surface, &mut name);
+            occs.push(Occ {
+                cand,
+                surface,
+                name,
+                words,
+            });
+        }
+    }
+    keep_proven_initials(&mut occs, &sentences);
+    let mut groups = group_occs(&occs);
+    // Quotes go to the group holding the speaker mention.
+    for q in quotes {
+        if let Some(g) = groups
+            .iter_mut()
+            .find(|g| g.occs.iter().any(|&o| occs[o].cand.range == q.speaker))
+        {
+            g.quotes.push(q.range);
+        }
+    }
+    ArticleEntities::build(doc, &occs, groups)
+}
+
+// ---------------------------------------------------------------------------
+// Resolution across articles.
+// ---------------------------------------------------------------------------
+
+fn kind_index(k: EntityKind) -> u8 {
     match k {
         EntityKind::Person => 0,
         EntityKind::Org => 1,
@@ -2634,226 +3415,220 @@ fn kind_index(k: EntityKind) -> usize {
     }
 }
 
-fn name_words(surface: &str) -> Vec<String> {
-    surface
-        .split(|c: char| c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .map(fold)
-        .collect()
-}
-
-/// Is `short` a short form of the person `full` (its surname, or its last words)?
-fn is_short_form(short: &[String], full: &[String], max_edits: usize) -> bool {
-    if short.is_empty() || short.len() >= full.len() {
-        return false;
-    }
-    let tail = &full[full.len() - short.len()..];
-    short
-        .iter()
-        .zip(tail)
-        .all(|(a, b)| similar_token(a, b, max_edits))
-}
-
-/// Two full names of one person written differently ("Volodymyr Zelenskyy" / "Zelensky").
-fn same_full_name(a: &[String], b: &[String]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| similar_token(x, y, 2))
-}
-
-/// Words written in lower case somewhere in the article: a capitalised form of one of
-/// them at a sentence start is a common word ("Defense officials", "Reports from").
-fn lower_words(text: &str, sentences: &[Range<usize>]) -> HashSet<String> {
-    let mut set = HashSet::new();
-    for s in sentences {
-        let s = clamp(text, s);
-        for t in tokenize(text, &s) {
-            if t.is_lower() {
-                set.insert(fold(t.text));
-            }
+/// The kind with the most votes (the first on a tie).
+fn kind_of(votes: &[u64; 4]) -> EntityKind {
+    let kinds = [
+        EntityKind::Person,
+        EntityKind::Org,
+        EntityKind::Place,
+        EntityKind::Thing,
+    ];
+    let mut best = 0;
+    for i in 1..4 {
+        if votes[i] > votes[best] {
+            best = i;
         }
     }
-    set
+    kinds[best]
 }
 
-/// Group one article's mentions: full names first, then short forms attach to the most
-/// recent full name they fit, then everything else by its folded form.
-fn group_article(doc: usize, text: &str, sentences: &[Range<usize>]) -> Vec<Group> {
-    let mut occs: Vec<Occ> = Vec::new();
-    for s in sentences {
-        for cand in scan(text, s) {
-            let surface = text[cand.range.clone()].to_string();
-            let words = name_words(&surface);
-            occs.push(Occ {
-                doc,
-                cand,
-                surface,
-                words,
-            });
+/// One article's group, seen from the merge.
+#[derive(Clone, Copy)]
+struct Member<'a> {
+    article: &'a ArticleEntities,
+    group: &'a ArticleGroup,
+}
+
+impl<'a> Member<'a> {
+    fn name(self) -> Name<'a> {
+        Name {
+            joined: &self.article.strings[self.group.name.range()],
+            len: self.group.words as usize,
         }
     }
-    // Sentence-initial lone words survive only if the article also uses them as names.
-    let lower = lower_words(text, sentences);
-    let solid: HashSet<String> = occs
-        .iter()
-        .filter(|o| !o.cand.weak_initial)
-        .flat_map(|o| {
-            let mut keys = vec![o.words.join(" ")];
-            if o.cand.kind == EntityKind::Person {
-                keys.extend(o.words.iter().cloned());
+    fn place(self) -> Option<&'static str> {
+        self.group.place.get()
+    }
+    /// Votes per kind, weighted so lexicon evidence outweighs many guesses, and which
+    /// kinds have lexicon evidence (bit per kind).
+    fn votes(self) -> ([u64; 4], u8) {
+        let mut votes = [0; 4];
+        let mut strong = 0;
+        for e in &self.article.evidence[self.group.evidence.range()] {
+            let (kind, strength) = (e >> 2, e & 3);
+            votes[usize::from(kind)] += match strength {
+                STRONG => 10_000,
+                CUE => 100,
+                _ => 1,
+            };
+            if strength == STRONG {
+                strong |= 1 << kind;
             }
-            keys
+        }
+        (votes, strong)
+    }
+    fn forms(self) -> impl Iterator<Item = (&'a str, &'a Form)> {
+        let a = self.article;
+        a.forms[self.group.forms.range()]
+            .iter()
+            .map(move |f| (&a.strings[f.text.range()], f))
+    }
+    /// The form of its last mention with the most words.
+    fn longest(self) -> &'a str {
+        let f = &self.article.forms[self.group.longest as usize];
+        &self.article.strings[f.text.range()]
+    }
+    fn spans(self, which: Span) -> impl Iterator<Item = (usize, Range<usize>)> {
+        let doc = self.article.doc;
+        self.article.spans[which.range()]
+            .iter()
+            .map(move |s| (doc, s.range()))
+    }
+}
+
+/// Article groups merged as one entity. What the merge decides by (votes, the longest name,
+/// the place, acronym evidence) is kept up to date as groups join; mentions, forms, roles
+/// and quotes are read from the members once, when the entity is made.
+struct Merged<'a> {
+    /// The longest name among its members (the first of that length).
+    name: Name<'a>,
+    place: Option<&'static str>,
+    votes: [u64; 4],
+    members: Vec<Member<'a>>,
+    /// Listed under its surname bucket.
+    indexed: bool,
+    /// Some member has a form in capitals.
+    acronym: bool,
+    /// The member holding its last mention with the most words, and their count.
+    longest: (u32, Member<'a>),
+}
+
+impl<'a> Merged<'a> {
+    fn new(m: Member<'a>, name: Name<'a>, votes: [u64; 4]) -> Merged<'a> {
+        Merged {
+            name,
+            place: m.place(),
+            votes,
+            members: vec![m],
+            indexed: false,
+            acronym: m.group.acronym,
+            longest: (m.group.longest_words, m),
+        }
+    }
+    fn kind(&self) -> EntityKind {
+        kind_of(&self.votes)
+    }
+    fn add(&mut self, m: Member<'a>, name: Name<'a>, votes: [u64; 4]) {
+        self.absorb(Merged::new(m, name, votes));
+    }
+    /// `other`'s members join after its own.
+    fn absorb(&mut self, other: Merged<'a>) {
+        for (v, w) in self.votes.iter_mut().zip(other.votes) {
+            *v += w;
+        }
+        if other.name.len > self.name.len {
+            self.name = other.name;
+        }
+        self.place = self.place.or(other.place);
+        self.acronym |= other.acronym;
+        if other.longest.0 >= self.longest.0 {
+            self.longest = other.longest;
+        }
+        self.members.extend(other.members);
+    }
+}
+
+/// An article group with its votes, gathered in one pass over the articles in order.
+struct Entry<'a> {
+    member: Member<'a>,
+    votes: [u64; 4],
+    /// Kinds with lexicon evidence, bit per kind.
+    strong: u8,
+}
+
+/// Resolves the articles' entities across the corpus: the same person, organisation, place
+/// or thing named in several articles (also as a surname, a transliteration variant or an
+/// acronym) becomes one `Entity`. Most mentioned first. The result is the same for the same
+/// articles in the same order.
+pub fn merge<'a>(articles: impl IntoIterator<Item = &'a ArticleEntities>) -> Vec<Entity> {
+    let entries: Vec<Entry<'a>> = articles
+        .into_iter()
+        .flat_map(|article| {
+            article.groups.iter().map(move |group| {
+                let member = Member { article, group };
+                let (votes, strong) = member.votes();
+                Entry {
+                    member,
+                    votes,
+                    strong,
+                }
+            })
         })
         .collect();
-    occs.retain(|o| {
-        !o.cand.weak_initial || {
-            let key = o.words.join(" ");
-            solid.contains(&key) && !lower.contains(&key)
-        }
-    });
+    // Full personal names first, so short forms from other articles find them; longer names
+    // before shorter ones; otherwise in the articles' order (the index breaks ties).
+    let mut order: Vec<(bool, Reverse<u32>, u32)> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let words = e.member.group.words;
+            let full_person = kind_of(&e.votes) == EntityKind::Person && words >= 2;
+            (!full_person, Reverse(words), small(i))
+        })
+        .collect();
+    order.sort_unstable();
 
-    let mut groups: Vec<Group> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut assigned = vec![false; occs.len()];
-    for (i, o) in occs.iter().enumerate() {
-        if o.cand.kind == EntityKind::Person && o.words.len() >= 2 {
-            let key = o.words.join(" ");
-            let gi = *by_key.entry(key).or_insert_with(|| {
-                groups.push(Group::default());
-                groups.len() - 1
-            });
-            groups[gi].push(o.clone());
-            assigned[i] = true;
-        }
-    }
-    let person_groups: Vec<usize> = (0..groups.len()).collect();
-    for (i, o) in occs.iter().enumerate() {
-        if assigned[i] {
-            continue;
-        }
-        let firm_other = o.cand.strength == STRONG && o.cand.kind != EntityKind::Person;
-        if !firm_other {
-            let fits: Vec<usize> = person_groups
-                .iter()
-                .copied()
-                .filter(|&g| is_short_form(&o.words, &groups[g].words, 0))
-                .collect();
-            // Two people sharing a surname: the bare surname is the most recent one.
-            let pos = o.cand.range.start;
-            let chosen = fits
-                .iter()
-                .copied()
-                .filter_map(|g| groups[g].last_pos_before(doc, pos).map(|p| (p, g)))
-                .max()
-                .map(|(_, g)| g)
-                .or_else(|| {
-                    fits.iter().copied().min_by_key(|&g| {
-                        groups[g]
-                            .occs
-                            .first()
-                            .map_or(usize::MAX, |x| x.cand.range.start)
-                    })
-                });
-            if let Some(g) = chosen {
-                groups[g].push(o.clone());
-                continue;
-            }
-        }
-        let key = match o.cand.place {
-            Some(p) => format!("place:{}", fold(p)),
-            None => o.words.join(" "),
-        };
-        let gi = *by_key.entry(key).or_insert_with(|| {
-            groups.push(Group::default());
-            groups.len() - 1
-        });
-        groups[gi].push(o.clone());
-    }
-
-    // Quotes go to the group holding the speaker mention.
-    for (k, s) in sentences.iter().enumerate() {
-        let prev = k.checked_sub(1).map(|p| sentences[p].clone());
-        for q in quotes(text, s.clone(), prev) {
-            if let Some(g) = groups
-                .iter_mut()
-                .find(|g| g.occs.iter().any(|o| o.cand.range == q.speaker))
-            {
-                g.quotes.push((doc, q.range));
-            }
-        }
-    }
-    groups.retain(|g| !g.occs.is_empty());
-    groups
-}
-
-/// Bucket for persons: the first letters of the surname (transliteration variants
-/// share them, see `similar_token`).
-fn surname_bucket(words: &[String]) -> String {
-    words
-        .last()
-        .map(|w| w.chars().take(4).collect())
-        .unwrap_or_default()
-}
-
-/// Input: for each article, its index, text, and its prose sentence ranges in reading order.
-pub fn resolve(docs: &[(usize, &str, Vec<Range<usize>>)]) -> Vec<Entity> {
-    let mut article_groups: Vec<Group> = Vec::new();
-    for (doc, text, sentences) in docs {
-        article_groups.extend(group_article(*doc, text, sentences));
-    }
-    // Full personal names first, so short forms from other articles find them.
-    article_groups.sort_by_key(|g| {
-        let full_person = g.kind() == EntityKind::Person && g.words.len() >= 2;
-        (!full_person, std::cmp::Reverse(g.words.len()))
-    });
-    let mut merged: Vec<Group> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut persons: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut indexed = HashSet::new();
-    for g in article_groups {
-        let kind = g.kind();
+    let mut merged: Vec<Merged> = Vec::new();
+    let mut by_key: FxMap<GroupKey, usize> = FxMap::default();
+    let mut persons: FxMap<&str, Vec<usize>> = FxMap::default();
+    for (_, _, i) in order {
+        let Entry {
+            member: m,
+            votes,
+            strong,
+        } = entries[i as usize];
+        let kind = kind_of(&votes);
+        let name = m.name();
         let bucket = persons
-            .get(&surname_bucket(&g.words))
+            .get(name.surname_bucket())
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let target = if kind == EntityKind::Person && g.words.len() >= 2 {
+        let target = if kind == EntityKind::Person && name.len >= 2 {
             bucket
                 .iter()
                 .copied()
-                .find(|&m| same_full_name(&merged[m].words, &g.words))
+                .find(|&t| merged[t].name.same_full_name(name))
         } else {
-            let could_be_person = kind == EntityKind::Person || g.max_strength(kind) < STRONG;
-            let fits: Vec<usize> = if could_be_person {
-                bucket
-                    .iter()
-                    .copied()
-                    .filter(|&m| {
-                        same_full_name(&merged[m].words, &g.words)
-                            || is_short_form(&g.words, &merged[m].words, 1)
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let could_be_person =
+                kind == EntityKind::Person || strong & (1 << kind_index(kind)) == 0;
+            let mut fits = bucket.iter().copied().filter(|&t| {
+                could_be_person
+                    && (merged[t].name.same_full_name(name)
+                        || name.is_short_form_of(merged[t].name, 1))
+            });
             // Across articles a surname shared by two people stays apart.
-            if fits.len() == 1 {
-                Some(fits[0])
-            } else {
-                by_key.get(&g.key()).copied()
+            match (fits.next(), fits.next()) {
+                (Some(t), None) => Some(t),
+                _ => by_key.get(&group_key(m.place(), name)).copied(),
             }
         };
         let t = match target {
             Some(t) => {
-                merged[t].absorb(g);
+                merged[t].add(m, name, votes);
                 t
             }
             None => {
-                by_key.entry(g.key()).or_insert(merged.len());
-                merged.push(g);
+                by_key
+                    .entry(group_key(m.place(), name))
+                    .or_insert(merged.len());
+                merged.push(Merged::new(m, name, votes));
                 merged.len() - 1
             }
         };
-        if merged[t].kind() == EntityKind::Person && indexed.insert(t) {
+        if merged[t].kind() == EntityKind::Person && !merged[t].indexed {
+            merged[t].indexed = true;
             persons
-                .entry(surname_bucket(&merged[t].words))
+                .entry(merged[t].name.surname_bucket())
                 .or_default()
                 .push(t);
         }
@@ -2869,15 +3644,26 @@ pub fn resolve(docs: &[(usize, &str, Vec<Range<usize>>)]) -> Vec<Entity> {
     entities
 }
 
+/// Input: for each article, its index, text, and its prose sentence ranges in reading order.
+/// The same as `merge` over `analyse_article` of each.
+pub fn resolve(docs: &[(usize, &str, Vec<Range<usize>>)]) -> Vec<Entity> {
+    let articles: Vec<ArticleEntities> = docs
+        .iter()
+        .map(|(doc, text, sentences)| analyse_article(*doc, text, sentences))
+        .collect();
+    merge(&articles)
+}
+
 /// "NATO" and "North Atlantic Treaty Organization" are one organisation.
-fn merge_acronyms(groups: Vec<Group>) -> Vec<Group> {
-    let initials = |g: &Group| -> Option<String> {
-        let o = g.occs.iter().max_by_key(|o| o.words.len())?;
-        if o.words.len() < 2 {
+fn merge_acronyms(groups: Vec<Merged>) -> Vec<Merged> {
+    let initials = |g: &Merged| -> Option<String> {
+        let (words, member) = g.longest;
+        if words < 2 {
             return None;
         }
         Some(
-            o.surface
+            member
+                .longest()
                 .split_whitespace()
                 .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
                 .flat_map(char::to_lowercase)
@@ -2890,19 +3676,14 @@ fn merge_acronyms(groups: Vec<Group>) -> Vec<Group> {
             long_forms.entry((x, g.kind())).or_insert(j);
         }
     }
-    let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<Merged>> = groups.into_iter().map(Some).collect();
     for i in 0..slots.len() {
         let Some(g) = &slots[i] else { continue };
-        let is_acronym = g.words.len() == 1
-            && g.kind() != EntityKind::Person
-            && g.occs.iter().any(|o| {
-                o.surface.chars().filter(|c| c.is_uppercase()).count() >= 2
-                    && !o.surface.chars().any(char::is_lowercase)
-            });
+        let is_acronym = g.name.len == 1 && g.kind() != EntityKind::Person && g.acronym;
         if !is_acronym {
             continue;
         }
-        let key = (g.words[0].clone(), g.kind());
+        let key = (g.name.joined.to_string(), g.kind());
         if let Some(&j) = long_forms.get(&key)
             && j != i
             && let Some(acr) = slots[i].take()
@@ -2916,49 +3697,45 @@ fn merge_acronyms(groups: Vec<Group>) -> Vec<Group> {
     slots.into_iter().flatten().collect()
 }
 
-fn to_entity(g: Group) -> Entity {
+fn to_entity(g: Merged) -> Entity {
     let kind = g.kind();
-    // Surface forms with counts, in first-seen order.
-    let mut forms: Vec<(String, usize)> = Vec::new();
-    for o in &g.occs {
-        match forms.iter_mut().find(|(f, _)| *f == o.surface) {
-            Some((_, n)) => *n += 1,
-            None => forms.push((o.surface.clone(), 1)),
+    // One pass over the members (they are spread over the articles' memory).
+    let mut forms: Vec<(&str, usize, u32)> = Vec::new();
+    let mut roles: Vec<(usize, Range<usize>)> = Vec::new();
+    let mut mentions: Vec<(usize, Range<usize>)> = Vec::new();
+    let mut quotes: Vec<(usize, Range<usize>)> = Vec::new();
+    for m in &g.members {
+        // Surface forms with counts and word counts, in first-seen order.
+        for (surface, f) in m.forms() {
+            match forms.iter_mut().find(|(s, _, _)| *s == surface) {
+                Some((_, n, _)) => *n += f.count as usize,
+                None => forms.push((surface, f.count as usize, f.words)),
+            }
         }
+        roles.extend(m.spans(m.group.roles));
+        mentions.extend(m.spans(m.group.mentions));
+        quotes.extend(m.spans(m.group.quotes));
     }
     let name = match (kind, g.place) {
         (EntityKind::Place, Some(p)) => p.to_string(),
         _ => forms
             .iter()
             .max_by(|a, b| {
-                let wa = a.0.split_whitespace().count();
-                let wb = b.0.split_whitespace().count();
-                wa.cmp(&wb)
+                a.2.cmp(&b.2)
                     .then(a.1.cmp(&b.1))
                     .then(b.0.len().cmp(&a.0.len()).reverse())
             })
-            .map(|(f, _)| f.clone())
+            .map(|(f, _, _)| f.to_string())
             .unwrap_or_default(),
     };
     let aliases = forms
         .into_iter()
-        .map(|(f, _)| f)
-        .filter(|f| *f != name)
-        .collect();
-    let mut roles: Vec<(usize, Range<usize>)> = g
-        .occs
-        .iter()
-        .filter_map(|o| o.cand.role.clone().map(|r| (o.doc, r)))
+        .filter(|(f, _, _)| *f != name)
+        .map(|(f, _, _)| f.to_string())
         .collect();
     roles.dedup();
-    let mut mentions: Vec<(usize, Range<usize>)> = g
-        .occs
-        .iter()
-        .map(|o| (o.doc, o.cand.range.clone()))
-        .collect();
     mentions.sort_by_key(|(d, r)| (*d, r.start));
     mentions.dedup();
-    let mut quotes = g.quotes;
     quotes.sort_by_key(|(d, r)| (*d, r.start));
     quotes.dedup();
     Entity {
@@ -3892,6 +4669,199 @@ mod tests {
             }
             let _ = complete(&es, &text, 3);
         }
+    }
+
+    // -----------------------------------------------------------------------
+    // The hand-written tokenizer against the regex it replaced.
+    // -----------------------------------------------------------------------
+
+    const TOKEN_PATTERN: &str =
+        r"(?:\p{Lu}\.){2,}|[\p{L}\p{M}\p{N}]+(?:[-'’‐][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]";
+
+    /// The tokenizer as it was, on the regex: the reference for `tokenize`.
+    fn regex_tokenize<'a>(text: &'a str, range: &Range<usize>) -> Vec<Tok<'a>> {
+        static RE: OnceLock<Regex> = OnceLock::new();
+        let re = RE.get_or_init(|| Regex::new(TOKEN_PATTERN).expect("valid"));
+        let slice = &text[range.clone()];
+        let skips: Vec<Range<usize>> = party_tag_re()
+            .find_iter(slice)
+            .map(|m| range.start + m.start()..range.start + m.end())
+            .collect();
+        let raw: Vec<(usize, usize)> = re
+            .find_iter(slice)
+            .map(|m| (range.start + m.start(), range.start + m.end()))
+            .collect();
+        let mut toks: Vec<Tok> = Vec::with_capacity(raw.len());
+        let mut i = 0;
+        while i < raw.len() {
+            let (s, mut e) = raw[i];
+            let t = &text[s..e];
+            let word = t.chars().next().is_some_and(char::is_alphanumeric);
+            if word
+                && i + 1 < raw.len()
+                && raw[i + 1].0 == e
+                && &text[raw[i + 1].0..raw[i + 1].1] == "."
+            {
+                let single_cap = t.chars().count() == 1 && t.chars().all(char::is_uppercase);
+                if ABBREVIATIONS.contains(&t) || single_cap {
+                    e += 1;
+                    i += 1;
+                }
+            }
+            let full = &text[s..e];
+            let (text_no_poss, possessive) =
+                match full.strip_suffix("'s").or_else(|| full.strip_suffix("’s")) {
+                    Some(stem) if !stem.is_empty() && word => (stem, true),
+                    _ => (full, false),
+                };
+            let skip = skips.iter().any(|r| r.start <= s && e <= r.end);
+            toks.push(Tok {
+                start: s,
+                end: s + text_no_poss.len(),
+                text: text_no_poss,
+                word,
+                possessive,
+                initial: false,
+                skip,
+                lists: lists_of(text_no_poss),
+            });
+            i += 1;
+        }
+        let mut seen_word = false;
+        for k in 0..toks.len() {
+            if toks[k].word {
+                let after_open = k > 0 && {
+                    let p = toks[k - 1].text;
+                    p == "“" || p == "‘" || p == "«" || (p == "\"" && (k == 1 || !toks[k - 2].word))
+                };
+                toks[k].initial = !seen_word || after_open;
+                seen_word = true;
+            }
+        }
+        toks
+    }
+
+    /// Everything a token says, for comparing tokenizers.
+    fn token_fields(toks: &[Tok]) -> Vec<(usize, usize, bool, bool, bool, bool, u32)> {
+        toks.iter()
+            .map(|t| {
+                assert_eq!(t.text.len(), t.end - t.start);
+                (
+                    t.start,
+                    t.end,
+                    t.word,
+                    t.possessive,
+                    t.initial,
+                    t.skip,
+                    t.lists,
+                )
+            })
+            .collect()
+    }
+
+    fn assert_same_tokens(text: &str, range: Range<usize>) {
+        let range = clamp(text, &range);
+        assert_eq!(
+            token_fields(&tokenize(text, &range)),
+            token_fields(&regex_tokenize(text, &range)),
+            "{:?}",
+            &text[range]
+        );
+    }
+
+    #[test]
+    fn listed_words_start_with_a_letter_or_digit() {
+        for (_, words) in LISTS {
+            for w in *words {
+                assert!(w.chars().next().is_some_and(char::is_alphanumeric), "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn char_classes_match_the_regex() {
+        let res: Vec<(u8, Regex)> = CLASS_PATTERNS
+            .iter()
+            .map(|(class, p)| (*class, Regex::new(&format!("^{p}$")).expect("valid")))
+            .collect();
+        let mut buf = [0; 4];
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let s = c.encode_utf8(&mut buf);
+            let want = res
+                .iter()
+                .filter(|(_, re)| re.is_match(s))
+                .fold(0, |acc, (class, _)| acc | class);
+            assert_eq!(char_class(c), want, "{c:?} U+{:04X}", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn tokenizer_matches_the_regex_on_seeds_and_traps() {
+        for (_, text) in SEEDS {
+            assert_same_tokens(text, 0..text.len());
+            for r in split_prose(text, 0..text.len()) {
+                assert_same_tokens(text, r);
+            }
+        }
+        for text in [
+            "U.S. and U.K. officials; the U.S.A.'s A.B. plan, J. R. R. Tolkien, A.",
+            "Sen. Lindsey Graham (R-S.C.) and Rep. Nancy Pelosi (D-Calif.) met (I-Vt.)",
+            "Zelenskyy’s aides—“we won’t stop,” he said… rock-’n’-roll ‐dash‐ x-",
+            "Ⓐ Ⅻ 𝐀.𝐁. 𝟙𝟚 ½ café e\u{301}clair \u{a0}non\u{2009}breaking\u{3000}space 🇺🇦 👍🏽",
+            "I.B.M. O'Neill D'Amato l'Aquila McDonald's Jones' 's A.'s",
+        ] {
+            assert_same_tokens(text, 0..text.len());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tokenizer_matches_the_regex(
+            text in "[A-Za-zÉéÀß0-9 .,'’‐\\-()“”\"\u{301}\u{a0}\u{2009}Ⓐ𝐀𝟙👍RDI:]{0,80}",
+            a in 0usize..90,
+            b in 0usize..90,
+        ) {
+            assert_same_tokens(&text, 0..text.len());
+            assert_same_tokens(&text, a.min(b)..a.max(b));
+        }
+    }
+
+    /// The tokenizers over every passage of a corpus:
+    /// `ENTITIES_CORPUS=DIR cargo test --release --no-default-features --lib tokenizer_matches_the_regex_on_a_corpus -- --ignored`
+    #[test]
+    #[ignore = "needs a corpus folder in ENTITIES_CORPUS"]
+    fn tokenizer_matches_the_regex_on_a_corpus() {
+        let dir = std::env::var("ENTITIES_CORPUS").expect("ENTITIES_CORPUS names a folder");
+        let corpus = crate::corpus::load(std::path::Path::new(&dir)).expect("corpus loads");
+        let mut passages = 0;
+        for a in corpus.iter() {
+            assert_same_tokens(&a.text, 0..a.text.len());
+            for p in &a.passages {
+                assert_same_tokens(&a.text, p.range.clone());
+                passages += 1;
+            }
+        }
+        assert!(passages > 0, "no passages in {dir}");
+        println!(
+            "{} articles, {passages} passages: same tokens",
+            corpus.len()
+        );
+    }
+
+    #[test]
+    fn articles_analysed_apart_merge_as_resolve_does() {
+        let docs = seed_docs();
+        let articles: Vec<ArticleEntities> = docs
+            .iter()
+            .rev()
+            .map(|(d, text, sentences)| analyse_article(*d, text, sentences))
+            .collect();
+        assert_eq!(articles[0].doc(), 4);
+        // Kept articles are merged again after a reload, in the corpus order.
+        let kept: Vec<ArticleEntities> = articles.iter().rev().cloned().collect();
+        assert_eq!(merge(&kept), resolve(&docs));
+        assert_eq!(merge(kept.iter()), merge(&kept));
+        assert!(merge(std::iter::empty()).is_empty());
     }
 
     #[test]
