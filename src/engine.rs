@@ -35,18 +35,9 @@ pub struct EntityTable {
 }
 
 impl EntityTable {
+    /// Merges the names each article found (at load, in parallel) across the corpus.
     fn resolve(corpus: &Corpus) -> EntityTable {
-        let docs: Vec<(usize, &str, Vec<Range<usize>>)> = corpus
-            .iter()
-            .map(|a| {
-                (
-                    a.id,
-                    a.text.as_str(),
-                    a.passages.iter().map(|p| p.range.clone()).collect(),
-                )
-            })
-            .collect();
-        let entities = entities::resolve(&docs);
+        let entities = entities::merge(corpus.iter().map(|a| &a.entities));
         let mut mentions_in: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
         for (e, entity) in entities.iter().enumerate() {
             for (doc, range) in &entity.mentions {

@@ -15,7 +15,7 @@ use thiserror::Error;
 use tracing::warn;
 
 use crate::nlp::dates::{self, DateValue, ExprKind};
-use crate::nlp::sentences;
+use crate::nlp::{entities, sentences};
 use clean::{Block, BlockKind};
 
 /// Files larger than this are skipped: no news article is that long (a long feature is
@@ -106,6 +106,8 @@ pub struct Article {
     pub meta: meta::Meta,
     /// At most one event per passage, in reading order.
     pub events: Vec<Event>,
+    /// Names found in the article, before they are merged across articles.
+    pub entities: entities::ArticleEntities,
     /// Content words and their counts, filled the first time a digest compares stories.
     pub term_counts: std::sync::OnceLock<HashMap<String, f32>>,
 }
@@ -570,6 +572,8 @@ pub fn analyse(
     let lead = passages.first().map(|p| p.range.clone());
     let meta = meta::read(&text, &cleaned.blocks, cleaned.headline.clone(), lead);
     let events = events(&text, &passages, meta.date);
+    let sentences: Vec<Range<usize>> = passages.iter().map(|p| p.range.clone()).collect();
+    let entities = entities::analyse_article(id, &text, &sentences);
     Some(Article {
         id,
         doc,
@@ -579,6 +583,7 @@ pub fn analyse(
         passages,
         meta,
         events,
+        entities,
         term_counts: std::sync::OnceLock::new(),
     })
 }
