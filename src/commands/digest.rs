@@ -46,9 +46,7 @@ pub fn digest_of(engine: &Engine, ids: &[usize], days: Option<u32>) -> Answer {
         answer.push(Block::Para(vec![text(strings::digest_nothing(days))]));
         return answer;
     }
-    let mut ids = ids.to_vec();
-    ids.sort_by(|a, b| newest_first(engine.article(*a), engine.article(*b)));
-    ids.truncate(MAX_ARTICLES);
+    let ids = newest(engine, ids, MAX_ARTICLES);
     let stories = stories(engine, &ids);
     answer.push(Block::Heading(vec![text(strings::digest_heading(
         stories.len(),
@@ -118,6 +116,18 @@ fn newest_first(a: &Article, b: &Article) -> std::cmp::Ordering {
         .cmp(&a.meta.date)
         .then(b.modified.cmp(&a.modified))
         .then(a.doc.cmp(&b.doc))
+}
+
+/// The `n` newest of `ids` (by `newest_first`), newest first: a selection, then a sort of
+/// the few selected, so a digest over a large archive does not sort all of it.
+fn newest(engine: &Engine, ids: &[usize], n: usize) -> Vec<usize> {
+    let mut articles: Vec<&Article> = ids.iter().map(|id| engine.article(*id)).collect();
+    if articles.len() > n {
+        articles.select_nth_unstable_by(n, |a, b| newest_first(a, b));
+        articles.truncate(n);
+    }
+    articles.sort_by(|a, b| newest_first(a, b));
+    articles.iter().map(|a| a.id).collect()
 }
 
 /// Groups articles into stories: single-link clustering on TF-IDF cosine similarity.
@@ -256,6 +266,51 @@ mod tests {
         assert_eq!(dot(&a, &b), 0.5 * 2.0 + 1.0 * 0.25);
         assert_eq!(dot(&a, &[]), 0.0);
         assert_eq!(dot(&[(2, 1.0)], &[(1, 1.0), (3, 1.0)]), 0.0);
+    }
+
+    #[test]
+    fn newest_selects_then_sorts() {
+        let dir = tempfile::tempdir().unwrap();
+        let stories = [
+            (
+                "2024-03-01",
+                "The harbour council voted to rebuild the old ferry pier by spring.",
+            ),
+            (
+                "2025-01-02",
+                "Farmers in the northern valley reported the driest winter in decades.",
+            ),
+            (
+                "2023-07-04",
+                "A new library opened downtown with a large collection of maps.",
+            ),
+            (
+                "2025-06-30",
+                "The regional airline cancelled its evening flights after a strike.",
+            ),
+            (
+                "2024-12-24",
+                "Volunteers served holiday meals to hundreds of families at the shelter.",
+            ),
+        ];
+        for (i, (date, lead)) in stories.iter().enumerate() {
+            let text =
+                format!("Published: {date}\n\nStory {i}\n\n{lead} Officials confirmed it later.\n");
+            std::fs::write(dir.path().join(format!("a{i}.txt")), text).unwrap();
+        }
+        let engine = Engine::load(dir.path()).unwrap();
+        let ids: Vec<usize> = engine.corpus.iter().map(|a| a.id).collect();
+        assert_eq!(ids.len(), 5);
+        let dates = |ids: Vec<usize>| -> Vec<String> {
+            ids.iter()
+                .map(|id| engine.article(*id).date_string().unwrap_or_default())
+                .collect()
+        };
+        assert_eq!(
+            dates(newest(&engine, &ids, 3)),
+            ["2025-06-30", "2025-01-02", "2024-12-24"]
+        );
+        assert_eq!(dates(newest(&engine, &ids, 10)).len(), 5);
     }
 
     #[test]

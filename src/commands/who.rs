@@ -1,7 +1,7 @@
 //! `/who <name or term>`: who a person or organisation is according to the articles (roles,
 //! aliases, articles, quotes, company), or who is involved with a thing or topic.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::answer::{Answer, Block, Inline, Item, code, em, fold_whitespace, strong, text};
 use crate::engine::Engine;
@@ -244,7 +244,16 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
 /// People and organisations named in the same passages, most shared passages first.
 fn company(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
     let mut counts: HashMap<usize, usize> = HashMap::new();
-    for list in engine.table.mentions_in.values().filter(|l| l.contains(&e)) {
+    // The passages that name `e`, from its own mentions (not a scan of every passage).
+    let passages: HashSet<(usize, usize)> = engine.entities()[e]
+        .mentions
+        .iter()
+        .filter_map(|(doc, r)| Some((*doc, engine.passage_at(*doc, r.start)?)))
+        .collect();
+    let lists = passages
+        .iter()
+        .filter_map(|key| engine.table.mentions_in.get(key));
+    for list in lists.filter(|l| l.contains(&e)) {
         for o in list.iter().filter(|o| **o != e) {
             if matches!(
                 engine.entities()[*o].kind,
