@@ -128,9 +128,10 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
 
     // Roles as written, each once, each cited where the article states it.
     let mut roles: Vec<(String, usize, std::ops::Range<usize>)> = Vec::new();
+    let mut seen_roles: HashSet<String> = HashSet::new();
     for (doc, range) in &entity.roles {
         let role = fold_whitespace(&engine.article(*doc).text[range.clone()]);
-        if !roles.iter().any(|(r, _, _)| fold(r) == fold(&role)) {
+        if seen_roles.insert(fold(&role)) {
             roles.push((role, *doc, range.clone()));
         }
     }
@@ -166,13 +167,11 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
     }
 
     // Articles, most mentions first.
-    let mut per_article: Vec<(usize, usize)> = Vec::new();
+    let mut counts: HashMap<usize, usize> = HashMap::new();
     for (doc, _) in &entity.mentions {
-        match per_article.iter_mut().find(|(d, _)| d == doc) {
-            Some((_, n)) => *n += 1,
-            None => per_article.push((*doc, 1)),
-        }
+        *counts.entry(*doc).or_default() += 1;
     }
+    let mut per_article: Vec<(usize, usize)> = counts.into_iter().collect();
     per_article.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     answer.push(Block::Bullet(vec![
         strong(strings::APPEARS_IN),
