@@ -440,13 +440,13 @@ pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
     for (_, text, _) in &files {
         corpus.lines.add(text);
     }
-    let first = corpus.slots.len();
     let lines = &corpus.lines;
+    // Slot i is file i (the corpus starts empty).
     let analysed: Vec<(String, Option<Article>)> = files
         .into_par_iter()
         .enumerate()
         .map(|(i, (doc, text, modified))| {
-            let article = analyse(first + i, doc.clone(), text, modified, lines);
+            let article = analyse(i, doc.clone(), text, modified, lines);
             (doc, article)
         })
         .collect();

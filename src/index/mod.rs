@@ -78,6 +78,11 @@ fn by_score(a: &Hit, b: &Hit) -> std::cmp::Ordering {
 impl ArticleHits {
     fn add(&mut self, hit: Hit, keep: usize) {
         self.count += 1;
+        self.keep(hit, keep);
+    }
+
+    /// Keeps `hit` if it is among the best `keep` seen (it is already counted).
+    fn keep(&mut self, hit: Hit, keep: usize) {
         if self.top.len() < keep {
             self.top.push(hit);
         } else if let Some(worst) = self
@@ -141,11 +146,10 @@ impl Collector for ByArticle {
                         all.insert(id, hits);
                     }
                     Some(into) => {
-                        let count = into.count + hits.count;
+                        into.count += hits.count;
                         for h in hits.top {
-                            into.add(h, self.per_article);
+                            into.keep(h, self.per_article);
                         }
-                        into.count = count;
                     }
                 }
             }
