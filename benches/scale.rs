@@ -10,9 +10,11 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use newsdesk::commands::{Command, Parsed};
+use newsdesk::store::Store;
 use newsdesk::synth::{self, CAST_SIZE, Rng, pools};
 use newsdesk::transport::shared;
 use newsdesk::{Engine, live};
@@ -33,6 +35,8 @@ struct Options {
     bare_timeline: bool,
     /// Run only this command's mix, several times, then stop (for profiling one command).
     only: Option<String>,
+    /// Only restart over the state a full run saved (the run's child process).
+    restart_only: bool,
 }
 
 fn options() -> Options {
@@ -44,6 +48,7 @@ fn options() -> Options {
         startup_only: false,
         bare_timeline: false,
         only: None,
+        restart_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -55,11 +60,12 @@ fn options() -> Options {
             "--startup-only" => o.startup_only = true,
             "--bare-timeline" => o.bare_timeline = true,
             "--only" => o.only = args.next(),
+            "--restart-only" => o.restart_only = true,
             // cargo bench passes --bench to every bench target.
             "--bench" => {}
             other => {
                 eprintln!(
-                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline] [--only COMMAND]"
+                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline] [--only COMMAND] [--restart-only]"
                 );
                 std::process::exit(2);
             }
@@ -224,6 +230,49 @@ fn status_mb(key: &str) -> f64 {
 /// Time from `live::apply` starting until the shared engine serves the new text of one
 /// file (median of `RELOADS`), and the whole `apply` call (entities are resolved again
 /// after the new text is served). The file is restored afterwards, so the corpus is reused.
+/// Where the benchmark keeps the engine's state for these options.
+fn state_dir(o: &Options) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("scale-state")
+        .join(format!("{}-{}", o.articles, o.seed))
+}
+
+/// Restarts over the saved state in a child process (so its memory is its own) and returns
+/// the seconds it took and its peak RSS.
+fn restart(o: &Options) -> (f64, f64) {
+    let out = Process::new(std::env::current_exe().expect("this benchmark"))
+        .args(["--bench", "--restart-only", "--articles"])
+        .arg(o.articles.to_string())
+        .arg("--seed")
+        .arg(o.seed.to_string())
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run the restart");
+    let line = String::from_utf8_lossy(&out.stdout);
+    let mut fields = line
+        .split_whitespace()
+        .map(|f| f.parse::<f64>().unwrap_or(f64::NAN));
+    (
+        fields.next().unwrap_or(f64::NAN),
+        fields.next().unwrap_or(f64::NAN),
+    )
+}
+
+/// The child side of `restart`: opens the engine over its saved state and prints the seconds
+/// and the peak RSS.
+fn restart_only(dir: &Path, state: &Path) {
+    let t = Instant::now();
+    let engine = Engine::open(dir, state).expect("restart");
+    let s = t.elapsed().as_secs_f64();
+    eprintln!(
+        "restart: {s:.2} s, {} articles served, peak RSS {:.0} MB",
+        engine.corpus.len(),
+        peak_rss_mb()
+    );
+    println!("{s} {}", peak_rss_mb());
+}
+
 fn reload_one_file(engine: Engine, dir: &Path, articles: usize) -> (f64, f64) {
     let shared = shared(engine);
     let rel = synth::article_path(articles / 2);
@@ -317,14 +366,26 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    // What `Engine::load` does, in its two steps, so the phases can be told apart.
+    let state = state_dir(&o);
+    if o.restart_only {
+        restart_only(&dir, &state);
+        return;
+    }
+    // What `Engine::open` does on a first start, in its steps, so the phases can be told
+    // apart: the index is written to the state folder, and the state saved after.
+    let _ = std::fs::remove_dir_all(&state);
+    let store = Arc::new(Store::open(&state).expect("open the state folder"));
     let t = Instant::now();
     let loaded = newsdesk::corpus::load(&dir).expect("load the scale corpus");
     let corpus_s = t.elapsed().as_secs_f64();
     let rss_corpus = rss_now_mb();
-    let engine = Engine::from_corpus(loaded).expect("index the scale corpus");
+    let engine = Engine::build(loaded, Some(store)).expect("index the scale corpus");
     let startup_s = t.elapsed().as_secs_f64();
     let rss_after_load = peak_rss_mb();
+    let t = Instant::now();
+    engine.save().expect("save the state");
+    let save_s = t.elapsed().as_secs_f64();
+    eprintln!("state saved in {save_s:.2} s");
     // The entity phase again on its own (what `from_corpus` spends besides the index).
     let t = Instant::now();
     std::hint::black_box(engine.with_fresh_entities());
@@ -391,6 +452,8 @@ fn main() {
 
     let (reload_ms, apply_ms) = reload_one_file(engine, &dir, o.articles);
     eprintln!("reload one file: served after {reload_ms:.1} ms, apply done after {apply_ms:.1} ms");
+    // The engine is gone (and with it the state folder's lock): restart in a new process.
+    let (restart_s, restart_rss) = restart(&o);
 
     let terms: Vec<String> = m
         .search
@@ -418,6 +481,18 @@ fn main() {
         "  {:<28} {:>12}",
         "  corpus, index+entities (ents)",
         format!("{corpus_s:.2}, {index_s:.2} ({entities_s:.2}) s")
+    );
+    let _ = writeln!(
+        table,
+        "  {:<28} {:>12}",
+        "  state saved",
+        format!("{save_s:.2} s")
+    );
+    let _ = writeln!(
+        table,
+        "  {:<28} {:>12}",
+        "restart (unchanged folder)",
+        format!("{restart_s:.2} s, peak RSS {restart_rss:.0} MB")
     );
     let _ = writeln!(
         table,
@@ -492,7 +567,7 @@ fn main() {
             None => ("null".to_string(), "null".to_string()),
         };
         println!(
-            "{{\"articles\":{},\"corpus_mb\":{corpus_mb:.2},\"startup_s\":{startup_s:.3},\"index_mb_per_s\":{:.2},\"rss_mb\":{rss_mb:.1},\"reload_one_file_ms\":{reload_ms:.2},\"latency_ms\":{{{lat_json}}},\"rg_ms\":{rg},\"search_vs_rg\":{vs}}}",
+            "{{\"articles\":{},\"corpus_mb\":{corpus_mb:.2},\"startup_s\":{startup_s:.3},\"index_mb_per_s\":{:.2},\"rss_mb\":{rss_mb:.1},\"reload_one_file_ms\":{reload_ms:.2},\"restart_s\":{restart_s:.3},\"restart_rss_mb\":{restart_rss:.1},\"latency_ms\":{{{lat_json}}},\"rg_ms\":{rg},\"search_vs_rg\":{vs}}}",
             o.articles,
             corpus_mb / startup_s
         );

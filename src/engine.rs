@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use thiserror::Error;
-use tracing::error;
+use tracing::{error, info, warn};
 
 use crate::answer::{Answer, Block, CitationSource, text};
 use crate::commands::{self, Command, Parsed};
@@ -14,6 +14,7 @@ use crate::corpus::{self, Article, Corpus, CorpusError, Delta};
 use crate::index::{Hit, IndexError, NewsIndex, UserQuery};
 use crate::nlp::entities::{self, Entity};
 use crate::nlp::stopwords;
+use crate::store::{Store, StoreError};
 use crate::strings;
 
 #[derive(Debug, Error)]
@@ -37,7 +38,11 @@ pub struct EntityTable {
 impl EntityTable {
     /// Merges the names each article found (at load, in parallel) across the corpus.
     fn resolve(corpus: &Corpus) -> EntityTable {
-        let entities = entities::merge(corpus.iter().map(|a| &a.entities));
+        EntityTable::of(entities::merge(corpus.iter().map(|a| &a.entities)), corpus)
+    }
+
+    /// The table of `entities`, merged over `corpus` (now or before it was saved).
+    fn of(entities: Vec<Entity>, corpus: &Corpus) -> EntityTable {
         let mut mentions_in: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
         for (e, entity) in entities.iter().enumerate() {
             for (doc, range) in &entity.mentions {
@@ -70,18 +75,28 @@ pub struct Engine {
     pub corpus: Corpus,
     pub index: NewsIndex,
     pub table: Arc<EntityTable>,
+    /// Where this engine's state is saved, when it is (`Engine::open`).
+    pub store: Option<Arc<Store>>,
 }
 
 impl Engine {
-    /// Loads, cleans and indexes the folder.
+    /// Loads, cleans and indexes the folder, in memory.
     pub fn load(dir: &Path) -> Result<Engine, EngineError> {
         Engine::from_corpus(corpus::load(dir)?)
     }
 
+    /// Indexes a loaded corpus in memory.
     pub fn from_corpus(corpus: Corpus) -> Result<Engine, EngineError> {
+        Engine::build(corpus, None)
+    }
+
+    /// Indexes a loaded corpus, in `store`'s folder when given (nothing is saved yet: see
+    /// `save`), else in memory.
+    pub fn build(corpus: Corpus, store: Option<Arc<Store>>) -> Result<Engine, EngineError> {
+        let index_dir = store.as_ref().map(|s| s.index_dir());
         // Indexing and entity resolution read the corpus independently.
         let (index, table) = rayon::join(
-            || NewsIndex::build(&corpus),
+            || NewsIndex::build_in(&corpus, index_dir.as_deref()),
             || Arc::new(EntityTable::resolve(&corpus)),
         );
         let index = index?;
@@ -89,7 +104,113 @@ impl Engine {
             corpus,
             index,
             table,
+            store,
         })
+    }
+
+    /// The engine of the folder `dir`, with its state saved under `state_dir`: read back
+    /// when it was saved for this folder by this build (then only files changed since are
+    /// read), else built afresh and saved in the background. Where the state cannot be kept
+    /// (another process holds it, the folder is read-only), the engine lives in memory.
+    pub fn open(dir: &Path, state_dir: &Path) -> Result<Engine, EngineError> {
+        let store = match Store::open(state_dir) {
+            Ok(s) => Arc::new(s),
+            Err(e) => {
+                warn!(error = %e, "the index is kept in memory only");
+                return Engine::load(dir);
+            }
+        };
+        match Engine::restore(dir, &store) {
+            Ok(Some(engine)) => return Ok(engine),
+            Ok(None) => {}
+            Err(e) => warn!(error = %e, "cannot read the saved state back; reading the folder"),
+        }
+        if let Err(e) = store.clear() {
+            warn!(error = %e, "cannot clear the saved state");
+        }
+        let corpus = corpus::load(dir)?;
+        let engine = match Engine::build(corpus.clone(), Some(store)) {
+            Ok(e) => e,
+            Err(e) => {
+                warn!(error = %e, "cannot write the index to the state folder; it is kept in memory only");
+                Engine::from_corpus(corpus)?
+            }
+        };
+        engine.save_in_background();
+        Ok(engine)
+    }
+
+    /// The engine as saved in `store`, brought up to date with the folder; None when nothing
+    /// usable is saved.
+    fn restore(dir: &Path, store: &Arc<Store>) -> Result<Option<Engine>, EngineError> {
+        let saved = match store.load(dir) {
+            Ok(s) => s,
+            Err(e) => {
+                info!(reason = %e, "no saved state to restart from");
+                return Ok(None);
+            }
+        };
+        let (corpus, changed) = Corpus::restore(dir, saved.slots, saved.rest)?;
+        let index = NewsIndex::open(&store.index_dir(), &corpus)?;
+        if index.opstamp != saved.opstamp {
+            info!("the saved index is not the one the state was saved with");
+            return Ok(None);
+        }
+        let table = Arc::new(EntityTable::of(saved.entities, &corpus));
+        let engine = Engine {
+            corpus,
+            index,
+            table,
+            store: Some(store.clone()),
+        };
+        if changed.is_empty() {
+            return Ok(Some(engine));
+        }
+        info!(
+            files = changed.len(),
+            "files changed since the state was saved"
+        );
+        let (next, delta) = engine.update(&changed)?;
+        let next = if delta.is_empty() {
+            next
+        } else {
+            next.with_fresh_entities()
+        };
+        next.save_in_background();
+        Ok(Some(next))
+    }
+
+    /// Saves this engine's state, when it has a store (see `Store::save`), after any save
+    /// running in the background.
+    pub fn save(&self) -> Result<bool, StoreError> {
+        match &self.store {
+            Some(store) => {
+                store.wait();
+                store.save(self)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Saves on another thread, logging the outcome (`save` waits for it).
+    pub fn save_in_background(&self) {
+        let Some(store) = &self.store else {
+            return;
+        };
+        let engine = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("state-save".into())
+            .spawn(move || {
+                if let Some(store) = &engine.store
+                    && let Err(e) = store.save(&engine)
+                {
+                    warn!(error = %e, "cannot save the state; the next start reads the folder");
+                }
+            });
+        match spawned {
+            Ok(handle) => store.set_background(handle),
+            Err(e) => warn!(error = %e, "cannot start saving the state"),
+        }
     }
 
     /// The engine after the given paths changed: only they are re-read and re-indexed.
@@ -103,6 +224,7 @@ impl Engine {
                     corpus,
                     index: self.index.clone(),
                     table: self.table.clone(),
+                    store: self.store.clone(),
                 },
                 delta,
             ));
@@ -113,6 +235,7 @@ impl Engine {
                 corpus,
                 index,
                 table: self.table.clone(),
+                store: self.store.clone(),
             },
             delta,
         ))
@@ -124,6 +247,7 @@ impl Engine {
             corpus: self.corpus.clone(),
             index: self.index.clone(),
             table: Arc::new(EntityTable::resolve(&self.corpus)),
+            store: self.store.clone(),
         }
     }
 

@@ -17,6 +17,7 @@ pub mod engine;
 pub mod index;
 pub mod live;
 pub mod nlp;
+pub mod store;
 pub mod strings;
 pub mod synth;
 pub mod transport;

@@ -129,7 +129,8 @@ fn reload_loop(engine: SharedEngine, rx: Receiver<Job>, poll: Option<Duration>) 
 }
 
 /// Applies changed paths: the new corpus and index are swapped in as soon as they are built
-/// (queries see new files at once), then names are resolved again and swapped in too.
+/// (queries see new files at once), then names are resolved again and swapped in too, and
+/// the state is saved when the engine keeps one.
 pub fn apply(engine: &SharedEngine, paths: &[PathBuf]) {
     let started = Instant::now();
     let current = engine.load_full();
@@ -144,8 +145,12 @@ pub fn apply(engine: &SharedEngine, paths: &[PathBuf]) {
                     ms = started.elapsed().as_millis() as u64,
                     "corpus updated"
                 );
-                let fresh = engine.load().with_fresh_entities();
-                engine.store(Arc::new(fresh));
+                let fresh = Arc::new(engine.load().with_fresh_entities());
+                engine.store(fresh.clone());
+                // The index is committed; the rest of the state follows it to disk.
+                if let Err(e) = fresh.save() {
+                    warn!(error = %e, "cannot save the state; the next start reads the folder");
+                }
             }
         }
         Err(e) => error!(error = %e, "reload failed; the last good index keeps serving"),

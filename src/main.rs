@@ -78,8 +78,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .corpus
         .clone()
         .unwrap_or_else(|| config.corpus_dir.clone());
-    let engine = Engine::load(&dir)
-        .with_context(|| format!("cannot load the corpus in {}", dir.display()))?;
+    // A one-off query reads the folder in memory; the chat and the bots keep their index and
+    // analysis under STATE_DIR, so that a restart reads back what did not change.
+    let engine = if quiet {
+        Engine::load(&dir)
+    } else {
+        Engine::open(&dir, &config.state_dir)
+    }
+    .with_context(|| format!("cannot load the corpus in {}", dir.display()))?;
     tracing::info!(
         articles = engine.corpus.len(),
         passages = engine.index.num_passages(),
@@ -113,12 +119,23 @@ fn chat(engine: Engine, poll: Option<std::time::Duration>) -> anyhow::Result<()>
     let engine = transport::shared(engine);
     let _watcher = newsdesk::live::watch(engine.clone(), poll)?;
     let interactive = std::io::stdin().is_terminal();
-    quiet_on_closed_pipe(transport::terminal::run(
+    let result = quiet_on_closed_pipe(transport::terminal::run(
         &engine,
         std::io::stdin().lock(),
         std::io::stdout().lock(),
         interactive,
-    ))
+    ));
+    drop(_watcher);
+    save_on_exit(&engine);
+    result
+}
+
+/// Finishes saving the state (a start-up save may still be running), so the next start
+/// reads it back.
+fn save_on_exit(engine: &transport::SharedEngine) {
+    if let Err(e) = engine.load().save() {
+        tracing::warn!(error = %e, "cannot save the state; the next start reads the folder");
+    }
 }
 
 /// A reader that stops reading (`newsdesk query ... | head`) is not an error.
@@ -143,9 +160,9 @@ fn bots(config: Config, engine: Engine, discord: bool, matrix: bool) -> anyhow::
             None => None,
         };
         let engine = transport::shared(engine);
-        let _watcher = newsdesk::live::watch(engine.clone(), config.poll)?;
+        let watcher = newsdesk::live::watch(engine.clone(), config.poll)?;
         let ctx = BotContext {
-            engine,
+            engine: engine.clone(),
             digests,
             limiter: Arc::new(transport::ratelimit::RateLimiter::new(config.rate)),
             state_dir: config.state_dir.clone(),
@@ -179,6 +196,8 @@ fn bots(config: Config, engine: Engine, discord: bool, matrix: bool) -> anyhow::
                 result = Err(e);
             }
         }
+        drop(watcher);
+        tokio::task::block_in_place(|| save_on_exit(&engine));
         result
     })
 }

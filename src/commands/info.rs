@@ -36,11 +36,18 @@ pub fn status(engine: &Engine) -> Answer {
     a.push(Block::Bullet(vec![text(format!(
         "Newest article date: {newest}"
     ))]));
-    a.push(Block::Bullet(vec![text(format!(
-        "Loaded and cleaned in {} ms, indexed in {} ms",
-        c.load_time.as_millis(),
-        engine.index.build_time.as_millis()
-    ))]));
+    a.push(Block::Bullet(vec![text(if c.restored {
+        format!(
+            "Read back from saved state in {} ms (only files changed since were read again)",
+            c.load_time.as_millis()
+        )
+    } else {
+        format!(
+            "Loaded and cleaned in {} ms, indexed in {} ms",
+            c.load_time.as_millis(),
+            engine.index.build_time.as_millis()
+        )
+    })]));
     if c.skipped().is_empty() {
         a.push(Block::Bullet(vec![text("No files skipped")]));
     } else {

@@ -40,7 +40,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum BlockKind {
     /// Article prose: indexed and quotable.
     Body,
@@ -50,7 +50,7 @@ pub enum BlockKind {
     Boilerplate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Block {
     /// Byte range of the block's content in the file: the line without surrounding
     /// whitespace, without a leading list marker ("- ", "• ", "* ", "– ", "1. ") and without
@@ -59,6 +59,37 @@ pub struct Block {
     pub kind: BlockKind,
     /// Short fixed reason for the class, for logs and tests ("menu run", "tail", "stopwords", ...).
     pub reason: &'static str,
+}
+
+/// A `Block` read back from saved state. The cleaner's reasons are a short fixed list, so
+/// each distinct text is interned (once per thread).
+#[derive(serde::Deserialize)]
+struct SavedBlock {
+    range: Range<usize>,
+    kind: BlockKind,
+    reason: String,
+}
+
+impl<'de> serde::Deserialize<'de> for Block {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Block, D::Error> {
+        thread_local! {
+            static SEEN: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let b = SavedBlock::deserialize(de)?;
+        let reason = SEEN.with_borrow_mut(|seen| match seen.iter().find(|r| **r == b.reason) {
+            Some(r) => *r,
+            None => {
+                let r: &'static str = Box::leak(b.reason.into_boxed_str());
+                seen.push(r);
+                r
+            }
+        });
+        Ok(Block {
+            range: b.range,
+            kind: b.kind,
+            reason,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

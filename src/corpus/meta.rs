@@ -9,7 +9,7 @@ use super::clean::{Block, BlockKind};
 use crate::nlp::dates::{self, DateValue};
 use crate::strings;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     pub title: String,
     /// True when the file has no headline and the title is a label made from the lead.

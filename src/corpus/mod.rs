@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use tracing::warn;
 
@@ -36,7 +37,7 @@ pub enum CorpusError {
 }
 
 /// Why a file is not served.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SkipReason {
     Empty,
     NotUtf8,
@@ -75,7 +76,7 @@ pub struct Skipped {
 
 /// A quotable unit: one sentence of article prose, or a sentence ending in a colon together
 /// with the sentence it introduces ("Blinken stated from Brussels:" + the statement).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Passage {
     pub range: Range<usize>,
     /// Index of the article's section heading block above it, if any.
@@ -85,7 +86,7 @@ pub struct Passage {
 }
 
 /// A dated event: a passage and the date expression in it that resolved to a real date.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub passage: usize,
     /// The date expression as written.
@@ -93,12 +94,14 @@ pub struct Event {
     pub date: DateValue,
 }
 
-#[derive(Debug, Clone)]
+/// Saved with the engine's state (`store`) without its text, which is read back from the file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Article {
     /// Position in `Corpus::articles`.
     pub id: usize,
     /// File name relative to the corpus folder, with `/` separators.
     pub doc: String,
+    #[serde(skip)]
     pub text: String,
     pub modified: Option<SystemTime>,
     pub blocks: Vec<Block>,
@@ -109,6 +112,7 @@ pub struct Article {
     /// Names found in the article, before they are merged across articles.
     pub entities: entities::ArticleEntities,
     /// Content words and their counts, filled the first time a digest compares stories.
+    #[serde(skip)]
     pub term_counts: std::sync::OnceLock<HashMap<String, f32>>,
 }
 
@@ -132,31 +136,53 @@ impl Article {
 }
 
 /// How many files each short line (by `clean::line_key`) stands in: the cleaner drops lines
-/// shared by two or more files as site furniture.
+/// shared by two or more files as site furniture. Keys are kept as 64-bit hashes (a fixed
+/// hasher, so saved state can name them too).
 #[derive(Debug, Clone, Default)]
-pub struct LineCounts(imbl::HashMap<String, u32>);
+pub struct LineCounts(imbl::HashMap<u64, u32>);
 
 impl clean::SharedLines for LineCounts {
     fn is_shared(&self, key: &str) -> bool {
-        self.0.get(key).is_some_and(|n| *n >= 2)
+        self.0.get(&key_hash(key)).is_some_and(|n| *n >= 2)
     }
 }
 
+fn key_hash(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
+}
+
 impl LineCounts {
-    fn keys_of(text: &str) -> HashSet<String> {
-        text.lines().filter_map(clean::line_key).collect()
+    /// The distinct line keys of a text, hashed and sorted.
+    pub fn keys_of(text: &str) -> Vec<u64> {
+        let mut keys: Vec<u64> = text
+            .lines()
+            .filter_map(clean::line_key)
+            .map(|k| key_hash(&k))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
     }
     fn add(&mut self, text: &str) {
-        for k in Self::keys_of(text) {
-            *self.0.entry(k).or_insert(0) += 1;
+        self.add_keys(&Self::keys_of(text));
+    }
+    fn add_keys(&mut self, keys: &[u64]) {
+        for k in keys {
+            *self.0.entry(*k).or_insert(0) += 1;
         }
     }
     fn remove(&mut self, text: &str) {
-        for k in Self::keys_of(text) {
-            if let Some(n) = self.0.get_mut(&k) {
+        self.remove_keys(&Self::keys_of(text));
+    }
+    fn remove_keys(&mut self, keys: &[u64]) {
+        for k in keys {
+            if let Some(n) = self.0.get_mut(k) {
                 *n = n.saturating_sub(1);
                 if *n == 0 {
-                    self.0.remove(&k);
+                    self.0.remove(k);
                 }
             }
         }
@@ -179,6 +205,8 @@ pub struct Corpus {
     lines: LineCounts,
     live: usize,
     pub load_time: Duration,
+    /// Read back from saved state at start-up rather than from every file.
+    pub restored: bool,
 }
 
 /// A file's size and modification time.
@@ -214,6 +242,7 @@ impl Corpus {
             lines: LineCounts::default(),
             live: 0,
             load_time: Duration::ZERO,
+            restored: false,
         }
     }
 
@@ -398,10 +427,131 @@ impl Corpus {
     }
 }
 
-/// Loads every `.txt` and `.md` file below `dir` (hidden files and folders skipped, symlinks
-/// followed, loops reported). Files that cannot serve are listed in `skipped`, never fatal.
-pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
-    let started = Instant::now();
+/// What saved state (see `store`) keeps of a corpus besides its slots.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SavedCorpus {
+    skipped: Vec<(String, SkipReason)>,
+    seen: Vec<(String, FileStamp)>,
+    lines: Vec<(u64, u32)>,
+}
+
+/// One slot as saved: the article without its text (read back from the file), and the line
+/// keys its text counted, so that a file changed while the bot was down can be uncounted.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SavedSlot {
+    article: Option<Article>,
+    line_keys: Vec<u64>,
+}
+
+impl Corpus {
+    /// Slot `id` as saved state.
+    pub fn saved_slot(&self, id: usize) -> SavedSlot {
+        let article = self.get(id);
+        SavedSlot {
+            line_keys: article.map_or_else(Vec::new, |a| LineCounts::keys_of(&a.text)),
+            article: article.cloned(),
+        }
+    }
+
+    /// Everything else as saved state.
+    pub fn saved_rest(&self) -> SavedCorpus {
+        SavedCorpus {
+            skipped: self
+                .skipped
+                .iter()
+                .map(|(d, r)| (d.clone(), r.clone()))
+                .collect(),
+            seen: self.seen.iter().map(|(d, s)| (d.clone(), *s)).collect(),
+            lines: self.lines.0.iter().map(|(k, n)| (*k, *n)).collect(),
+        }
+    }
+
+    /// The corpus saved as `slots` and `rest`, over the folder as it is now. Each saved
+    /// article whose file is unchanged (same size and modification time) is served with its
+    /// text read back from the file; the others leave their slot empty. Returns the corpus
+    /// and the files to pass to `update` to bring it up to date: changed, new and gone.
+    pub fn restore(
+        dir: &Path,
+        slots: Vec<SavedSlot>,
+        rest: SavedCorpus,
+    ) -> Result<(Corpus, Vec<PathBuf>), CorpusError> {
+        let started = Instant::now();
+        check_dir(dir)?;
+        let mut skipped_now = Vec::new();
+        let now: HashMap<String, Option<FileStamp>> = article_paths(dir, &mut skipped_now)
+            .par_iter()
+            .map(|p| (relative_name(dir, p), stamp(p)))
+            .collect();
+        let seen: HashMap<String, FileStamp> = rest.seen.into_iter().collect();
+        let unchanged = |doc: &str| match (now.get(doc), seen.get(doc)) {
+            (Some(Some(a)), Some(b)) => a == b,
+            _ => false,
+        };
+        // The texts of unchanged files, read on every core; None for an article that
+        // cannot be served from its file any more.
+        let read: Vec<(Option<Article>, Vec<u64>, bool)> = slots
+            .into_par_iter()
+            .map(|slot| {
+                let Some(mut a) = slot.article else {
+                    return (None, slot.line_keys, false);
+                };
+                let fits = |t: &str| a.blocks.iter().all(|b| t.get(b.range.clone()).is_some());
+                let text = unchanged(&a.doc)
+                    .then(|| read_article_file(&dir.join(&a.doc)).ok())
+                    .flatten()
+                    .map(|(t, _)| t)
+                    .filter(|t| fits(t));
+                match text {
+                    Some(t) => {
+                        a.text = t;
+                        (Some(a), slot.line_keys, false)
+                    }
+                    None => (Some(a), slot.line_keys, true),
+                }
+            })
+            .collect();
+        let mut corpus = Corpus::empty(dir);
+        corpus.lines = LineCounts(rest.lines.into_iter().collect());
+        corpus.skipped = rest.skipped.into_iter().collect();
+        corpus.seen = seen.iter().map(|(d, s)| (d.clone(), *s)).collect();
+        let mut changed: Vec<PathBuf> = Vec::new();
+        for (id, (article, keys, stale)) in read.into_iter().enumerate() {
+            match article {
+                Some(a) if !stale => {
+                    corpus.by_doc.insert(a.doc.clone(), id);
+                    corpus.slots.push_back(Some(Arc::new(a)));
+                    corpus.live += 1;
+                }
+                Some(a) => {
+                    // Its old text is gone: uncount it by its saved keys, and let `update`
+                    // retire the slot (it is still listed under its name) and read the file.
+                    corpus.lines.remove_keys(&keys);
+                    changed.push(dir.join(&a.doc));
+                    corpus.by_doc.insert(a.doc, id);
+                    corpus.slots.push_back(None);
+                }
+                None => corpus.slots.push_back(None),
+            }
+        }
+        for (doc, s) in &now {
+            if seen.get(doc).is_none_or(|old| Some(*old) != *s) {
+                changed.push(dir.join(doc));
+            }
+        }
+        for doc in seen.keys() {
+            if !now.contains_key(doc) {
+                changed.push(dir.join(doc));
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        corpus.load_time = started.elapsed();
+        corpus.restored = true;
+        Ok((corpus, changed))
+    }
+}
+
+fn check_dir(dir: &Path) -> Result<(), CorpusError> {
     let meta = std::fs::metadata(dir).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => CorpusError::Missing(dir.to_path_buf()),
         _ => CorpusError::Unreadable {
@@ -412,6 +562,14 @@ pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
     if !meta.is_dir() {
         return Err(CorpusError::NotADirectory(dir.to_path_buf()));
     }
+    Ok(())
+}
+
+/// Loads every `.txt` and `.md` file below `dir` (hidden files and folders skipped, symlinks
+/// followed, loops reported). Files that cannot serve are listed in `skipped`, never fatal.
+pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
+    let started = Instant::now();
+    check_dir(dir)?;
     let mut corpus = Corpus::empty(dir);
     let mut skipped = Vec::new();
     let paths = article_paths(dir, &mut skipped);
@@ -437,8 +595,12 @@ pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
         }
     }
     // Count shared lines over every file first, so each is cleaned knowing the whole site.
-    for (_, text, _) in &files {
-        corpus.lines.add(text);
+    let keys: Vec<Vec<u64>> = files
+        .par_iter()
+        .map(|(_, text, _)| LineCounts::keys_of(text))
+        .collect();
+    for k in keys {
+        corpus.lines.add_keys(&k);
     }
     let lines = &corpus.lines;
     // Slot i is file i (the corpus starts empty).

@@ -4,6 +4,7 @@ pub mod query;
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -40,6 +41,10 @@ const CONTEXT_BOOST: f32 = 0.35;
 pub enum IndexError {
     #[error("search index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index folder {0}: {1}")]
+    Dir(std::path::PathBuf, std::io::Error),
+    #[error("the saved search index has other fields than this version uses")]
+    Schema,
 }
 
 /// A scored passage.
@@ -239,6 +244,8 @@ pub struct NewsIndex {
     shared: Arc<Shared>,
     searcher: Searcher,
     passages: usize,
+    /// The tantivy commit this version serves; saved state names it (see `store`).
+    pub opstamp: u64,
     pub build_time: Duration,
 }
 
@@ -319,6 +326,22 @@ fn context_of(article: &Article, p: usize) -> String {
     ctx
 }
 
+/// The index's fields; an index saved with other fields is not opened.
+fn schema() -> (Schema, Fields) {
+    let mut sb = Schema::builder();
+    let fields = Fields {
+        body: sb.add_text_field("body", text_options(true)),
+        context: sb.add_text_field("context", text_options(false)),
+        title: sb.add_text_field("title", text_options(false)),
+        aid: sb.add_u64_field("aid", INDEXED | FAST),
+        pn: sb.add_u64_field("pn", FAST),
+        start: sb.add_u64_field("start", FAST),
+        end: sb.add_u64_field("end", FAST),
+        date: sb.add_i64_field("date", FAST),
+    };
+    (sb.build(), fields)
+}
+
 fn add_article(writer: &IndexWriter, f: &Fields, article: &Article) -> Result<(), IndexError> {
     let date = article.meta.date.and_then(|d| {
         chrono::NaiveDate::from_ymd_opt(d.year, d.month.unwrap_or(1), d.day.unwrap_or(1))
@@ -340,21 +363,26 @@ fn add_article(writer: &IndexWriter, f: &Fields, article: &Article) -> Result<()
 }
 
 impl NewsIndex {
-    /// Indexes every passage of the corpus.
+    /// Indexes every passage of the corpus, in RAM.
     pub fn build(corpus: &Corpus) -> Result<NewsIndex, IndexError> {
+        NewsIndex::build_in(corpus, None)
+    }
+
+    /// Indexes every passage of the corpus, in `dir` when given (anything there is replaced),
+    /// else in RAM.
+    pub fn build_in(corpus: &Corpus, dir: Option<&Path>) -> Result<NewsIndex, IndexError> {
         let started = Instant::now();
-        let mut sb = Schema::builder();
-        let fields = Fields {
-            body: sb.add_text_field("body", text_options(true)),
-            context: sb.add_text_field("context", text_options(false)),
-            title: sb.add_text_field("title", text_options(false)),
-            aid: sb.add_u64_field("aid", INDEXED | FAST),
-            pn: sb.add_u64_field("pn", FAST),
-            start: sb.add_u64_field("start", FAST),
-            end: sb.add_u64_field("end", FAST),
-            date: sb.add_i64_field("date", FAST),
+        let (schema, fields) = schema();
+        let index = match dir {
+            Some(dir) => {
+                if dir.exists() {
+                    std::fs::remove_dir_all(dir).map_err(|e| IndexError::Dir(dir.into(), e))?;
+                }
+                std::fs::create_dir_all(dir).map_err(|e| IndexError::Dir(dir.into(), e))?;
+                Index::create_in_dir(dir, schema)?
+            }
+            None => Index::create_in_ram(schema),
         };
-        let index = Index::create_in_ram(sb.build());
         index.tokenizers().register(ANALYZER, analyzer());
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         let writer =
@@ -364,7 +392,36 @@ impl NewsIndex {
             add_article(&writer, &fields, article)?;
         }
         let mut writer = writer;
-        writer.commit()?;
+        let opstamp = writer.commit()?;
+        NewsIndex::serve(index, writer, fields, corpus, opstamp, started)
+    }
+
+    /// Opens the index saved in `dir` for `corpus` (see `store`): the caller checks that
+    /// its `opstamp` is the one saved with the corpus.
+    pub fn open(dir: &Path, corpus: &Corpus) -> Result<NewsIndex, IndexError> {
+        let started = Instant::now();
+        let index = Index::open_in_dir(dir)?;
+        let (schema, fields) = schema();
+        if index.schema() != schema {
+            return Err(IndexError::Schema);
+        }
+        index.tokenizers().register(ANALYZER, analyzer());
+        let opstamp = index.load_metas()?.opstamp;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        // Updates are small: one thread's budget is plenty.
+        let writer =
+            index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY * threads)?;
+        NewsIndex::serve(index, writer, fields, corpus, opstamp, started)
+    }
+
+    fn serve(
+        index: Index,
+        writer: IndexWriter,
+        fields: Fields,
+        corpus: &Corpus,
+        opstamp: u64,
+        started: Instant,
+    ) -> Result<NewsIndex, IndexError> {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -381,6 +438,7 @@ impl NewsIndex {
             shared,
             searcher,
             passages: corpus.passage_count(),
+            opstamp,
             build_time: started.elapsed(),
         })
     }
@@ -399,17 +457,21 @@ impl NewsIndex {
                 add_article(&writer, &f, article)?;
             }
         }
-        if let Err(e) = writer.commit() {
-            // Nothing of this update is visible; the writer starts clean for the next one.
-            let _ = writer.rollback();
-            return Err(e.into());
-        }
+        let opstamp = match writer.commit() {
+            Ok(o) => o,
+            Err(e) => {
+                // Nothing of this update is visible; the writer starts clean for the next one.
+                let _ = writer.rollback();
+                return Err(e.into());
+            }
+        };
         drop(writer);
         self.shared.reader.reload()?;
         Ok(NewsIndex {
             shared: self.shared.clone(),
             searcher: self.shared.reader.searcher(),
             passages: corpus.passage_count(),
+            opstamp,
             build_time: started.elapsed(),
         })
     }

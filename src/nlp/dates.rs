@@ -25,7 +25,7 @@ pub enum Granularity {
 }
 
 /// A calendar value at its granularity. Ordering: chronological, coarser before finer at the same start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct DateValue {
     pub year: i32,
     pub month: Option<u32>,

@@ -12,7 +12,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EntityKind {
     Person,
     Org,
@@ -40,7 +42,7 @@ pub struct Quote {
 }
 
 /// An entity resolved across the corpus.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entity {
     /// Canonical: the longest full form, e.g. "Donald Trump".
     pub name: String,
@@ -1582,7 +1584,7 @@ fn demonym_place(name: &str) -> Option<&'static str> {
 }
 
 /// A canonical place in two bytes, for the groups kept per article (0: none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct PlaceId(u16);
 
 impl PlaceId {
@@ -3173,7 +3175,7 @@ fn group_occs<'o>(occs: &'o [Occ]) -> Vec<Group> {
 }
 
 /// A byte range or index range kept in 8 bytes: see `ArticleEntities`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 struct Span {
     start: u32,
     end: u32,
@@ -3197,7 +3199,7 @@ fn small(n: usize) -> u32 {
 }
 
 /// One surface form of a group.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Form {
     /// In `ArticleEntities::strings`.
     text: Span,
@@ -3208,7 +3210,7 @@ struct Form {
 }
 
 /// One entity as far as one article knows it: what its mentions add up to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct ArticleGroup {
     /// Folded words of its longest form (a `Name`), in `strings`.
     name: Span,
@@ -3237,7 +3239,7 @@ struct ArticleGroup {
 /// It is kept for every article of a large corpus, so it is compact: all groups share a
 /// few flat arrays, offsets are 32-bit (texts are cut to 4 GiB; the corpus caps an article
 /// at 16 MB), and names and forms live in one string.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ArticleEntities {
     doc: usize,
     groups: Box<[ArticleGroup]>,

@@ -1,0 +1,351 @@
+//! Saved state: the analysed corpus, its entity table and its search index kept under
+//! `STATE_DIR`, so that a restart over an unchanged folder reads them back instead of
+//! cleaning, analysing and indexing every article again.
+//!
+//! `STATE_DIR/index/` holds the tantivy index (`tantivy/`, written in place by every update),
+//! `corpus.state` (everything else but the article texts, which are read back from their files)
+//! and a lock file: one process at a time keeps its state there. The state names the tantivy
+//! commit it goes with; any mismatch (another build of newsdesk, another folder, a crash
+//! between the index commit and the save) means the folder is analysed afresh.
+//!
+//! `corpus.state` is a magic number and a run of frames, each a little-endian u64 length and
+//! a postcard value: the header, the slots in runs of `SLOTS_PER_FRAME`, the rest of the
+//! corpus, then the entities in runs of `ENTITIES_PER_FRAME`. Frames are encoded and decoded
+//! on every core.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use tracing::info;
+
+use crate::corpus::{SavedCorpus, SavedSlot};
+use crate::engine::Engine;
+use crate::nlp::entities::Entity;
+
+const MAGIC: &[u8; 8] = b"newsdsk\x01";
+/// Bumped whenever what is saved changes shape.
+const FORMAT: u32 = 1;
+const SLOTS_PER_FRAME: usize = 256;
+const ENTITIES_PER_FRAME: usize = 4096;
+/// Frames encoded at a time while saving (bounds the memory a save takes).
+const FRAMES_IN_FLIGHT: usize = 32;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("another newsdesk process keeps its state in {0}")]
+    Busy(PathBuf),
+    #[error("no saved state yet")]
+    Missing,
+    #[error("the saved state is for {0}")]
+    Other(String),
+    #[error("the saved state is damaged: {0}")]
+    Damaged(String),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Header {
+    format: u32,
+    /// The program that wrote it (an analysis may change between builds).
+    build: String,
+    /// The corpus folder, canonical.
+    corpus: PathBuf,
+    /// The tantivy commit the state goes with.
+    opstamp: u64,
+    slot_frames: u64,
+    entity_frames: u64,
+}
+
+/// Saved state as read back, for `Engine::open` to restore.
+pub struct Saved {
+    pub opstamp: u64,
+    pub slots: Vec<SavedSlot>,
+    pub rest: SavedCorpus,
+    pub entities: Vec<Entity>,
+}
+
+/// The state folder of one process (it holds the folder's lock while it lives).
+#[derive(Debug)]
+pub struct Store {
+    dir: PathBuf,
+    _lock: File,
+    /// The commit saved last, so an older engine never overwrites a newer save.
+    saved: Mutex<Option<u64>>,
+    /// A save running on another thread (`Engine::save_in_background`).
+    background: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+impl Store {
+    /// Opens `state_dir/index`, creating it, and takes its lock.
+    pub fn open(state_dir: &Path) -> Result<Store, StoreError> {
+        let dir = state_dir.join("index");
+        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let lock_path = dir.join("lock");
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_err(&lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Busy(dir)),
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_err(&lock_path)(e)),
+        }
+        Ok(Store {
+            dir,
+            _lock: lock,
+            saved: Mutex::new(None),
+            background: Mutex::new(None),
+        })
+    }
+
+    /// Notes a save running on another thread, for `wait` (an older one is waited for first).
+    pub fn set_background(&self, save: std::thread::JoinHandle<()>) {
+        let old = self
+            .background
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .replace(save);
+        if let Some(old) = old {
+            let _ = old.join();
+        }
+    }
+
+    /// Waits for a save running on another thread, if any.
+    pub fn wait(&self) {
+        let running = self
+            .background
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(save) = running {
+            let _ = save.join();
+        }
+    }
+
+    /// Where the search index lives.
+    pub fn index_dir(&self) -> PathBuf {
+        self.dir.join("tantivy")
+    }
+
+    fn state_file(&self) -> PathBuf {
+        self.dir.join("corpus.state")
+    }
+
+    /// Saves everything of `engine` but its index (committed already) and texts. Returns
+    /// false, saving nothing, when a save of the same or a later commit was made.
+    pub fn save(&self, engine: &Engine) -> Result<bool, StoreError> {
+        let started = Instant::now();
+        let opstamp = engine.index.opstamp;
+        let mut saved = self.saved.lock().unwrap_or_else(|p| p.into_inner());
+        if saved.is_some_and(|s| s >= opstamp) {
+            return Ok(false);
+        }
+        let path = self.state_file();
+        let tmp = path.with_extension("tmp");
+        let slots = engine.corpus.slot_count();
+        let entities = &engine.table.entities;
+        let header = Header {
+            format: FORMAT,
+            build: build_id(),
+            corpus: canonical(&engine.corpus.dir),
+            opstamp,
+            slot_frames: slots.div_ceil(SLOTS_PER_FRAME) as u64,
+            entity_frames: entities.len().div_ceil(ENTITIES_PER_FRAME) as u64,
+        };
+        let write = || -> io::Result<u64> {
+            let mut out = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+            out.write_all(MAGIC)?;
+            let mut bytes = MAGIC.len() as u64;
+            bytes += write_frame(&mut out, &encode(&header)?)?;
+            let starts: Vec<usize> = (0..slots).step_by(SLOTS_PER_FRAME).collect();
+            for batch in starts.chunks(FRAMES_IN_FLIGHT) {
+                let frames: Vec<io::Result<Vec<u8>>> = batch
+                    .par_iter()
+                    .map(|&start| {
+                        let end = (start + SLOTS_PER_FRAME).min(slots);
+                        let run: Vec<SavedSlot> = (start..end)
+                            .map(|id| engine.corpus.saved_slot(id))
+                            .collect();
+                        encode(&run)
+                    })
+                    .collect();
+                for f in frames {
+                    bytes += write_frame(&mut out, &f?)?;
+                }
+            }
+            bytes += write_frame(&mut out, &encode(&engine.corpus.saved_rest())?)?;
+            let runs: Vec<&[Entity]> = entities.chunks(ENTITIES_PER_FRAME).collect();
+            for batch in runs.chunks(FRAMES_IN_FLIGHT) {
+                let frames: Vec<io::Result<Vec<u8>>> = batch.par_iter().map(encode).collect();
+                for f in frames {
+                    bytes += write_frame(&mut out, &f?)?;
+                }
+            }
+            let file = out.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            Ok(bytes)
+        };
+        let bytes = write().map_err(io_err(&tmp))?;
+        std::fs::rename(&tmp, &path).map_err(io_err(&path))?;
+        *saved = Some(opstamp);
+        info!(
+            mb = bytes / 1_000_000,
+            ms = started.elapsed().as_millis() as u64,
+            "state saved"
+        );
+        Ok(true)
+    }
+
+    /// Reads the saved state back, when it was saved by this build for `corpus_dir`.
+    pub fn load(&self, corpus_dir: &Path) -> Result<Saved, StoreError> {
+        let path = self.state_file();
+        let data = match std::fs::read(&path) {
+            Ok(d) => d,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(StoreError::Missing),
+            Err(e) => return Err(io_err(&path)(e)),
+        };
+        let damaged = |what: &str| StoreError::Damaged(format!("{}: {what}", path.display()));
+        let body = data
+            .strip_prefix(MAGIC.as_slice())
+            .ok_or_else(|| damaged("not a newsdesk state file"))?;
+        let frames = split_frames(body).ok_or_else(|| damaged("cut short"))?;
+        let (first, frames) = frames.split_first().ok_or_else(|| damaged("empty"))?;
+        let header: Header = decode(first).map_err(|e| damaged(&e))?;
+        if header.format != FORMAT || header.build != build_id() {
+            return Err(StoreError::Other("another build of newsdesk".into()));
+        }
+        if header.corpus != canonical(corpus_dir) {
+            return Err(StoreError::Other(header.corpus.display().to_string()));
+        }
+        let (slot_frames, rest) = frames.split_at(header.slot_frames as usize);
+        let Some((rest_frame, entity_frames)) = rest.split_first() else {
+            return Err(damaged("cut short"));
+        };
+        if entity_frames.len() as u64 != header.entity_frames {
+            return Err(damaged("wrong number of frames"));
+        }
+        let (slots, (rest, entities)) = rayon::join(
+            || decode_runs::<SavedSlot>(slot_frames),
+            || {
+                rayon::join(
+                    || decode::<SavedCorpus>(rest_frame),
+                    || decode_runs::<Entity>(entity_frames),
+                )
+            },
+        );
+        Ok(Saved {
+            opstamp: header.opstamp,
+            slots: slots.map_err(|e| damaged(&e))?,
+            rest: rest.map_err(|e| damaged(&e))?,
+            entities: entities.map_err(|e| damaged(&e))?,
+        })
+    }
+
+    /// Forgets the saved state (it no longer matches the index, which is rebuilt).
+    pub fn clear(&self) -> Result<(), StoreError> {
+        *self.saved.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        let path = self.state_file();
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_err(&path)(e)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What identifies this program: its version and its executable's size and time, so that
+/// any rebuild reads the folder afresh.
+fn build_id() -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| (m.len(), m.modified().ok()));
+    format!("{} {:?}", env!("CARGO_PKG_VERSION"), exe.ok())
+}
+
+fn canonical(dir: &Path) -> PathBuf {
+    std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
+fn encode<T: Serialize + ?Sized>(value: &T) -> io::Result<Vec<u8>> {
+    postcard::to_stdvec(value).map_err(io::Error::other)
+}
+
+fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, String> {
+    postcard::from_bytes(bytes).map_err(|e| e.to_string())
+}
+
+fn decode_runs<T: for<'a> Deserialize<'a> + Send>(frames: &[&[u8]]) -> Result<Vec<T>, String> {
+    let runs: Vec<Vec<T>> = frames
+        .par_iter()
+        .map(|f| decode::<Vec<T>>(f))
+        .collect::<Result<_, _>>()?;
+    Ok(runs.into_iter().flatten().collect())
+}
+
+fn write_frame(out: &mut impl Write, bytes: &[u8]) -> io::Result<u64> {
+    out.write_all(&(bytes.len() as u64).to_le_bytes())?;
+    out.write_all(bytes)?;
+    Ok(8 + bytes.len() as u64)
+}
+
+/// The frames of `data`, or None when the last one is cut short.
+fn split_frames(mut data: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut frames = Vec::new();
+    while !data.is_empty() {
+        let (len, rest) = data.split_first_chunk::<8>()?;
+        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+        if len > rest.len() {
+            return None;
+        }
+        let (frame, rest) = rest.split_at(len);
+        frames.push(frame);
+        data = rest;
+    }
+    Some(frames)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_and_a_cut_is_caught() {
+        let mut buf = Vec::new();
+        for f in [b"one".as_slice(), b"", b"three"] {
+            write_frame(&mut buf, f).unwrap();
+        }
+        let frames = split_frames(&buf).unwrap();
+        assert_eq!(frames, vec![b"one".as_slice(), b"", b"three"]);
+        for cut in 1..buf.len() {
+            let parsed = split_frames(&buf[..cut]);
+            // A prefix parses only where a frame ends, and then to fewer frames.
+            if let Some(p) = parsed {
+                assert!(p.len() < 3, "cut at {cut}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_second_process_is_refused_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Store::open(dir.path()).unwrap();
+        assert!(matches!(Store::open(dir.path()), Err(StoreError::Busy(_))));
+        drop(first);
+        Store::open(dir.path()).unwrap();
+    }
+}
