@@ -262,6 +262,12 @@ fn restart(o: &Options) -> (f64, f64) {
 /// The child side of `restart`: opens the engine over its saved state and prints the seconds
 /// and the peak RSS.
 fn restart_only(dir: &Path, state: &Path) {
+    // The engine logs the phases of a restart.
+    tracing_subscriber::fmt()
+        .with_env_filter("info,tantivy=warn")
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
     let t = Instant::now();
     let engine = Engine::open(dir, state).expect("restart");
     let s = t.elapsed().as_secs_f64();

@@ -1,10 +1,11 @@
 //! The engine: a loaded corpus and its index, answering parsed commands with `Answer`s.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use thiserror::Error;
 use tracing::{error, info, warn};
 
@@ -32,7 +33,7 @@ pub enum EngineError {
 pub struct EntityTable {
     pub entities: Vec<Entity>,
     /// (article, passage) to the entities mentioned in it.
-    pub mentions_in: HashMap<(usize, usize), Vec<usize>>,
+    pub mentions_in: MentionsIn,
 }
 
 impl EntityTable {
@@ -43,21 +44,80 @@ impl EntityTable {
 
     /// The table of `entities`, merged over `corpus` (now or before it was saved).
     fn of(entities: Vec<Entity>, corpus: &Corpus) -> EntityTable {
-        let mut mentions_in: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-        for (e, entity) in entities.iter().enumerate() {
-            for (doc, range) in &entity.mentions {
-                if let Some(p) = corpus.get(*doc).and_then(|a| passage_at(a, range.start)) {
-                    let list = mentions_in.entry((*doc, p)).or_default();
-                    if !list.contains(&e) {
-                        list.push(e);
-                    }
-                }
-            }
-        }
+        let mentions_in = MentionsIn::of(&entities, corpus);
         EntityTable {
             entities,
             mentions_in,
         }
+    }
+}
+
+/// Which entities each passage mentions, kept per article in two flat lists (a corpus has
+/// millions of such passages: a map of small vectors took most of a restart).
+#[derive(Debug, Default)]
+pub struct MentionsIn {
+    /// Per slot: the passages that mention an entity, ascending, each with where its
+    /// entities end in `entities[slot]`.
+    passages: Vec<Vec<(u32, u32)>>,
+    /// Per slot: each listed passage's entities, ascending.
+    entities: Vec<Vec<usize>>,
+}
+
+impl MentionsIn {
+    fn of(entities: &[Entity], corpus: &Corpus) -> MentionsIn {
+        // (start, entity) of every mention, by article; then each article is walked once
+        // against its passages, in order (a binary search per mention missed the cache).
+        let mut starts: Vec<Vec<(u32, u32)>> = vec![Vec::new(); corpus.slot_count()];
+        for (e, entity) in entities.iter().enumerate() {
+            for (doc, range) in &entity.mentions {
+                if let Some(list) = starts.get_mut(*doc) {
+                    list.push((range.start as u32, e as u32));
+                }
+            }
+        }
+        let (passages, entities) = starts
+            .into_par_iter()
+            .enumerate()
+            .map(|(doc, mut starts)| {
+                let Some(article) = corpus.get(doc) else {
+                    return (Vec::new(), Vec::new());
+                };
+                starts.sort_unstable();
+                let ps = &article.passages;
+                let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(starts.len());
+                let mut p = 0;
+                for (at, e) in starts {
+                    let at = at as usize;
+                    while p < ps.len() && ps[p].range.end <= at {
+                        p += 1;
+                    }
+                    if p < ps.len() && ps[p].range.start <= at {
+                        pairs.push((p as u32, e));
+                    }
+                }
+                pairs.sort_unstable();
+                pairs.dedup();
+                let mut passages: Vec<(u32, u32)> = Vec::new();
+                for (n, (p, _)) in pairs.iter().enumerate() {
+                    match passages.last_mut() {
+                        Some(last) if last.0 == *p => last.1 = n as u32 + 1,
+                        _ => passages.push((*p, n as u32 + 1)),
+                    }
+                }
+                let list = pairs.into_iter().map(|(_, e)| e as usize).collect();
+                (passages, list)
+            })
+            .unzip();
+        MentionsIn { passages, entities }
+    }
+
+    /// The entities mentioned in passage `key.1` of article `key.0`, ascending.
+    pub fn get(&self, key: &(usize, usize)) -> Option<&[usize]> {
+        let (a, p) = *key;
+        let passages = self.passages.get(a)?;
+        let i = passages.binary_search_by_key(&(p as u32), |x| x.0).ok()?;
+        let start = if i == 0 { 0 } else { passages[i - 1].1 };
+        Some(&self.entities[a][start as usize..passages[i].1 as usize])
     }
 }
 
@@ -143,6 +203,8 @@ impl Engine {
     /// The engine as saved in `store`, brought up to date with the folder; None when nothing
     /// usable is saved.
     fn restore(dir: &Path, store: &Arc<Store>) -> Result<Option<Engine>, EngineError> {
+        let t = std::time::Instant::now();
+        let ms = |t: std::time::Instant| t.elapsed().as_millis() as u64;
         let saved = match store.load(dir) {
             Ok(s) => s,
             Err(e) => {
@@ -150,13 +212,23 @@ impl Engine {
                 return Ok(None);
             }
         };
+        let decoded_ms = ms(t);
         let (corpus, changed) = Corpus::restore(dir, saved.slots, saved.rest)?;
+        let files_ms = ms(t);
         let index = NewsIndex::open(&store.index_dir(), &corpus)?;
         if index.opstamp != saved.opstamp {
             info!("the saved index is not the one the state was saved with");
             return Ok(None);
         }
+        let index_ms = ms(t);
         let table = Arc::new(EntityTable::of(saved.entities, &corpus));
+        info!(
+            decoded_ms,
+            files_ms,
+            index_ms,
+            entities_ms = ms(t),
+            "saved state read back"
+        );
         let engine = Engine {
             corpus,
             index,
@@ -339,4 +411,40 @@ pub fn needs_corpus(command: &Command) -> bool {
         command,
         Command::Help | Command::Unknown(_) | Command::Empty | Command::Usage(_)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    #[test]
+    fn mentions_in_lists_what_a_map_of_every_mention_does() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let engine = Engine::load(&dir).unwrap();
+        let mut naive: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        for (e, entity) in engine.entities().iter().enumerate() {
+            for (doc, range) in &entity.mentions {
+                if let Some(p) = engine.passage_at(*doc, range.start) {
+                    let list = naive.entry((*doc, p)).or_default();
+                    if !list.contains(&e) {
+                        list.push(e);
+                    }
+                }
+            }
+        }
+        assert!(naive.len() > 50);
+        for a in engine.corpus.iter() {
+            for p in 0..a.passages.len() {
+                assert_eq!(
+                    engine.table.mentions_in.get(&(a.id, p)),
+                    naive.get(&(a.id, p)).map(Vec::as_slice),
+                    "{} passage {p}",
+                    a.doc
+                );
+            }
+        }
+        assert_eq!(engine.table.mentions_in.get(&(999, 0)), None);
+    }
 }

@@ -3,10 +3,12 @@
 //! cleaning, analysing and indexing every article again.
 //!
 //! `STATE_DIR/index/` holds the tantivy index (`tantivy/`, written in place by every update),
-//! `corpus.state` (everything else but the article texts, which are read back from their files)
+//! `corpus.state` (the articles with their texts and analysis, the file list, the entities)
 //! and a lock file: one process at a time keeps its state there. The state names the tantivy
 //! commit it goes with; any mismatch (another build of newsdesk, another folder, a crash
-//! between the index commit and the save) means the folder is analysed afresh.
+//! between the index commit and the save) means the folder is analysed afresh. A saved text
+//! is served only while its file has the size and modification time it was read with; any
+//! other file is read again, as a live reload reads it.
 //!
 //! `corpus.state` is a magic number and a run of frames, each a little-endian u64 length and
 //! a postcard value: the header, the slots in runs of `SLOTS_PER_FRAME`, the rest of the
@@ -14,7 +16,7 @@
 //! on every core.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -24,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use tracing::info;
 
-use crate::corpus::{SavedCorpus, SavedSlot};
+use crate::corpus::{Article, SavedCorpus};
 use crate::engine::Engine;
 use crate::nlp::entities::Entity;
 
@@ -73,7 +75,7 @@ struct Header {
 /// Saved state as read back, for `Engine::open` to restore.
 pub struct Saved {
     pub opstamp: u64,
-    pub slots: Vec<SavedSlot>,
+    pub slots: Vec<Option<Article>>,
     pub rest: SavedCorpus,
     pub entities: Vec<Entity>,
 }
@@ -147,7 +149,7 @@ impl Store {
         self.dir.join("corpus.state")
     }
 
-    /// Saves everything of `engine` but its index (committed already) and texts. Returns
+    /// Saves everything of `engine` but its index (committed already). Returns
     /// false, saving nothing, when a save of the same or a later commit was made.
     pub fn save(&self, engine: &Engine) -> Result<bool, StoreError> {
         let started = Instant::now();
@@ -179,9 +181,8 @@ impl Store {
                     .par_iter()
                     .map(|&start| {
                         let end = (start + SLOTS_PER_FRAME).min(slots);
-                        let run: Vec<SavedSlot> = (start..end)
-                            .map(|id| engine.corpus.saved_slot(id))
-                            .collect();
+                        let run: Vec<Option<&Article>> =
+                            (start..end).map(|id| engine.corpus.slot(id)).collect();
                         encode(&run)
                     })
                     .collect();
@@ -215,45 +216,58 @@ impl Store {
     /// Reads the saved state back, when it was saved by this build for `corpus_dir`.
     pub fn load(&self, corpus_dir: &Path) -> Result<Saved, StoreError> {
         let path = self.state_file();
-        let data = match std::fs::read(&path) {
-            Ok(d) => d,
+        let file = match File::open(&path) {
+            Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(StoreError::Missing),
             Err(e) => return Err(io_err(&path)(e)),
         };
         let damaged = |what: &str| StoreError::Damaged(format!("{}: {what}", path.display()));
-        let body = data
-            .strip_prefix(MAGIC.as_slice())
-            .ok_or_else(|| damaged("not a newsdesk state file"))?;
-        let frames = split_frames(body).ok_or_else(|| damaged("cut short"))?;
-        let (first, frames) = frames.split_first().ok_or_else(|| damaged("empty"))?;
-        let header: Header = decode(first).map_err(|e| damaged(&e))?;
+        let mut frames = Frames(io::BufReader::with_capacity(1 << 20, file));
+        let mut magic = [0u8; 8];
+        frames
+            .0
+            .read_exact(&mut magic)
+            .map_err(|_| damaged("not a newsdesk state file"))?;
+        if &magic != MAGIC {
+            return Err(damaged("not a newsdesk state file"));
+        }
+        let mut next = |what: &str| -> Result<Vec<u8>, StoreError> {
+            match frames.next() {
+                Ok(Some(f)) => Ok(f),
+                Ok(None) => Err(damaged(&format!("cut short before {what}"))),
+                Err(e) => Err(damaged(&format!("{what}: {e}"))),
+            }
+        };
+        let header: Header = decode(&next("the header")?).map_err(|e| damaged(&e))?;
         if header.format != FORMAT || header.build != build_id() {
             return Err(StoreError::Other("another build of newsdesk".into()));
         }
         if header.corpus != canonical(corpus_dir) {
             return Err(StoreError::Other(header.corpus.display().to_string()));
         }
-        let (slot_frames, rest) = frames.split_at(header.slot_frames as usize);
-        let Some((rest_frame, entity_frames)) = rest.split_first() else {
-            return Err(damaged("cut short"));
-        };
-        if entity_frames.len() as u64 != header.entity_frames {
-            return Err(damaged("wrong number of frames"));
+        // Frames are read a batch at a time and each batch decoded on every core, so memory
+        // holds one batch of encoded bytes, never the whole file.
+        let mut slots: Vec<Option<Article>> = Vec::new();
+        let mut left = header.slot_frames;
+        while left > 0 {
+            let batch = take_batch(&mut next, &mut left, "the articles")?;
+            slots.extend(decode_runs::<Option<Article>>(&batch).map_err(|e| damaged(&e))?);
         }
-        let (slots, (rest, entities)) = rayon::join(
-            || decode_runs::<SavedSlot>(slot_frames),
-            || {
-                rayon::join(
-                    || decode::<SavedCorpus>(rest_frame),
-                    || decode_runs::<Entity>(entity_frames),
-                )
-            },
-        );
+        let rest: SavedCorpus = decode(&next("the file list")?).map_err(|e| damaged(&e))?;
+        let mut entities: Vec<Entity> = Vec::new();
+        let mut left = header.entity_frames;
+        while left > 0 {
+            let batch = take_batch(&mut next, &mut left, "the names")?;
+            entities.extend(decode_runs::<Entity>(&batch).map_err(|e| damaged(&e))?);
+        }
+        if !matches!(frames.next(), Ok(None)) {
+            return Err(damaged("more frames than its header lists"));
+        }
         Ok(Saved {
             opstamp: header.opstamp,
-            slots: slots.map_err(|e| damaged(&e))?,
-            rest: rest.map_err(|e| damaged(&e))?,
-            entities: entities.map_err(|e| damaged(&e))?,
+            slots,
+            rest,
+            entities,
         })
     }
 
@@ -289,7 +303,7 @@ fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, String> {
     postcard::from_bytes(bytes).map_err(|e| e.to_string())
 }
 
-fn decode_runs<T: for<'a> Deserialize<'a> + Send>(frames: &[&[u8]]) -> Result<Vec<T>, String> {
+fn decode_runs<T: for<'a> Deserialize<'a> + Send>(frames: &[Vec<u8>]) -> Result<Vec<T>, String> {
     let runs: Vec<Vec<T>> = frames
         .par_iter()
         .map(|f| decode::<Vec<T>>(f))
@@ -303,20 +317,44 @@ fn write_frame(out: &mut impl Write, bytes: &[u8]) -> io::Result<u64> {
     Ok(8 + bytes.len() as u64)
 }
 
-/// The frames of `data`, or None when the last one is cut short.
-fn split_frames(mut data: &[u8]) -> Option<Vec<&[u8]>> {
-    let mut frames = Vec::new();
-    while !data.is_empty() {
-        let (len, rest) = data.split_first_chunk::<8>()?;
-        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
-        if len > rest.len() {
-            return None;
+/// Up to `FRAMES_IN_FLIGHT` of the `left` frames still to read.
+fn take_batch(
+    next: &mut impl FnMut(&str) -> Result<Vec<u8>, StoreError>,
+    left: &mut u64,
+    what: &str,
+) -> Result<Vec<Vec<u8>>, StoreError> {
+    let n = (*left).min(FRAMES_IN_FLIGHT as u64);
+    *left -= n;
+    (0..n).map(|_| next(what)).collect()
+}
+
+/// Reads frames one by one.
+struct Frames<R>(R);
+
+impl<R: Read> Frames<R> {
+    /// The next frame; None at the end; an error when one is cut short.
+    fn next(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let mut len = [0u8; 8];
+        let mut got = 0;
+        while got < len.len() {
+            match self.0.read(&mut len[got..])? {
+                0 if got == 0 => return Ok(None),
+                0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+                n => got += n,
+            }
         }
-        let (frame, rest) = rest.split_at(len);
-        frames.push(frame);
-        data = rest;
+        let len = u64::from_le_bytes(len);
+        // A frame is at most a run of articles; a length past this is damage, not a frame.
+        if len > 1 << 34 {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "frame too long"));
+        }
+        let mut frame = Vec::new();
+        (&mut self.0).take(len).read_to_end(&mut frame)?;
+        if frame.len() as u64 != len {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        Ok(Some(frame))
     }
-    Some(frames)
 }
 
 #[cfg(test)]
@@ -329,14 +367,26 @@ mod tests {
         for f in [b"one".as_slice(), b"", b"three"] {
             write_frame(&mut buf, f).unwrap();
         }
-        let frames = split_frames(&buf).unwrap();
-        assert_eq!(frames, vec![b"one".as_slice(), b"", b"three"]);
+        let mut frames = Frames(buf.as_slice());
+        let mut got = Vec::new();
+        while let Some(f) = frames.next().unwrap() {
+            got.push(f);
+        }
+        assert_eq!(got, vec![b"one".to_vec(), Vec::new(), b"three".to_vec()]);
+        // Cut anywhere inside a frame: an error, never a short frame.
+        let ends = [11, 19, 32];
         for cut in 1..buf.len() {
-            let parsed = split_frames(&buf[..cut]);
-            // A prefix parses only where a frame ends, and then to fewer frames.
-            if let Some(p) = parsed {
-                assert!(p.len() < 3, "cut at {cut}");
-            }
+            let mut frames = Frames(&buf[..cut]);
+            let mut whole = 0;
+            let outcome = loop {
+                match frames.next() {
+                    Ok(Some(_)) => whole += 1,
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            };
+            assert_eq!(outcome.is_ok(), ends.contains(&cut), "cut at {cut}");
+            assert!(whole < 3);
         }
     }
 

@@ -61,13 +61,14 @@ pub struct Block {
     pub reason: &'static str,
 }
 
-/// A `Block` read back from saved state. The cleaner's reasons are a short fixed list, so
-/// each distinct text is interned (once per thread).
+/// A `Block` read back from saved state, its reason borrowed from the saved bytes. The
+/// cleaner's reasons are a short fixed list, so each distinct text is interned (once per
+/// thread) rather than allocated per block.
 #[derive(serde::Deserialize)]
-struct SavedBlock {
+struct SavedBlock<'a> {
     range: Range<usize>,
     kind: BlockKind,
-    reason: String,
+    reason: &'a str,
 }
 
 impl<'de> serde::Deserialize<'de> for Block {
@@ -79,7 +80,7 @@ impl<'de> serde::Deserialize<'de> for Block {
         let reason = SEEN.with_borrow_mut(|seen| match seen.iter().find(|r| **r == b.reason) {
             Some(r) => *r,
             None => {
-                let r: &'static str = Box::leak(b.reason.into_boxed_str());
+                let r: &'static str = Box::leak(b.reason.into());
                 seen.push(r);
                 r
             }

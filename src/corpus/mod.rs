@@ -94,14 +94,13 @@ pub struct Event {
     pub date: DateValue,
 }
 
-/// Saved with the engine's state (`store`) without its text, which is read back from the file.
+/// Saved with the engine's state (see `store`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Article {
     /// Position in `Corpus::articles`.
     pub id: usize,
     /// File name relative to the corpus folder, with `/` separators.
     pub doc: String,
-    #[serde(skip)]
     pub text: String,
     pub modified: Option<SystemTime>,
     pub blocks: Vec<Block>,
@@ -427,7 +426,7 @@ impl Corpus {
     }
 }
 
-/// What saved state (see `store`) keeps of a corpus besides its slots.
+/// What saved state (see `store`) keeps of a corpus besides its articles.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct SavedCorpus {
     skipped: Vec<(String, SkipReason)>,
@@ -435,22 +434,10 @@ pub struct SavedCorpus {
     lines: Vec<(u64, u32)>,
 }
 
-/// One slot as saved: the article without its text (read back from the file), and the line
-/// keys its text counted, so that a file changed while the bot was down can be uncounted.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct SavedSlot {
-    article: Option<Article>,
-    line_keys: Vec<u64>,
-}
-
 impl Corpus {
-    /// Slot `id` as saved state.
-    pub fn saved_slot(&self, id: usize) -> SavedSlot {
-        let article = self.get(id);
-        SavedSlot {
-            line_keys: article.map_or_else(Vec::new, |a| LineCounts::keys_of(&a.text)),
-            article: article.cloned(),
-        }
+    /// The article in slot `id`, as saved state writes it (None for an empty slot).
+    pub fn slot(&self, id: usize) -> Option<&Article> {
+        self.get(id)
     }
 
     /// Everything else as saved state.
@@ -466,13 +453,12 @@ impl Corpus {
         }
     }
 
-    /// The corpus saved as `slots` and `rest`, over the folder as it is now. Each saved
-    /// article whose file is unchanged (same size and modification time) is served with its
-    /// text read back from the file; the others leave their slot empty. Returns the corpus
-    /// and the files to pass to `update` to bring it up to date: changed, new and gone.
+    /// The corpus saved as `slots` and `rest`, as it was saved, with the files that differ
+    /// from it now (changed size or modification time, new, gone): what to pass to `update`
+    /// to bring it up to date, as a live reload would.
     pub fn restore(
         dir: &Path,
-        slots: Vec<SavedSlot>,
+        slots: Vec<Option<Article>>,
         rest: SavedCorpus,
     ) -> Result<(Corpus, Vec<PathBuf>), CorpusError> {
         let started = Instant::now();
@@ -482,69 +468,29 @@ impl Corpus {
             .par_iter()
             .map(|p| (relative_name(dir, p), stamp(p)))
             .collect();
-        let seen: HashMap<String, FileStamp> = rest.seen.into_iter().collect();
-        let unchanged = |doc: &str| match (now.get(doc), seen.get(doc)) {
-            (Some(Some(a)), Some(b)) => a == b,
-            _ => false,
-        };
-        // The texts of unchanged files, read on every core; None for an article that
-        // cannot be served from its file any more.
-        let read: Vec<(Option<Article>, Vec<u64>, bool)> = slots
-            .into_par_iter()
-            .map(|slot| {
-                let Some(mut a) = slot.article else {
-                    return (None, slot.line_keys, false);
-                };
-                let fits = |t: &str| a.blocks.iter().all(|b| t.get(b.range.clone()).is_some());
-                let text = unchanged(&a.doc)
-                    .then(|| read_article_file(&dir.join(&a.doc)).ok())
-                    .flatten()
-                    .map(|(t, _)| t)
-                    .filter(|t| fits(t));
-                match text {
-                    Some(t) => {
-                        a.text = t;
-                        (Some(a), slot.line_keys, false)
-                    }
-                    None => (Some(a), slot.line_keys, true),
-                }
-            })
-            .collect();
         let mut corpus = Corpus::empty(dir);
         corpus.lines = LineCounts(rest.lines.into_iter().collect());
         corpus.skipped = rest.skipped.into_iter().collect();
-        corpus.seen = seen.iter().map(|(d, s)| (d.clone(), *s)).collect();
         let mut changed: Vec<PathBuf> = Vec::new();
-        for (id, (article, keys, stale)) in read.into_iter().enumerate() {
-            match article {
-                Some(a) if !stale => {
-                    corpus.by_doc.insert(a.doc.clone(), id);
-                    corpus.slots.push_back(Some(Arc::new(a)));
-                    corpus.live += 1;
-                }
-                Some(a) => {
-                    // Its old text is gone: uncount it by its saved keys, and let `update`
-                    // retire the slot (it is still listed under its name) and read the file.
-                    corpus.lines.remove_keys(&keys);
-                    changed.push(dir.join(&a.doc));
-                    corpus.by_doc.insert(a.doc, id);
-                    corpus.slots.push_back(None);
-                }
-                None => corpus.slots.push_back(None),
-            }
-        }
-        for (doc, s) in &now {
-            if seen.get(doc).is_none_or(|old| Some(*old) != *s) {
+        for (doc, s) in &rest.seen {
+            if now.get(doc).is_none_or(|n| *n != Some(*s)) {
                 changed.push(dir.join(doc));
             }
         }
-        for doc in seen.keys() {
-            if !now.contains_key(doc) {
+        corpus.seen = rest.seen.into_iter().collect();
+        for doc in now.keys() {
+            if !corpus.seen.contains_key(doc) {
                 changed.push(dir.join(doc));
             }
+        }
+        for (id, slot) in slots.into_iter().enumerate() {
+            if let Some(a) = &slot {
+                corpus.by_doc.insert(a.doc.clone(), id);
+                corpus.live += 1;
+            }
+            corpus.slots.push_back(slot.map(Arc::new));
         }
         changed.sort();
-        changed.dedup();
         corpus.load_time = started.elapsed();
         corpus.restored = true;
         Ok((corpus, changed))
