@@ -202,6 +202,10 @@ impl Store {
             file.sync_all()?;
             Ok(bytes)
         };
+        // The index is written without syncs (see `index::dir`): sync it now, so that state
+        // on disk never names a commit whose files are not there after a power cut.
+        let index_dir = self.index_dir();
+        crate::index::dir::sync_all(&index_dir).map_err(io_err(&index_dir))?;
         let bytes = write().map_err(io_err(&tmp))?;
         std::fs::rename(&tmp, &path).map_err(io_err(&path))?;
         *saved = Some(opstamp);

@@ -1,5 +1,7 @@
-//! The in-RAM tantivy index of passages: English stemming, ASCII folding, BM25 with a title boost.
+//! The tantivy index of passages, in RAM or in the state folder (see `store`): English
+//! stemming, ASCII folding, BM25 with a title boost.
 
+pub mod dir;
 pub mod query;
 
 use std::collections::HashMap;
@@ -379,7 +381,8 @@ impl NewsIndex {
                     std::fs::remove_dir_all(dir).map_err(|e| IndexError::Dir(dir.into(), e))?;
                 }
                 std::fs::create_dir_all(dir).map_err(|e| IndexError::Dir(dir.into(), e))?;
-                Index::create_in_dir(dir, schema)?
+                let d = dir::LazySyncDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+                Index::create(d, schema, tantivy::IndexSettings::default())?
             }
             None => Index::create_in_ram(schema),
         };
@@ -400,7 +403,8 @@ impl NewsIndex {
     /// its `opstamp` is the one saved with the corpus.
     pub fn open(dir: &Path, corpus: &Corpus) -> Result<NewsIndex, IndexError> {
         let started = Instant::now();
-        let index = Index::open_in_dir(dir)?;
+        let d = dir::LazySyncDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+        let index = Index::open(d)?;
         let (schema, fields) = schema();
         if index.schema() != schema {
             return Err(IndexError::Schema);
@@ -408,7 +412,6 @@ impl NewsIndex {
         index.tokenizers().register(ANALYZER, analyzer());
         let opstamp = index.load_metas()?.opstamp;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        // Updates are small: one thread's budget is plenty.
         let writer =
             index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY * threads)?;
         NewsIndex::serve(index, writer, fields, corpus, opstamp, started)
