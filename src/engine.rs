@@ -128,6 +128,10 @@ fn passage_at(article: &Article, at: usize) -> Option<usize> {
     (i < ps.len() && ps[i].range.start <= at).then_some(i)
 }
 
+/// A restart re-reads up to this many changed files (or a quarter of the corpus, if more)
+/// into its saved state; past that it reads the whole folder afresh.
+const MAX_CHANGED_ON_RESTART: usize = 1000;
+
 /// One consistent version of everything a query needs. Cheap to clone: the corpus is a
 /// persistent structure, the index a snapshot, the entity table shared.
 #[derive(Clone)]
@@ -214,6 +218,14 @@ impl Engine {
         };
         let decoded_ms = ms(t);
         let (corpus, changed) = Corpus::restore(dir, saved.slots, saved.rest)?;
+        // Files are re-read one by one on an update, but on every core on a fresh load.
+        if changed.len() > MAX_CHANGED_ON_RESTART.max(corpus.len() / 4) {
+            info!(
+                files = changed.len(),
+                "most of the folder changed since the state was saved"
+            );
+            return Ok(None);
+        }
         let files_ms = ms(t);
         let index = NewsIndex::open(&store.index_dir(), &corpus)?;
         if index.opstamp != saved.opstamp {
