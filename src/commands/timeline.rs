@@ -1,13 +1,12 @@
 //! `/timeline [topic]`: dated events in ascending order, grouped by date, each the verbatim
 //! sentence that holds the date; an event reported by several articles is shown once.
 
-use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
 use crate::answer::{Answer, Block, Inline, Item, fold_whitespace, strong, text};
 use crate::corpus::{Article, Event};
-use crate::engine::Engine;
+use crate::engine::{Engine, cite_passage_of};
 use crate::index::IndexError;
 use crate::nlp::{self, dates, dates::DateValue, dates::Granularity, stopwords};
 use crate::strings;
@@ -25,7 +24,8 @@ struct Entry<'e> {
     event: usize,
     passage: usize,
     expr: std::ops::Range<usize>,
-    also: Vec<(usize, usize)>,
+    /// The other articles' (article, passage).
+    also: Vec<(&'e Article, usize)>,
     /// Content words, looked up only when another article has an event on the same date.
     words: Option<&'e [u64]>,
 }
@@ -88,9 +88,9 @@ pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexErr
             last_date = Some(e.date);
         }
         let a = e.article;
-        let mut cites = vec![engine.cite_passage(&mut answer, a.id, e.passage)];
+        let mut cites = vec![cite_passage_of(&mut answer, a, e.passage)];
         for (article, passage) in &e.also {
-            cites.push(engine.cite_passage(&mut answer, *article, *passage));
+            cites.push(cite_passage_of(&mut answer, article, *passage));
         }
         let range = a.passages[e.passage].range.clone();
         let sentence = &a.text[range.clone()];
@@ -139,9 +139,8 @@ fn events<'e>(engine: &'e Engine, topic: Option<&str>) -> Result<Vec<Entry<'e>>,
     };
     match &allowed {
         // A topic: only its passages are looked at, so the cost follows the topic.
-        Some(set) => {
-            for &(id, p) in set {
-                let a = engine.article(id);
+        Some(passages) => {
+            for &(a, p) in passages {
                 if let Ok(i) = a.events.binary_search_by_key(&p, |ev| ev.passage) {
                     push(a, i, &a.events[i]);
                 }
@@ -166,20 +165,32 @@ fn events<'e>(engine: &'e Engine, topic: Option<&str>) -> Result<Vec<Entry<'e>>,
 
 /// Passages that name the topic, and their neighbours: a date often sits in the sentence
 /// next to the one that names the topic.
-fn topic_passages(engine: &Engine, topic: &str) -> Result<HashSet<(usize, usize)>, IndexError> {
+fn topic_passages<'e>(
+    engine: &'e Engine,
+    topic: &str,
+) -> Result<Vec<(&'e Article, usize)>, IndexError> {
     let q = engine.index.parse_query(topic);
-    let mut set = HashSet::new();
-    for h in engine.passages_naming(&q, MAX_TOPIC_PASSAGES)? {
-        let n = engine.article(h.article).passages.len();
-        set.insert((h.article, h.passage));
-        if h.passage > 0 {
-            set.insert((h.article, h.passage - 1));
+    let mut hits: Vec<(usize, usize)> = engine
+        .passages_naming(&q, MAX_TOPIC_PASSAGES)?
+        .iter()
+        .map(|h| (h.article, h.passage))
+        .collect();
+    hits.sort_unstable();
+    // Article by article, each looked up once.
+    let mut out = Vec::new();
+    let mut around = Vec::new();
+    for group in hits.chunk_by(|x, y| x.0 == y.0) {
+        let a = engine.article(group[0].0);
+        let last = a.passages.len() - 1;
+        around.clear();
+        for &(_, p) in group {
+            around.extend(p.saturating_sub(1)..=(p + 1).min(last));
         }
-        if h.passage + 1 < n {
-            set.insert((h.article, h.passage + 1));
-        }
+        around.sort_unstable();
+        around.dedup();
+        out.extend(around.iter().map(|&p| (a, p)));
     }
-    Ok(set)
+    Ok(out)
 }
 
 /// Folds entries of one date that report the same event in different articles.
@@ -192,15 +203,19 @@ fn merge_same_events<'e>(engine: &Engine, entries: Vec<Entry<'e>>) -> Vec<Entry<
                 break;
             }
             if o.article.id != e.article.id
-                && !o.also.iter().any(|(a, _)| *a == e.article.id)
-                && nlp::jaccard_sorted(o.words(engine), e.words(engine)) >= SAME_EVENT_JACCARD
+                && !o.also.iter().any(|(a, _)| a.id == e.article.id)
+                && nlp::jaccard_sorted_at_least(
+                    o.words(engine),
+                    e.words(engine),
+                    SAME_EVENT_JACCARD,
+                )
             {
                 same = Some(i);
                 break;
             }
         }
         match same {
-            Some(i) => out[i].also.push((e.article.id, e.passage)),
+            Some(i) => out[i].also.push((e.article, e.passage)),
             None => out.push(e),
         }
     }
@@ -219,6 +234,8 @@ pub fn display_date(d: DateValue) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
 
     fn synthetic_engine() -> (tempfile::TempDir, Engine) {
@@ -233,7 +250,18 @@ mod tests {
     /// The merge as first written: each passage's content words a set of strings, worked
     /// out at each comparison.
     fn merged_straightforwardly(engine: &Engine, topic: Option<&str>) -> Merged {
-        let allowed = topic.map(|t| topic_passages(engine, t).unwrap());
+        // The topic's passages and their neighbours, as a set.
+        let allowed: Option<HashSet<(usize, usize)>> = topic.map(|t| {
+            let q = engine.index.parse_query(t);
+            let mut set = HashSet::new();
+            for h in engine.passages_naming(&q, MAX_TOPIC_PASSAGES).unwrap() {
+                let n = engine.article(h.article).passages.len();
+                for p in h.passage.saturating_sub(1)..(h.passage + 2).min(n) {
+                    set.insert((h.article, p));
+                }
+            }
+            set
+        });
         let mut entries: Vec<(DateValue, usize, usize)> = engine
             .corpus
             .iter()
@@ -273,7 +301,10 @@ mod tests {
                 let got: Merged = events(&engine, topic)
                     .unwrap()
                     .into_iter()
-                    .map(|e| (e.date, e.article.id, e.passage, e.also))
+                    .map(|e| {
+                        let also = e.also.iter().map(|(a, p)| (a.id, *p)).collect();
+                        (e.date, e.article.id, e.passage, also)
+                    })
                     .collect();
                 assert_eq!(got, expected, "topic {topic:?}");
             }
