@@ -394,15 +394,7 @@ impl Engine {
 
     /// Cites bytes `range` of article `id` in `answer`.
     pub fn cite(&self, answer: &mut Answer, id: usize, range: Range<usize>) -> usize {
-        let a = self.article(id);
-        answer.cite(CitationSource {
-            doc: &a.doc,
-            title: &a.meta.title,
-            date: a.date_string(),
-            url: a.url(),
-            text: &a.text,
-            range,
-        })
+        cite_article(answer, self.article(id), range)
     }
 
     /// The passage of article `id` that holds byte `at`, if that article is served.
@@ -412,9 +404,24 @@ impl Engine {
 
     /// Cites passage `p` of article `id`.
     pub fn cite_passage(&self, answer: &mut Answer, id: usize, p: usize) -> usize {
-        let range = self.article(id).passages[p].range.clone();
-        self.cite(answer, id, range)
+        cite_passage_of(answer, self.article(id), p)
     }
+}
+
+/// Cites passage `p` of `a`, an article already looked up.
+pub fn cite_passage_of(answer: &mut Answer, a: &Article, p: usize) -> usize {
+    cite_article(answer, a, a.passages[p].range.clone())
+}
+
+fn cite_article(answer: &mut Answer, a: &Article, range: Range<usize>) -> usize {
+    answer.cite(CitationSource {
+        doc: &a.doc,
+        title: &a.meta.title,
+        date: a.date_string(),
+        url: a.url(),
+        text: &a.text,
+        range,
+    })
 }
 
 /// Whether a command needs the corpus at all (for front ends that answer help before loading).

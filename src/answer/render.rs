@@ -1,6 +1,8 @@
 //! Renderers of one `Answer`: plain text (terminal), Markdown (Discord, JSON `text`), HTML (Matrix), JSON (CONTRACT.md).
 
-use super::{Answer, Block, Inline};
+use std::collections::{HashMap, HashSet};
+
+use super::{Answer, Block, Citation, Inline};
 use crate::strings;
 
 /// Discord's embed description limit, also the contract's limit on `text`.
@@ -174,80 +176,198 @@ fn block_parts(block: &Block) -> &[Inline] {
     }
 }
 
-fn cited_numbers(blocks: &[Block]) -> Vec<usize> {
-    let mut ns = Vec::new();
-    for b in blocks {
-        for part in block_parts(b) {
-            if let Inline::Cite(list) = part {
-                for n in list {
-                    if !ns.contains(n) {
-                        ns.push(*n);
-                    }
+/// An answer's citations as rendering looks them up: by number, and the first citation of
+/// each file (whose title and date its sources line shows).
+struct Cited<'a> {
+    by_n: HashMap<usize, &'a Citation>,
+    first_of_doc: HashMap<&'a str, &'a Citation>,
+}
+
+impl<'a> Cited<'a> {
+    fn new(citations: &'a [Citation]) -> Cited<'a> {
+        let mut by_n = HashMap::with_capacity(citations.len());
+        let mut first_of_doc = HashMap::new();
+        for c in citations {
+            by_n.entry(c.n).or_insert(c);
+            first_of_doc.entry(c.doc.as_str()).or_insert(c);
+        }
+        Cited { by_n, first_of_doc }
+    }
+}
+
+/// The "Sources" list of a run of blocks, kept up as blocks are added: one line per cited
+/// file in the order first cited, with all its citation numbers.
+struct Sources<'a> {
+    /// Citation numbers seen (numbers without a citation included: they still bring the
+    /// heading).
+    seen: HashSet<usize>,
+    /// Each file and its numbers.
+    docs: Vec<(&'a str, Vec<usize>)>,
+    doc_at: HashMap<&'a str, usize>,
+    /// Characters of all the lines.
+    chars: usize,
+}
+
+impl<'a> Sources<'a> {
+    fn new() -> Sources<'a> {
+        Sources {
+            seen: HashSet::new(),
+            docs: Vec::new(),
+            doc_at: HashMap::new(),
+            chars: 0,
+        }
+    }
+
+    fn add_block(&mut self, m: &dyn Markup, cited: &Cited<'a>, block: &Block) {
+        for part in block_parts(block) {
+            let Inline::Cite(list) = part else {
+                continue;
+            };
+            for &n in list {
+                if !self.seen.insert(n) {
+                    continue;
                 }
+                let Some(c) = cited.by_n.get(&n) else {
+                    continue;
+                };
+                let i = match self.doc_at.get(c.doc.as_str()) {
+                    Some(&i) => i,
+                    None => {
+                        let first = cited.first_of_doc[c.doc.as_str()];
+                        let rest = source_line(m, first, "");
+                        self.chars += rest.chars().count();
+                        self.doc_at.insert(&c.doc, self.docs.len());
+                        self.docs.push((&c.doc, Vec::new()));
+                        self.docs.len() - 1
+                    }
+                };
+                self.docs[i].1.push(n);
+                // `Markup::block` wraps its text, so a mark adds exactly its own characters.
+                self.chars += mark(n).chars().count();
             }
         }
     }
-    ns
+
+    fn lines(&self, m: &dyn Markup, cited: &Cited<'_>) -> Vec<String> {
+        self.docs
+            .iter()
+            .map(|(doc, ns)| {
+                let marks: String = ns.iter().map(|&n| mark(n)).collect();
+                source_line(m, cited.first_of_doc[doc], &marks)
+            })
+            .collect()
+    }
 }
 
-/// The "Sources" lines: one per cited file, with all its citation numbers.
-fn sources(m: &dyn Markup, answer: &Answer, numbers: &[usize]) -> Vec<String> {
-    let mut by_doc: Vec<(&str, Vec<usize>)> = Vec::new();
-    for n in numbers {
-        let Some(c) = answer.citations.iter().find(|c| c.n == *n) else {
-            continue;
-        };
-        match by_doc.iter_mut().find(|(doc, _)| *doc == c.doc) {
-            Some((_, ns)) => ns.push(*n),
-            None => by_doc.push((&c.doc, vec![*n])),
+fn mark(n: usize) -> String {
+    format!("[{n}]")
+}
+
+/// The sources line of file `c.doc` (`c` its first citation) after its citation marks.
+fn source_line(m: &dyn Markup, c: &Citation, marks: &str) -> String {
+    let date = c.date.as_deref().unwrap_or(strings::UNDATED);
+    let title = strings::shorten(&c.title, 90);
+    let line = format!("{marks} {} ({date}) {}", m.em(&title), m.code(&c.doc));
+    m.block(&Block::Para(Vec::new()), line)
+}
+
+/// The size in characters of a run of blocks as `render` lays it out, kept up as blocks are
+/// added, so that finding where a page or a cut ends takes one pass.
+struct Tally<'a> {
+    lines: usize,
+    chars: usize,
+    sources: Sources<'a>,
+    sources_heading: usize,
+    separator: usize,
+}
+
+impl<'a> Tally<'a> {
+    fn new(m: &dyn Markup) -> Tally<'a> {
+        Tally {
+            lines: 0,
+            chars: 0,
+            sources: Sources::new(),
+            sources_heading: sources_heading(m).chars().count(),
+            separator: m.separator().chars().count(),
         }
     }
-    by_doc
-        .into_iter()
-        .map(|(doc, ns)| {
-            let c = answer
-                .citations
-                .iter()
-                .find(|c| c.doc == doc)
-                .expect("doc listed from citations");
-            let marks: String = ns.iter().map(|n| format!("[{n}]")).collect();
-            let date = c.date.as_deref().unwrap_or(strings::UNDATED);
-            let title = strings::shorten(&c.title, 90);
-            let line = format!("{marks} {} ({date}) {}", m.em(&title), m.code(doc));
-            m.block(&Block::Para(Vec::new()), line)
-        })
-        .collect()
+
+    /// Adds `block`, which renders to `rendered` characters.
+    fn add(&mut self, m: &dyn Markup, cited: &Cited<'a>, block: &Block, rendered: usize) {
+        self.lines += 1;
+        self.chars += rendered;
+        self.sources.add_block(m, cited, block);
+    }
+
+    /// Characters of the blocks so far, a note line of `note` characters if any, and the
+    /// sources.
+    fn size(&self, note: Option<usize>) -> usize {
+        let mut lines = self.lines;
+        let mut chars = self.chars;
+        if let Some(note) = note {
+            lines += 1;
+            chars += note;
+        }
+        if !self.sources.seen.is_empty() {
+            lines += 1 + self.sources.docs.len();
+            chars += self.sources_heading + self.sources.chars;
+        }
+        chars + self.separator * lines.saturating_sub(1)
+    }
+}
+
+fn sources_heading(m: &dyn Markup) -> String {
+    m.block(&Block::Heading(Vec::new()), m.escape(strings::SOURCES))
+}
+
+fn left_out_note(n: usize) -> Block {
+    Block::Note(vec![Inline::Text(strings::blocks_left_out(n))])
+}
+
+fn render_block(m: &dyn Markup, block: &Block) -> String {
+    m.block(block, inlines(m, block_parts(block)))
 }
 
 /// Renders with a size limit: whole blocks are kept in order until the limit, then a note
 /// says how many were left out; the sources list names only what the kept blocks cite.
 fn render(m: &dyn Markup, answer: &Answer, limit: usize) -> String {
-    let rendered: Vec<String> = answer
-        .blocks
-        .iter()
-        .map(|b| m.block(b, inlines(m, block_parts(b))))
-        .collect();
-    let sep = m.separator();
-    let mut kept = answer.blocks.len();
-    loop {
-        let numbers = cited_numbers(&answer.blocks[..kept]);
-        let mut lines: Vec<String> = rendered[..kept].to_vec();
-        if kept < answer.blocks.len() {
-            let note = Block::Note(vec![Inline::Text(strings::blocks_left_out(
-                answer.blocks.len() - kept,
-            ))]);
-            lines.push(m.block(&note, inlines(m, block_parts(&note))));
+    render_blocks(m, &answer.blocks, &Cited::new(&answer.citations), limit)
+}
+
+/// `render` of `blocks` citing `cited`: the most blocks whose text, note and sources fit.
+fn render_blocks(m: &dyn Markup, blocks: &[Block], cited: &Cited<'_>, limit: usize) -> String {
+    let rendered: Vec<String> = blocks.iter().map(|b| render_block(m, b)).collect();
+    let note_chars = |kept: usize| {
+        (kept < blocks.len()).then(|| {
+            render_block(m, &left_out_note(blocks.len() - kept))
+                .chars()
+                .count()
+        })
+    };
+    let mut tally = Tally::new(m);
+    let mut kept = 0;
+    for k in 0..=blocks.len() {
+        if k > 0 {
+            let b = k - 1;
+            tally.add(m, cited, &blocks[b], rendered[b].chars().count());
         }
-        if !numbers.is_empty() {
-            lines.push(m.block(&Block::Heading(Vec::new()), m.escape(strings::SOURCES)));
-            lines.extend(sources(m, answer, &numbers));
+        if tally.size(note_chars(k)) <= limit {
+            kept = k;
         }
-        let out = lines.join(sep);
-        if out.chars().count() <= limit || kept == 0 {
-            return truncate_chars(out, limit);
-        }
-        kept -= 1;
     }
+    let mut sources = Sources::new();
+    for b in &blocks[..kept] {
+        sources.add_block(m, cited, b);
+    }
+    let mut lines: Vec<String> = rendered[..kept].to_vec();
+    if kept < blocks.len() {
+        lines.push(render_block(m, &left_out_note(blocks.len() - kept)));
+    }
+    if !sources.seen.is_empty() {
+        lines.push(sources_heading(m));
+        lines.extend(sources.lines(m, cited));
+    }
+    truncate_chars(lines.join(m.separator()), limit)
 }
 
 fn truncate_chars(s: String, limit: usize) -> String {
@@ -279,48 +399,55 @@ fn entries(blocks: &[Block]) -> Vec<std::ops::Range<usize>> {
 /// Pages of whole entries, each within `limit` characters with its own sources and a
 /// "page k of n" line. One page when everything fits.
 fn paginate(m: &dyn Markup, answer: &Answer, limit: usize) -> Vec<String> {
-    page_answers(m, answer, limit)
+    let cited = Cited::new(&answer.citations);
+    pages(m, answer, limit)
         .iter()
-        .map(|page| render(m, page, limit))
+        .map(|page| render_blocks(m, page, &cited, limit))
         .collect()
 }
 
-/// The pages of `paginate` as answers of their own, cut where `m` overflows `limit`.
-fn page_answers(m: &dyn Markup, answer: &Answer, limit: usize) -> Vec<Answer> {
+/// The blocks of each page of `paginate`, cut where `m` overflows `limit`: as many whole
+/// entries as fit, each page with its own "page k of n" note when there are several.
+fn pages(m: &dyn Markup, answer: &Answer, limit: usize) -> Vec<Vec<Block>> {
     const FOOTER_RESERVE: usize = 40;
     let budget = limit.saturating_sub(FOOTER_RESERVE);
-    let page_of = |blocks: &[Block]| Answer {
-        blocks: blocks.to_vec(),
-        ..answer.clone()
-    };
-    let fits = |blocks: &[Block]| render(m, &page_of(blocks), usize::MAX).chars().count() <= budget;
-    let mut pages: Vec<Vec<Block>> = Vec::new();
-    let mut current: Vec<Block> = Vec::new();
-    for entry in entries(&answer.blocks) {
-        let mut candidate = current.clone();
-        candidate.extend_from_slice(&answer.blocks[entry.clone()]);
-        if current.is_empty() || fits(&candidate) {
-            current = candidate;
-        } else {
-            pages.push(std::mem::take(&mut current));
-            current = answer.blocks[entry].to_vec();
+    let cited = Cited::new(&answer.citations);
+    let blocks = &answer.blocks;
+    let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut current: Option<std::ops::Range<usize>> = None;
+    let mut tally = Tally::new(m);
+    for entry in entries(blocks) {
+        for b in entry.clone() {
+            let rendered = render_block(m, &blocks[b]).chars().count();
+            tally.add(m, &cited, &blocks[b], rendered);
         }
+        // The entry joins the page if the page with it still fits (an entry alone always
+        // makes a page); otherwise the page closes and the entry opens the next.
+        current = match current {
+            None => Some(entry),
+            Some(page) if tally.size(None) <= budget => Some(page.start..entry.end),
+            Some(page) => {
+                cuts.push(page);
+                tally = Tally::new(m);
+                for b in entry.clone() {
+                    let rendered = render_block(m, &blocks[b]).chars().count();
+                    tally.add(m, &cited, &blocks[b], rendered);
+                }
+                Some(entry)
+            }
+        };
     }
-    if !current.is_empty() || pages.is_empty() {
-        pages.push(current);
-    }
-    let total = pages.len();
-    pages
-        .into_iter()
+    cuts.push(current.unwrap_or(0..0));
+    let total = cuts.len();
+    cuts.into_iter()
         .enumerate()
-        .map(|(i, blocks)| {
-            let mut page = page_of(&blocks);
+        .map(|(i, range)| {
+            let mut page = blocks[range].to_vec();
             if total > 1 {
-                page.blocks
-                    .push(Block::Note(vec![Inline::Text(strings::page_of(
-                        i + 1,
-                        total,
-                    ))]));
+                page.push(Block::Note(vec![Inline::Text(strings::page_of(
+                    i + 1,
+                    total,
+                ))]));
             }
             page
         })
@@ -345,12 +472,13 @@ pub fn plain_pages(answer: &Answer, limit: usize) -> Vec<String> {
 /// Matrix pages as (HTML `formatted_body`, plain `body`) pairs that hold the same entries:
 /// the HTML, always the longer, decides where pages break and stays within `limit`.
 pub fn html_plain_pages(answer: &Answer, limit: usize) -> Vec<(String, String)> {
-    page_answers(&Html, answer, limit)
+    let cited = Cited::new(&answer.citations);
+    pages(&Html, answer, limit)
         .iter()
         .map(|page| {
             (
-                render(&Html, page, limit),
-                render(&Plain { ansi: false }, page, limit),
+                render_blocks(&Html, page, &cited, limit),
+                render_blocks(&Plain { ansi: false }, page, &cited, limit),
             )
         })
         .collect()
@@ -373,9 +501,17 @@ pub fn render_html(answer: &Answer) -> String {
 
 /// The `query --json` object of CONTRACT.md; `text` is the first page as chat shows it.
 pub fn to_json(answer: &Answer) -> serde_json::Value {
-    let text = markdown_pages(answer, MARKDOWN_LIMIT)
-        .into_iter()
-        .next()
+    // Only the first page is rendered; the cuts still count every page for its note.
+    let text = pages(&Markdown, answer, MARKDOWN_LIMIT)
+        .first()
+        .map(|page| {
+            render_blocks(
+                &Markdown,
+                page,
+                &Cited::new(&answer.citations),
+                MARKDOWN_LIMIT,
+            )
+        })
         .unwrap_or_default();
     serde_json::json!({
         "command": answer.command,
@@ -415,6 +551,238 @@ mod tests {
             cite: n,
         });
         a
+    }
+
+    /// Rendering as first written, each page and cut worked out by rendering it whole: the
+    /// reference for the one-pass `Tally`.
+    mod straightforward {
+        use super::super::{Markup, block_parts, entries, inlines, truncate_chars};
+        use crate::answer::{Answer, Block, Inline};
+        use crate::strings;
+
+        fn cited_numbers(blocks: &[Block]) -> Vec<usize> {
+            let mut ns = Vec::new();
+            for b in blocks {
+                for part in block_parts(b) {
+                    if let Inline::Cite(list) = part {
+                        for n in list {
+                            if !ns.contains(n) {
+                                ns.push(*n);
+                            }
+                        }
+                    }
+                }
+            }
+            ns
+        }
+
+        /// The "Sources" lines: one per cited file, with all its citation numbers.
+        fn sources(m: &dyn Markup, answer: &Answer, numbers: &[usize]) -> Vec<String> {
+            let mut by_doc: Vec<(&str, Vec<usize>)> = Vec::new();
+            for n in numbers {
+                let Some(c) = answer.citations.iter().find(|c| c.n == *n) else {
+                    continue;
+                };
+                match by_doc.iter_mut().find(|(doc, _)| *doc == c.doc) {
+                    Some((_, ns)) => ns.push(*n),
+                    None => by_doc.push((&c.doc, vec![*n])),
+                }
+            }
+            by_doc
+                .into_iter()
+                .map(|(doc, ns)| {
+                    let c = answer
+                        .citations
+                        .iter()
+                        .find(|c| c.doc == doc)
+                        .expect("doc listed from citations");
+                    let marks: String = ns.iter().map(|n| format!("[{n}]")).collect();
+                    let date = c.date.as_deref().unwrap_or(strings::UNDATED);
+                    let title = strings::shorten(&c.title, 90);
+                    let line = format!("{marks} {} ({date}) {}", m.em(&title), m.code(doc));
+                    m.block(&Block::Para(Vec::new()), line)
+                })
+                .collect()
+        }
+
+        /// Renders with a size limit: whole blocks are kept in order until the limit, then a note
+        /// says how many were left out; the sources list names only what the kept blocks cite.
+        pub fn render(m: &dyn Markup, answer: &Answer, limit: usize) -> String {
+            let rendered: Vec<String> = answer
+                .blocks
+                .iter()
+                .map(|b| m.block(b, inlines(m, block_parts(b))))
+                .collect();
+            let sep = m.separator();
+            let mut kept = answer.blocks.len();
+            loop {
+                let numbers = cited_numbers(&answer.blocks[..kept]);
+                let mut lines: Vec<String> = rendered[..kept].to_vec();
+                if kept < answer.blocks.len() {
+                    let note = Block::Note(vec![Inline::Text(strings::blocks_left_out(
+                        answer.blocks.len() - kept,
+                    ))]);
+                    lines.push(m.block(&note, inlines(m, block_parts(&note))));
+                }
+                if !numbers.is_empty() {
+                    lines.push(m.block(&Block::Heading(Vec::new()), m.escape(strings::SOURCES)));
+                    lines.extend(sources(m, answer, &numbers));
+                }
+                let out = lines.join(sep);
+                if out.chars().count() <= limit || kept == 0 {
+                    return truncate_chars(out, limit);
+                }
+                kept -= 1;
+            }
+        }
+
+        /// Pages of whole entries, each within `limit` characters with its own sources and a
+        /// "page k of n" line. One page when everything fits.
+        pub fn paginate(m: &dyn Markup, answer: &Answer, limit: usize) -> Vec<String> {
+            page_answers(m, answer, limit)
+                .iter()
+                .map(|page| render(m, page, limit))
+                .collect()
+        }
+
+        /// The pages of `paginate` as answers of their own, cut where `m` overflows `limit`.
+        pub fn page_answers(m: &dyn Markup, answer: &Answer, limit: usize) -> Vec<Answer> {
+            const FOOTER_RESERVE: usize = 40;
+            let budget = limit.saturating_sub(FOOTER_RESERVE);
+            let page_of = |blocks: &[Block]| Answer {
+                blocks: blocks.to_vec(),
+                ..answer.clone()
+            };
+            let fits = |blocks: &[Block]| {
+                render(m, &page_of(blocks), usize::MAX).chars().count() <= budget
+            };
+            let mut pages: Vec<Vec<Block>> = Vec::new();
+            let mut current: Vec<Block> = Vec::new();
+            for entry in entries(&answer.blocks) {
+                let mut candidate = current.clone();
+                candidate.extend_from_slice(&answer.blocks[entry.clone()]);
+                if current.is_empty() || fits(&candidate) {
+                    current = candidate;
+                } else {
+                    pages.push(std::mem::take(&mut current));
+                    current = answer.blocks[entry].to_vec();
+                }
+            }
+            if !current.is_empty() || pages.is_empty() {
+                pages.push(current);
+            }
+            let total = pages.len();
+            pages
+                .into_iter()
+                .enumerate()
+                .map(|(i, blocks)| {
+                    let mut page = page_of(&blocks);
+                    if total > 1 {
+                        page.blocks
+                            .push(Block::Note(vec![Inline::Text(strings::page_of(
+                                i + 1,
+                                total,
+                            ))]));
+                    }
+                    page
+                })
+                .collect()
+        }
+    }
+
+    /// Answers with many entries, files cited several times, titles to escape and shorten,
+    /// undated files and a marker that cites nothing.
+    fn varied_answer(entries: usize, seed: u64) -> Answer {
+        let mut rng = crate::synth::Rng::new(seed);
+        let file = "The harbour board met on 3 May to vote. *Stars* and @everyone <b>. ".repeat(40);
+        let mut a = Answer::new("timeline", "harbour");
+        if rng.below(2) == 0 {
+            a.push(Block::Heading(vec![text("A heading")]));
+        }
+        for e in 0..entries {
+            match rng.below(4) {
+                0 => a.push(Block::Bullet(vec![text(format!("bullet {e}"))])),
+                _ => a.push(Block::Para(vec![strong(format!(
+                    "2025-05-{:02}",
+                    e % 28 + 1
+                ))])),
+            }
+            for _ in 0..rng.range(0, 3) {
+                let mut ns = Vec::new();
+                for _ in 0..rng.range(1, 3) {
+                    let d = rng.below(7);
+                    let start = rng.below(2000);
+                    let title = match d {
+                        0 => "A_very *long* headline about the harbour plan and its many, many costs to everyone".repeat(2),
+                        _ => format!("Title_{d} <{d}>"),
+                    };
+                    ns.push(a.cite(CitationSource {
+                        doc: &format!("{d:03}_f.txt"),
+                        title: &title,
+                        date: (!d.is_multiple_of(3)).then(|| format!("2025-05-{:02}", d + 1)),
+                        url: None,
+                        text: &file,
+                        range: start..start + rng.range(5, 60),
+                    }));
+                }
+                if rng.below(9) == 0 {
+                    ns.push(999);
+                }
+                a.push(Block::Quote(vec![
+                    text("The board met on "),
+                    strong("3 May"),
+                    text(" to vote @here."),
+                    Inline::Cite(ns),
+                ]));
+            }
+            if rng.below(6) == 0 {
+                a.push(Block::Note(vec![text("a note"), code("x_y")]));
+            }
+        }
+        a
+    }
+
+    #[test]
+    fn one_pass_rendering_matches_rendering_each_cut_whole() {
+        let markups: [&dyn Markup; 4] = [
+            &Markdown,
+            &Html,
+            &Plain { ansi: false },
+            &Plain { ansi: true },
+        ];
+        for seed in 0..40 {
+            let a = varied_answer([0, 1, 3, 12, 60][seed as usize % 5], seed);
+            for m in markups {
+                for limit in [0, 1, 30, 120, 400, 1000, 1500, MARKDOWN_LIMIT, usize::MAX] {
+                    assert_eq!(
+                        render(m, &a, limit),
+                        straightforward::render(m, &a, limit),
+                        "render, seed {seed}, limit {limit}"
+                    );
+                    assert_eq!(
+                        paginate(m, &a, limit),
+                        straightforward::paginate(m, &a, limit),
+                        "paginate, seed {seed}, limit {limit}"
+                    );
+                }
+            }
+            let old_pages = straightforward::page_answers(&Html, &a, 1500);
+            let matrix: Vec<(String, String)> = old_pages
+                .iter()
+                .map(|p| {
+                    (
+                        straightforward::render(&Html, p, 1500),
+                        straightforward::render(&Plain { ansi: false }, p, 1500),
+                    )
+                })
+                .collect();
+            assert_eq!(html_plain_pages(&a, 1500), matrix, "seed {seed}");
+            assert_eq!(
+                to_json(&a)["text"],
+                straightforward::paginate(&Markdown, &a, MARKDOWN_LIMIT)[0],
+                "seed {seed}"
+            );
+        }
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! `/timeline [topic]`: dated events in ascending order, grouped by date, each the verbatim
 //! sentence that holds the date; an event reported by several articles is shown once.
 
-use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 use crate::answer::{Answer, Block, Inline, Item, fold_whitespace, strong, text};
-use crate::engine::Engine;
+use crate::corpus::{Article, Event};
+use crate::engine::{Engine, cite_passage_of};
 use crate::index::IndexError;
-use crate::nlp::{self, dates, dates::DateValue, dates::Granularity};
+use crate::nlp::{self, dates, dates::DateValue, dates::Granularity, stopwords};
 use crate::strings;
 
 /// Two sentences on the same date sharing this much of their content words are one event.
@@ -16,79 +17,62 @@ const SAME_EVENT_JACCARD: f32 = 0.5;
 const MAX_TOPIC_PASSAGES: usize = 5000;
 
 /// One event, and the other articles' passages that report it.
-struct Entry {
+struct Entry<'e> {
     date: DateValue,
-    article: usize,
+    article: &'e Article,
+    /// Its position in `article.events`.
+    event: usize,
     passage: usize,
     expr: std::ops::Range<usize>,
-    also: Vec<(usize, usize)>,
-    /// Content words (hashed, sorted), worked out only when another article has an event
-    /// on the same date.
-    words: Option<Vec<u64>>,
+    /// The other articles' (article, passage).
+    also: Vec<(&'e Article, usize)>,
+    /// Content words, looked up only when another article has an event on the same date.
+    words: Option<&'e [u64]>,
 }
 
-impl Entry {
-    fn words(&mut self, engine: &Engine) -> &[u64] {
-        self.words.get_or_insert_with(|| {
-            let words =
-                engine.content_words(engine.article(self.article).passage_text(self.passage));
-            let mut hashed: Vec<u64> = words
-                .iter()
-                .map(|w| {
-                    let mut h = std::hash::DefaultHasher::new();
-                    w.hash(&mut h);
-                    h.finish()
-                })
-                .collect();
-            hashed.sort_unstable();
-            hashed.dedup();
-            hashed
-        })
+impl<'e> Entry<'e> {
+    fn words(&mut self, engine: &Engine) -> &'e [u64] {
+        let (article, event) = (self.article, self.event);
+        self.words
+            .get_or_insert_with(|| event_words(engine, article, event))
     }
+}
+
+/// The content words of the passage of `article.events[event]`, hashed and sorted: worked
+/// out once per event and kept with the article, since the same events meet again in
+/// every timeline whose topic they match.
+fn event_words<'e>(engine: &Engine, article: &'e Article, event: usize) -> &'e [u64] {
+    let slots = article
+        .event_words
+        .get_or_init(|| (0..article.events.len()).map(|_| OnceLock::new()).collect());
+    slots[event].get_or_init(|| {
+        content_word_hashes(engine, article.passage_text(article.events[event].passage))
+    })
+}
+
+/// `Engine::content_words` of `s`, hashed, sorted and de-duplicated, without a `String` or a
+/// set per word.
+fn content_word_hashes(engine: &Engine, s: &str) -> Vec<u64> {
+    let mut hashed = Vec::new();
+    engine.index.for_each_term(s, |term, r| {
+        if !stopwords::is_stopword_as_written(&s[r]) {
+            hashed.push(word_hash(term));
+        }
+    });
+    hashed.sort_unstable();
+    hashed.dedup();
+    hashed
+}
+
+fn word_hash(word: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    word.hash(&mut h);
+    h.finish()
 }
 
 pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexError> {
     let mut answer = Answer::new("timeline", topic.unwrap_or(""));
-    let allowed = match topic {
-        Some(t) => Some(topic_passages(engine, t)?),
-        None => None,
-    };
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut push = |a: &crate::corpus::Article, ev: &crate::corpus::Event| {
-        entries.push(Entry {
-            date: ev.date,
-            article: a.id,
-            passage: ev.passage,
-            expr: ev.expr.clone(),
-            also: Vec::new(),
-            words: None,
-        })
-    };
-    match &allowed {
-        // A topic: only its passages are looked at, so the cost follows the topic.
-        Some(set) => {
-            for &(id, p) in set {
-                let a = engine.article(id);
-                if let Ok(i) = a.events.binary_search_by_key(&p, |ev| ev.passage) {
-                    push(a, &a.events[i]);
-                }
-            }
-        }
-        None => {
-            for a in engine.corpus.iter() {
-                for ev in &a.events {
-                    push(a, ev);
-                }
-            }
-        }
-    }
-    entries.sort_by(|x, y| {
-        x.date
-            .cmp(&y.date)
-            .then(x.article.cmp(&y.article))
-            .then(x.passage.cmp(&y.passage))
-    });
-    let entries = merge_same_events(engine, entries);
+    let entries = events(engine, topic)?;
     if entries.is_empty() {
         answer.push(Block::Para(vec![text(strings::timeline_nothing(topic))]));
         return Ok(answer);
@@ -103,10 +87,10 @@ pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexErr
             answer.push(Block::Para(vec![strong(display_date(e.date))]));
             last_date = Some(e.date);
         }
-        let a = engine.article(e.article);
-        let mut cites = vec![engine.cite_passage(&mut answer, e.article, e.passage)];
+        let a = e.article;
+        let mut cites = vec![cite_passage_of(&mut answer, a, e.passage)];
         for (article, passage) in &e.also {
-            cites.push(engine.cite_passage(&mut answer, *article, *passage));
+            cites.push(cite_passage_of(&mut answer, article, *passage));
         }
         let range = a.passages[e.passage].range.clone();
         let sentence = &a.text[range.clone()];
@@ -134,26 +118,83 @@ pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexErr
     Ok(answer)
 }
 
-/// Passages that name the topic, and their neighbours: a date often sits in the sentence
-/// next to the one that names the topic.
-fn topic_passages(engine: &Engine, topic: &str) -> Result<HashSet<(usize, usize)>, IndexError> {
-    let q = engine.index.parse_query(topic);
-    let mut set = HashSet::new();
-    for h in engine.passages_naming(&q, MAX_TOPIC_PASSAGES)? {
-        let n = engine.article(h.article).passages.len();
-        set.insert((h.article, h.passage));
-        if h.passage > 0 {
-            set.insert((h.article, h.passage - 1));
+/// The dated events of the topic's passages (of the whole corpus without one), by date,
+/// one entry per event however many articles report it.
+fn events<'e>(engine: &'e Engine, topic: Option<&str>) -> Result<Vec<Entry<'e>>, IndexError> {
+    let allowed = match topic {
+        Some(t) => Some(topic_passages(engine, t)?),
+        None => None,
+    };
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut push = |a, event: usize, ev: &Event| {
+        entries.push(Entry {
+            date: ev.date,
+            article: a,
+            event,
+            passage: ev.passage,
+            expr: ev.expr.clone(),
+            also: Vec::new(),
+            words: None,
+        })
+    };
+    match &allowed {
+        // A topic: only its passages are looked at, so the cost follows the topic.
+        Some(passages) => {
+            for &(a, p) in passages {
+                if let Ok(i) = a.events.binary_search_by_key(&p, |ev| ev.passage) {
+                    push(a, i, &a.events[i]);
+                }
+            }
         }
-        if h.passage + 1 < n {
-            set.insert((h.article, h.passage + 1));
+        None => {
+            for a in engine.corpus.iter() {
+                for (i, ev) in a.events.iter().enumerate() {
+                    push(a, i, ev);
+                }
+            }
         }
     }
-    Ok(set)
+    entries.sort_by(|x, y| {
+        x.date
+            .cmp(&y.date)
+            .then(x.article.id.cmp(&y.article.id))
+            .then(x.passage.cmp(&y.passage))
+    });
+    Ok(merge_same_events(engine, entries))
+}
+
+/// Passages that name the topic, and their neighbours: a date often sits in the sentence
+/// next to the one that names the topic.
+fn topic_passages<'e>(
+    engine: &'e Engine,
+    topic: &str,
+) -> Result<Vec<(&'e Article, usize)>, IndexError> {
+    let q = engine.index.parse_query(topic);
+    let mut hits: Vec<(usize, usize)> = engine
+        .passages_naming(&q, MAX_TOPIC_PASSAGES)?
+        .iter()
+        .map(|h| (h.article, h.passage))
+        .collect();
+    hits.sort_unstable();
+    // Article by article, each looked up once.
+    let mut out = Vec::new();
+    let mut around = Vec::new();
+    for group in hits.chunk_by(|x, y| x.0 == y.0) {
+        let a = engine.article(group[0].0);
+        let last = a.passages.len() - 1;
+        around.clear();
+        for &(_, p) in group {
+            around.extend(p.saturating_sub(1)..=(p + 1).min(last));
+        }
+        around.sort_unstable();
+        around.dedup();
+        out.extend(around.iter().map(|&p| (a, p)));
+    }
+    Ok(out)
 }
 
 /// Folds entries of one date that report the same event in different articles.
-fn merge_same_events(engine: &Engine, entries: Vec<Entry>) -> Vec<Entry> {
+fn merge_same_events<'e>(engine: &Engine, entries: Vec<Entry<'e>>) -> Vec<Entry<'e>> {
     let mut out: Vec<Entry> = Vec::new();
     for mut e in entries {
         let mut same = None;
@@ -161,9 +202,13 @@ fn merge_same_events(engine: &Engine, entries: Vec<Entry>) -> Vec<Entry> {
             if o.date != e.date {
                 break;
             }
-            if o.article != e.article
-                && !o.also.iter().any(|(a, _)| *a == e.article)
-                && nlp::jaccard_sorted(o.words(engine), e.words(engine)) >= SAME_EVENT_JACCARD
+            if o.article.id != e.article.id
+                && !o.also.iter().any(|(a, _)| a.id == e.article.id)
+                && nlp::jaccard_sorted_at_least(
+                    o.words(engine),
+                    e.words(engine),
+                    SAME_EVENT_JACCARD,
+                )
             {
                 same = Some(i);
                 break;
@@ -189,7 +234,104 @@ pub fn display_date(d: DateValue) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
+
+    fn synthetic_engine() -> (tempfile::TempDir, Engine) {
+        let dir = tempfile::tempdir().unwrap();
+        crate::synth::generate(dir.path(), 150, 3).unwrap();
+        let engine = Engine::load(dir.path()).unwrap();
+        (dir, engine)
+    }
+
+    type Merged = Vec<(DateValue, usize, usize, Vec<(usize, usize)>)>;
+
+    /// The merge as first written: each passage's content words a set of strings, worked
+    /// out at each comparison.
+    fn merged_straightforwardly(engine: &Engine, topic: Option<&str>) -> Merged {
+        // The topic's passages and their neighbours, as a set.
+        let allowed: Option<HashSet<(usize, usize)>> = topic.map(|t| {
+            let q = engine.index.parse_query(t);
+            let mut set = HashSet::new();
+            for h in engine.passages_naming(&q, MAX_TOPIC_PASSAGES).unwrap() {
+                let n = engine.article(h.article).passages.len();
+                for p in h.passage.saturating_sub(1)..(h.passage + 2).min(n) {
+                    set.insert((h.article, p));
+                }
+            }
+            set
+        });
+        let mut entries: Vec<(DateValue, usize, usize)> = engine
+            .corpus
+            .iter()
+            .flat_map(|a| a.events.iter().map(|ev| (ev.date, a.id, ev.passage)))
+            .filter(|(_, a, p)| allowed.as_ref().is_none_or(|s| s.contains(&(*a, *p))))
+            .collect();
+        entries.sort();
+        let words = |a: usize, p: usize| engine.content_words(engine.article(a).passage_text(p));
+        let mut out: Merged = Vec::new();
+        for (date, a, p) in entries {
+            let same = out.iter().rev().take_while(|o| o.0 == date).position(|o| {
+                o.1 != a
+                    && !o.3.iter().any(|(x, _)| *x == a)
+                    && nlp::jaccard(&words(o.1, o.2), &words(a, p)) >= SAME_EVENT_JACCARD
+            });
+            match same {
+                Some(back) => {
+                    let i = out.len() - 1 - back;
+                    out[i].3.push((a, p));
+                }
+                None => out.push((date, a, p, Vec::new())),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn merged_events_match_the_straightforward_merge() {
+        let (_dir, engine) = synthetic_engine();
+        let topics = [None, Some("tariffs"), Some("ferry route"), Some("drought")];
+        let mut folded = 0;
+        for topic in topics {
+            let expected = merged_straightforwardly(&engine, topic);
+            folded += expected.iter().filter(|e| !e.3.is_empty()).count();
+            // Twice: with the words worked out, then with them kept in the articles.
+            for _ in 0..2 {
+                let got: Merged = events(&engine, topic)
+                    .unwrap()
+                    .into_iter()
+                    .map(|e| {
+                        let also = e.also.iter().map(|(a, p)| (a.id, *p)).collect();
+                        (e.date, e.article.id, e.passage, also)
+                    })
+                    .collect();
+                assert_eq!(got, expected, "topic {topic:?}");
+            }
+        }
+        assert!(folded > 0, "no event was reported twice");
+    }
+
+    #[test]
+    fn hashed_content_words_are_the_hashed_set() {
+        let (_dir, engine) = synthetic_engine();
+        let mut texts = vec![
+            "The U.S. and the E.U. agreed on Tuesday, The THE the Über-café reopened.",
+            "",
+            "a an the of",
+        ];
+        let a = engine.corpus.iter().next().unwrap();
+        texts.extend((0..a.passages.len()).map(|p| a.passage_text(p)));
+        for s in texts {
+            let mut expected: Vec<u64> = engine
+                .content_words(s)
+                .iter()
+                .map(|w| word_hash(w))
+                .collect();
+            expected.sort_unstable();
+            assert_eq!(content_word_hashes(&engine, s), expected, "{s}");
+        }
+    }
 
     #[test]
     fn dates_show_at_their_granularity() {

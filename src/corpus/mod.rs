@@ -113,6 +113,10 @@ pub struct Article {
     /// Content words and their counts, filled the first time a digest compares stories.
     #[serde(skip)]
     pub term_counts: std::sync::OnceLock<HashMap<String, f32>>,
+    /// Content words (hashed, sorted) of each event's passage, in the order of `events`;
+    /// each filled the first time a timeline compares that event with another article's.
+    #[serde(skip)]
+    pub event_words: std::sync::OnceLock<Vec<std::sync::OnceLock<Vec<u64>>>>,
 }
 
 impl Article {
@@ -693,6 +697,7 @@ pub fn analyse(
         events,
         entities,
         term_counts: std::sync::OnceLock::new(),
+        event_words: std::sync::OnceLock::new(),
     })
 }
 

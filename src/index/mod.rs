@@ -481,14 +481,19 @@ impl NewsIndex {
 
     /// Analyses `text` as the index does: (term, byte range in `text`).
     pub fn analyse(&self, text: &str) -> Vec<(String, Range<usize>)> {
+        let mut out = Vec::new();
+        self.for_each_term(text, |t, r| out.push((t.to_string(), r)));
+        out
+    }
+
+    /// `analyse` without a `String` per term: calls `f` with each term and its byte range.
+    pub fn for_each_term(&self, text: &str, mut f: impl FnMut(&str, Range<usize>)) {
         let mut analyzer = self.shared.analyzer.clone();
         let folded = fold_acronyms(text);
         let mut stream = analyzer.token_stream(&folded);
-        let mut out = Vec::new();
         while let Some(tok) = stream.next() {
-            out.push((tok.text.clone(), tok.offset_from..tok.offset_to));
+            f(&tok.text, tok.offset_from..tok.offset_to);
         }
-        out
     }
 
     /// Parses sanitised chat text into a query.

@@ -36,12 +36,52 @@ pub fn jaccard_sorted<T: Ord>(a: &[T], b: &[T]) -> f32 {
             }
         }
     }
-    let union = (a.len() + b.len() - inter) as f32;
+    jaccard_of(inter, a.len(), b.len())
+}
+
+/// Jaccard of sets of `a` and `b` elements that share `inter`.
+fn jaccard_of(inter: usize, a: usize, b: usize) -> f32 {
+    let union = (a + b - inter) as f32;
     if union == 0.0 {
         0.0
     } else {
         inter as f32 / union
     }
+}
+
+/// Whether `jaccard_sorted(a, b) >= threshold`, giving up as soon as what is left of the
+/// lists could no longer bring the overlap that far (most pairs differ early).
+pub fn jaccard_sorted_at_least<T: Ord>(a: &[T], b: &[T], threshold: f32) -> bool {
+    let (la, lb) = (a.len(), b.len());
+    let most = la.min(lb);
+    // The least overlap that reaches the threshold; the jaccard grows with the overlap.
+    let guess = (threshold.max(0.0) * (la + lb) as f32 / (1.0 + threshold.max(0.0))) as usize;
+    let mut need = guess.min(most + 1);
+    while need > 0 && jaccard_of(need - 1, la, lb) >= threshold {
+        need -= 1;
+    }
+    while need <= most && jaccard_of(need, la, lb) < threshold {
+        need += 1;
+    }
+    if need > most {
+        return false;
+    }
+    let (mut i, mut j, mut inter) = (0, 0, 0);
+    while i < la && j < lb {
+        if inter + (la - i).min(lb - j) < need {
+            return false;
+        }
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    inter >= need
 }
 
 #[cfg(test)]
@@ -59,6 +99,27 @@ mod tests {
             }
         }
         assert_eq!(jaccard_sorted(&[1, 2, 3], &[2, 3, 4, 5]), 2.0 / 5.0);
+    }
+
+    #[test]
+    fn jaccard_threshold_test_matches_the_full_jaccard() {
+        let mut rng = crate::synth::Rng::new(7);
+        let list = |rng: &mut crate::synth::Rng| {
+            let mut v: Vec<u32> = (0..rng.below(14)).map(|_| rng.below(20) as u32).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        for _ in 0..20_000 {
+            let (a, b) = (list(&mut rng), list(&mut rng));
+            for t in [0.0, 0.2, 1.0 / 3.0, 0.5, 0.51, 2.0 / 3.0, 0.9, 1.0, 1.1] {
+                assert_eq!(
+                    jaccard_sorted_at_least(&a, &b, t),
+                    jaccard_sorted(&a, &b) >= t,
+                    "{a:?} {b:?} {t}"
+                );
+            }
+        }
     }
 
     #[test]
