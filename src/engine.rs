@@ -122,7 +122,7 @@ impl MentionsIn {
 }
 
 /// The passage of `article` that holds byte `at`.
-fn passage_at(article: &Article, at: usize) -> Option<usize> {
+pub fn passage_at(article: &Article, at: usize) -> Option<usize> {
     let ps = &article.passages;
     let i = ps.partition_point(|p| p.range.end <= at);
     (i < ps.len() && ps[i].range.start <= at).then_some(i)

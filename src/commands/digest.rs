@@ -21,32 +21,32 @@ const MAX_ARTICLES: usize = 200;
 const LEAD_CHARS: usize = 220;
 
 pub fn digest(engine: &Engine, days: Option<u32>, now: SystemTime) -> Answer {
-    let ids: Vec<usize> = match days {
-        None => engine.corpus.iter().map(|a| a.id).collect(),
-        Some(d) => {
-            let since = now
-                .checked_sub(Duration::from_secs(u64::from(d) * 86_400))
-                .unwrap_or(SystemTime::UNIX_EPOCH);
-            engine
-                .corpus
-                .iter()
-                .filter(|a| a.modified.is_some_and(|m| m >= since))
-                .map(|a| a.id)
-                .collect()
-        }
-    };
-    digest_of(engine, &ids, days)
+    let since = days.map(|d| {
+        now.checked_sub(Duration::from_secs(u64::from(d) * 86_400))
+            .unwrap_or(SystemTime::UNIX_EPOCH)
+    });
+    let articles = engine
+        .corpus
+        .iter()
+        .filter(|a| since.is_none_or(|since| a.modified.is_some_and(|m| m >= since)));
+    digest_from(engine, newest(articles, MAX_ARTICLES), days)
 }
 
 /// The digest of the given articles (the scheduled digest passes the ones new since the last).
 pub fn digest_of(engine: &Engine, ids: &[usize], days: Option<u32>) -> Answer {
+    let articles = ids.iter().map(|id| engine.article(*id));
+    digest_from(engine, newest(articles, MAX_ARTICLES), days)
+}
+
+/// The digest of `articles`, newest first.
+fn digest_from(engine: &Engine, articles: Vec<&Article>, days: Option<u32>) -> Answer {
     let query = days.map(|d| d.to_string()).unwrap_or_default();
     let mut answer = Answer::new("digest", query);
-    if ids.is_empty() {
+    if articles.is_empty() {
         answer.push(Block::Para(vec![text(strings::digest_nothing(days))]));
         return answer;
     }
-    let ids = newest(engine, ids, MAX_ARTICLES);
+    let ids: Vec<usize> = articles.iter().map(|a| a.id).collect();
     let stories = stories(engine, &ids);
     answer.push(Block::Heading(vec![text(strings::digest_heading(
         stories.len(),
@@ -109,25 +109,23 @@ fn entry(engine: &Engine, answer: &mut Answer, story: &[usize]) {
     });
 }
 
-/// Newest article date first, then the most recently modified file; undated after dated.
-fn newest_first(a: &Article, b: &Article) -> std::cmp::Ordering {
-    b.meta
-        .date
-        .cmp(&a.meta.date)
-        .then(b.modified.cmp(&a.modified))
-        .then(a.doc.cmp(&b.doc))
-}
-
-/// The `n` newest of `ids` (by `newest_first`), newest first: a selection, then a sort of
-/// the few selected, so a digest over a large archive does not sort all of it.
-fn newest(engine: &Engine, ids: &[usize], n: usize) -> Vec<usize> {
-    let mut articles: Vec<&Article> = ids.iter().map(|id| engine.article(*id)).collect();
-    if articles.len() > n {
-        articles.select_nth_unstable_by(n, |a, b| newest_first(a, b));
-        articles.truncate(n);
+/// The `n` newest of `articles` (by `newest_first`), newest first: a selection, then a sort
+/// of the few selected, so a digest over a large archive does not sort all of it. The dates
+/// and times sit side by side in one vector, so most comparisons touch no article.
+fn newest<'a>(articles: impl Iterator<Item = &'a Article>, n: usize) -> Vec<&'a Article> {
+    type Keyed<'a> = (Option<DateValue>, Option<SystemTime>, &'a Article);
+    let order = |x: &Keyed, y: &Keyed| {
+        y.0.cmp(&x.0)
+            .then(y.1.cmp(&x.1))
+            .then_with(|| x.2.doc.cmp(&y.2.doc))
+    };
+    let mut keyed: Vec<Keyed> = articles.map(|a| (a.meta.date, a.modified, a)).collect();
+    if keyed.len() > n {
+        keyed.select_nth_unstable_by(n, order);
+        keyed.truncate(n);
     }
-    articles.sort_by(|a, b| newest_first(a, b));
-    articles.iter().map(|a| a.id).collect()
+    keyed.sort_by(order);
+    keyed.into_iter().map(|(_, _, a)| a).collect()
 }
 
 /// Groups articles into stories: single-link clustering on TF-IDF cosine similarity.
@@ -187,20 +185,10 @@ fn stories(engine: &Engine, ids: &[usize]) -> Vec<Vec<usize>> {
         }
         i
     }
-    for i in 0..ids.len() {
-        for j in i + 1..ids.len() {
-            if let (Some(x), Some(y)) = (days[i], days[j])
-                && (x - y).abs() > SAME_STORY_DAYS
-            {
-                continue;
-            }
-            let cos = dot(&weighted[i], &weighted[j]);
-            tracing::trace!(a = %engine.article(ids[i]).doc, b = %engine.article(ids[j]).doc, cos, "story similarity");
-            if cos >= SAME_STORY {
-                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
-                parent[ri.max(rj)] = ri.min(rj);
-            }
-        }
+    for (i, j, cos) in similar_pairs(&weighted, &days, df.len()) {
+        tracing::trace!(a = %engine.article(ids[i]).doc, b = %engine.article(ids[j]).doc, cos, "story similarity");
+        let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+        parent[ri.max(rj)] = ri.min(rj);
     }
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut slot: HashMap<usize, usize> = HashMap::new();
@@ -215,7 +203,50 @@ fn stories(engine: &Engine, ids: &[usize]) -> Vec<Vec<usize>> {
     groups
 }
 
+/// The pairs `i < j` of vectors (sparse, sorted by term, terms below `terms`) whose cosine
+/// reaches `SAME_STORY`, unless their days are too far apart, with the cosine. The products
+/// are summed term by term over lists of the vectors holding each term, so the cost follows
+/// the shared terms, not every pair's terms; each pair's sum still runs over its shared terms
+/// in order, as `dot`'s does, so it is the same.
+fn similar_pairs(
+    vectors: &[Vec<(u32, f32)>],
+    days: &[Option<i64>],
+    terms: usize,
+) -> Vec<(usize, usize, f32)> {
+    // For each term, the vectors that hold it and their weights, in vector order.
+    let mut holders: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms];
+    for (i, v) in vectors.iter().enumerate() {
+        for &(t, x) in v {
+            holders[t as usize].push((i as u32, x));
+        }
+    }
+    // How far each term's list has been passed: vector `i` is next in the lists of its terms.
+    let mut passed = vec![0usize; terms];
+    let mut sums = vec![0.0f32; vectors.len()];
+    let mut out = Vec::new();
+    for (i, v) in vectors.iter().enumerate() {
+        for &(t, x) in v {
+            let list = &holders[t as usize];
+            let next = &mut passed[t as usize];
+            *next += 1;
+            for &(j, y) in &list[*next..] {
+                sums[j as usize] += x * y;
+            }
+        }
+        for j in i + 1..vectors.len() {
+            let cos = std::mem::take(&mut sums[j]);
+            let apart =
+                matches!((days[i], days[j]), (Some(x), Some(y)) if (x - y).abs() > SAME_STORY_DAYS);
+            if cos >= SAME_STORY && !apart {
+                out.push((i, j, cos));
+            }
+        }
+    }
+    out
+}
+
 /// The dot product of two sparse vectors sorted by term.
+#[cfg(test)]
 fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
@@ -299,18 +330,109 @@ mod tests {
             std::fs::write(dir.path().join(format!("a{i}.txt")), text).unwrap();
         }
         let engine = Engine::load(dir.path()).unwrap();
-        let ids: Vec<usize> = engine.corpus.iter().map(|a| a.id).collect();
-        assert_eq!(ids.len(), 5);
-        let dates = |ids: Vec<usize>| -> Vec<String> {
-            ids.iter()
-                .map(|id| engine.article(*id).date_string().unwrap_or_default())
+        assert_eq!(engine.corpus.len(), 5);
+        let dates = |n: usize| -> Vec<String> {
+            newest(engine.corpus.iter(), n)
+                .iter()
+                .map(|a| a.date_string().unwrap_or_default())
                 .collect()
         };
-        assert_eq!(
-            dates(newest(&engine, &ids, 3)),
-            ["2025-06-30", "2025-01-02", "2024-12-24"]
-        );
-        assert_eq!(dates(newest(&engine, &ids, 10)).len(), 5);
+        assert_eq!(dates(3), ["2025-06-30", "2025-01-02", "2024-12-24"]);
+        assert_eq!(dates(10).len(), 5);
+    }
+
+    /// Newest article date first, then the most recently modified file; undated after dated.
+    fn newest_first(a: &Article, b: &Article) -> std::cmp::Ordering {
+        b.meta
+            .date
+            .cmp(&a.meta.date)
+            .then(b.modified.cmp(&a.modified))
+            .then(a.doc.cmp(&b.doc))
+    }
+
+    #[test]
+    fn newest_is_the_head_of_the_full_sort() {
+        // Few dates and two modification times, so that ties go down to the names.
+        let dir = tempfile::tempdir().unwrap();
+        let times = [
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_750_000_000),
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_760_000_000),
+        ];
+        for i in 0..40 {
+            let date = ["", "Published: 2025-03-01\n\n", "Published: 2025-03-02\n\n"][i % 3];
+            let text = format!(
+                "{date}Story number {i}\n\nThe council met about item {i} and agreed on it.\n"
+            );
+            let path = dir.path().join(format!("f{:02}.txt", (i * 7) % 40));
+            std::fs::write(&path, text).unwrap();
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(times[i % 2]).unwrap();
+        }
+        let engine = Engine::load(dir.path()).unwrap();
+        let mut all: Vec<&Article> = engine.corpus.iter().collect();
+        assert_eq!(all.len(), 40);
+        all.sort_by(|a, b| newest_first(a, b));
+        for n in 0..45 {
+            let got: Vec<&str> = newest(engine.corpus.iter(), n)
+                .iter()
+                .map(|a| a.doc.as_str())
+                .collect();
+            let want: Vec<&str> = all.iter().take(n).map(|a| a.doc.as_str()).collect();
+            assert_eq!(got, want, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn similar_pairs_match_pairwise_dot_products() {
+        let mut rng = crate::synth::Rng::new(5);
+        let terms = 40;
+        let vectors: Vec<Vec<(u32, f32)>> = (0..40)
+            .map(|_| {
+                let mut v: Vec<(u32, f32)> = (0..rng.range(0, 25))
+                    .map(|_| {
+                        (
+                            rng.below(terms) as u32,
+                            0.05 + rng.below(100) as f32 / 400.0,
+                        )
+                    })
+                    .collect();
+                v.sort_unstable_by_key(|(t, _)| *t);
+                v.dedup_by_key(|(t, _)| *t);
+                // Unit length, as `stories` weighs them.
+                let norm = v
+                    .iter()
+                    .map(|(_, x)| x * x)
+                    .sum::<f32>()
+                    .sqrt()
+                    .max(f32::EPSILON);
+                v.iter_mut().for_each(|(_, x)| *x /= norm);
+                v
+            })
+            .collect();
+        let days: Vec<Option<i64>> = (0..40)
+            .map(|i| (i % 5 != 0).then_some(rng.below(30) as i64))
+            .collect();
+        let mut want = Vec::new();
+        for i in 0..vectors.len() {
+            for j in i + 1..vectors.len() {
+                if let (Some(x), Some(y)) = (days[i], days[j])
+                    && (x - y).abs() > SAME_STORY_DAYS
+                {
+                    continue;
+                }
+                let cos = dot(&vectors[i], &vectors[j]);
+                if cos >= SAME_STORY {
+                    want.push((i, j, cos));
+                }
+            }
+        }
+        assert!(want.len() > 5, "{} similar pairs", want.len());
+        // The same pairs and bit for bit the same cosines.
+        let got = similar_pairs(&vectors, &days, terms);
+        let bits = |v: &[(usize, usize, f32)]| -> Vec<(usize, usize, u32)> {
+            v.iter().map(|(i, j, c)| (*i, *j, c.to_bits())).collect()
+        };
+        assert_eq!(bits(&got), bits(&want));
     }
 
     #[test]

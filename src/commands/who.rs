@@ -2,9 +2,11 @@
 //! aliases, articles, quotes, company), or who is involved with a thing or topic.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use crate::answer::{Answer, Block, Inline, Item, code, em, fold_whitespace, strong, text};
-use crate::engine::Engine;
+use crate::corpus::Article;
+use crate::engine::{Engine, passage_at};
 use crate::index::IndexError;
 use crate::nlp::entities::{self, Entity, EntityKind};
 use crate::strings;
@@ -105,20 +107,76 @@ fn fold(s: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The entity with only what the served articles still say: after a reload the table may
-/// name files that changed, until it is resolved again.
-fn live(engine: &Engine, entity: &Entity) -> Entity {
-    let served = |(doc, _): &&(usize, std::ops::Range<usize>)| engine.corpus.get(*doc).is_some();
-    Entity {
-        roles: entity.roles.iter().filter(served).cloned().collect(),
-        mentions: entity.mentions.iter().filter(served).cloned().collect(),
-        quotes: entity.quotes.iter().filter(served).cloned().collect(),
-        ..entity.clone()
+/// `spans` (sorted by article, as an entity's mentions are; any order works) in runs per
+/// article, only the articles still served: after a reload the table may name files that
+/// changed, until it is resolved again. One corpus lookup per run, not per span.
+fn served_by_article<'e, 's>(
+    engine: &'e Engine,
+    spans: &'s [(usize, Range<usize>)],
+) -> impl Iterator<Item = (&'e Article, &'s [(usize, Range<usize>)])> {
+    spans
+        .chunk_by(|x, y| x.0 == y.0)
+        .filter_map(|run| Some((engine.corpus.get(run[0].0)?, run)))
+}
+
+/// `spans` in the articles still served, each with its article.
+fn served<'e, 's>(
+    engine: &'e Engine,
+    spans: &'s [(usize, Range<usize>)],
+) -> impl Iterator<Item = (&'e Article, Range<usize>)> + use<'e, 's> {
+    served_by_article(engine, spans)
+        .flat_map(|(a, run)| run.iter().map(move |(_, r)| (a, r.clone())))
+}
+
+/// What a card says about an entity, from the articles still served.
+#[derive(Debug, PartialEq)]
+struct Facts {
+    /// The first `MAX_ROLES` roles as written (whitespace folded), each once, with where.
+    roles: Vec<(String, usize, Range<usize>)>,
+    mentions: usize,
+    /// (article, mentions in it), most mentions first.
+    per_article: Vec<(usize, usize)>,
+    first_mention: Option<(usize, Range<usize>)>,
+    /// The first `MAX_QUOTES` quotes.
+    quotes: Vec<(usize, Range<usize>)>,
+}
+
+/// An entity's `Facts`: one pass over its mentions, run by run, and only as many roles and
+/// quotes as a card shows.
+fn facts(engine: &Engine, entity: &Entity) -> Facts {
+    let mut roles: Vec<(String, usize, Range<usize>)> = Vec::new();
+    let mut seen_roles: HashSet<String> = HashSet::new();
+    for (a, range) in served(engine, &entity.roles) {
+        if roles.len() == MAX_ROLES {
+            break;
+        }
+        let role = fold_whitespace(&a.text[range.clone()]);
+        if seen_roles.insert(fold(&role)) {
+            roles.push((role, a.id, range));
+        }
+    }
+    let mut per_article: Vec<(usize, usize)> = Vec::new();
+    let mut first_mention = None;
+    for (a, run) in served_by_article(engine, &entity.mentions) {
+        per_article.push((a.id, run.len()));
+        first_mention.get_or_insert((a.id, run[0].1.clone()));
+    }
+    per_article.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Facts {
+        roles,
+        mentions: per_article.iter().map(|(_, n)| n).sum(),
+        per_article,
+        first_mention,
+        quotes: served(engine, &entity.quotes)
+            .take(MAX_QUOTES)
+            .map(|(a, r)| (a.id, r))
+            .collect(),
     }
 }
 
 fn card(engine: &Engine, answer: &mut Answer, e: usize) {
-    let entity = &live(engine, &engine.entities()[e]);
+    let entity = &engine.entities()[e];
+    let facts = facts(engine, entity);
     let mut cites = Vec::new();
     answer.push(Block::Heading(vec![text(format!(
         "{} ({})",
@@ -127,15 +185,8 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
     ))]));
 
     // Roles as written, each once, each cited where the article states it.
-    let mut roles: Vec<(String, usize, std::ops::Range<usize>)> = Vec::new();
-    let mut seen_roles: HashSet<String> = HashSet::new();
-    for (doc, range) in &entity.roles {
-        let role = fold_whitespace(&engine.article(*doc).text[range.clone()]);
-        if seen_roles.insert(fold(&role)) {
-            roles.push((role, *doc, range.clone()));
-        }
-    }
-    for (role, doc, range) in roles.iter().take(MAX_ROLES) {
+    let roles = &facts.roles;
+    for (role, doc, range) in roles {
         let Some(p) = engine.passage_at(*doc, range.start) else {
             continue;
         };
@@ -167,17 +218,12 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
     }
 
     // Articles, most mentions first.
-    let mut counts: HashMap<usize, usize> = HashMap::new();
-    for (doc, _) in &entity.mentions {
-        *counts.entry(*doc).or_default() += 1;
-    }
-    let mut per_article: Vec<(usize, usize)> = counts.into_iter().collect();
-    per_article.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let per_article = &facts.per_article;
     answer.push(Block::Bullet(vec![
         strong(strings::APPEARS_IN),
         text(format!(
             ": {}",
-            strings::mentions_in_articles(entity.mentions.len(), per_article.len())
+            strings::mentions_in_articles(facts.mentions, per_article.len())
         )),
     ]));
     for (doc, n) in per_article.iter().take(MAX_ARTICLES) {
@@ -193,7 +239,7 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
     }
 
     // Their own words.
-    for (doc, range) in entity.quotes.iter().take(MAX_QUOTES) {
+    for (doc, range) in &facts.quotes {
         let Some(p) = engine.passage_at(*doc, range.start) else {
             continue;
         };
@@ -207,7 +253,7 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
     }
     // Every reply quotes: without roles or quotes, the first mention in context.
     if cites.is_empty()
-        && let Some((doc, range)) = entity.mentions.first()
+        && let Some((doc, range)) = &facts.first_mention
         && let Some(p) = engine.passage_at(*doc, range.start)
     {
         let n = engine.cite_passage(answer, *doc, p);
@@ -235,7 +281,7 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
         kind: kind_name(entity.kind).to_string(),
         role: roles.first().map(|(r, _, _)| expand_title(r)),
         aliases: entity.aliases.clone(),
-        mentions: entity.mentions.len(),
+        mentions: facts.mentions,
         cites,
     });
 }
@@ -243,22 +289,30 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
 /// People and organisations named in the same passages, most shared passages first.
 fn company(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
     let mut counts: HashMap<usize, usize> = HashMap::new();
-    // The passages that name `e`, from its own mentions (not a scan of every passage).
-    let passages: HashSet<(usize, usize)> = engine.entities()[e]
-        .mentions
-        .iter()
-        .filter_map(|(doc, r)| Some((*doc, engine.passage_at(*doc, r.start)?)))
-        .collect();
-    let lists = passages
-        .iter()
-        .filter_map(|key| engine.table.mentions_in.get(key));
-    for list in lists.filter(|l| l.contains(&e)) {
-        for o in list.iter().filter(|o| **o != e) {
-            if matches!(
-                engine.entities()[*o].kind,
-                EntityKind::Person | EntityKind::Org
-            ) {
-                *counts.entry(*o).or_default() += 1;
+    // The passages that name `e`, from its own mentions (not a scan of every passage): in
+    // reading order, so a passage named twice comes twice in a row.
+    for (a, run) in served_by_article(engine, &engine.entities()[e].mentions) {
+        let mut last = None;
+        for (_, r) in run {
+            let Some(p) = passage_at(a, r.start) else {
+                continue;
+            };
+            if last.replace(p) == Some(p) {
+                continue;
+            }
+            let Some(list) = engine.table.mentions_in.get(&(a.id, p)) else {
+                continue;
+            };
+            if !list.contains(&e) {
+                continue;
+            }
+            for o in list.iter().filter(|o| **o != e) {
+                if matches!(
+                    engine.entities()[*o].kind,
+                    EntityKind::Person | EntityKind::Org
+                ) {
+                    *counts.entry(*o).or_default() += 1;
+                }
             }
         }
     }
@@ -366,11 +420,10 @@ fn involved(
     ))]));
     for (e, tie) in ranked.iter().take(MAX_INVOLVED) {
         let (passages, (_, article, excerpt)) = (&tie.passages, &tie.best);
-        let entity = &live(engine, &engine.entities()[*e]);
-        let role = entity
-            .roles
-            .first()
-            .map(|(d, r)| expand_title(&fold_whitespace(&engine.article(*d).text[r.clone()])));
+        let entity = &engine.entities()[*e];
+        let role = served(engine, &entity.roles)
+            .next()
+            .map(|(a, r)| expand_title(&fold_whitespace(&a.text[r])));
         let n = engine.cite(answer, *article, excerpt.clone());
         let mut line = vec![strong(&entity.name)];
         if let Some(r) = &role {
@@ -480,6 +533,124 @@ fn expand_title(role: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The entity with only what the served articles still say, copied whole.
+    fn live(engine: &Engine, entity: &Entity) -> Entity {
+        let served = |(doc, _): &&(usize, Range<usize>)| engine.corpus.get(*doc).is_some();
+        Entity {
+            roles: entity.roles.iter().filter(served).cloned().collect(),
+            mentions: entity.mentions.iter().filter(served).cloned().collect(),
+            quotes: entity.quotes.iter().filter(served).cloned().collect(),
+            ..entity.clone()
+        }
+    }
+
+    /// `facts` as first written: a live copy of the entity, every role folded, a count per
+    /// mention.
+    fn facts_straightforwardly(engine: &Engine, entity: &Entity) -> Facts {
+        let entity = &live(engine, entity);
+        let mut roles = Vec::new();
+        let mut seen_roles: HashSet<String> = HashSet::new();
+        for (doc, range) in &entity.roles {
+            let role = fold_whitespace(&engine.article(*doc).text[range.clone()]);
+            if seen_roles.insert(fold(&role)) {
+                roles.push((role, *doc, range.clone()));
+            }
+        }
+        roles.truncate(MAX_ROLES);
+        let mut counts: HashMap<usize, usize> = HashMap::new();
+        for (doc, _) in &entity.mentions {
+            *counts.entry(*doc).or_default() += 1;
+        }
+        let mut per_article: Vec<(usize, usize)> = counts.into_iter().collect();
+        per_article.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Facts {
+            roles,
+            mentions: entity.mentions.len(),
+            per_article,
+            first_mention: entity.mentions.first().cloned(),
+            quotes: entity.quotes.iter().take(MAX_QUOTES).cloned().collect(),
+        }
+    }
+
+    /// `company` as first written: a set of every passage that names the entity.
+    fn company_straightforwardly(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
+        let mut counts: HashMap<usize, usize> = HashMap::new();
+        let passages: HashSet<(usize, usize)> = engine.entities()[e]
+            .mentions
+            .iter()
+            .filter_map(|(doc, r)| Some((*doc, engine.passage_at(*doc, r.start)?)))
+            .collect();
+        let lists = passages
+            .iter()
+            .filter_map(|key| engine.table.mentions_in.get(key));
+        for list in lists.filter(|l| l.contains(&e)) {
+            for o in list.iter().filter(|o| **o != e) {
+                if matches!(
+                    engine.entities()[*o].kind,
+                    EntityKind::Person | EntityKind::Org
+                ) {
+                    *counts.entry(*o).or_default() += 1;
+                }
+            }
+        }
+        let mut v: Vec<(usize, usize)> = counts.into_iter().collect();
+        v.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then(
+                    engine.entities()[b.0]
+                        .mentions
+                        .len()
+                        .cmp(&engine.entities()[a.0].mentions.len()),
+                )
+                .then(a.0.cmp(&b.0))
+        });
+        v
+    }
+
+    #[test]
+    fn cards_match_the_straightforward_count_before_and_after_a_reload() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::synth::generate(dir.path(), 120, 4).unwrap();
+        let engine = Engine::load(dir.path()).unwrap();
+        let check = |engine: &Engine| {
+            for (e, entity) in engine.entities().iter().enumerate() {
+                assert_eq!(
+                    facts(engine, entity),
+                    facts_straightforwardly(engine, entity),
+                    "{}",
+                    entity.name
+                );
+                assert_eq!(
+                    company(engine, e),
+                    company_straightforwardly(engine, e),
+                    "{}",
+                    entity.name
+                );
+            }
+        };
+        check(&engine);
+        // The cases that matter: roles past what a card shows, and shared passages.
+        assert!(engine.entities().iter().any(|e| e.roles.len() > MAX_ROLES));
+        assert!((0..engine.entities().len()).any(|e| !company(&engine, e).is_empty()));
+        // Files deleted: the table still names them until entities are resolved again.
+        let gone: Vec<std::path::PathBuf> = (0..120)
+            .step_by(7)
+            .map(|i| dir.path().join(crate::synth::article_path(i)))
+            .collect();
+        for path in &gone {
+            std::fs::remove_file(path).unwrap();
+        }
+        let (after, delta) = engine.update(&gone).unwrap();
+        assert_eq!(delta.removed.len(), gone.len());
+        assert!(
+            engine
+                .entities()
+                .iter()
+                .any(|e| facts(&after, e).mentions < facts(&engine, e).mentions)
+        );
+        check(&after);
+    }
 
     #[test]
     fn folding_and_distance() {
