@@ -182,7 +182,7 @@ impl Store {
                     .map(|&start| {
                         let end = (start + SLOTS_PER_FRAME).min(slots);
                         let run: Vec<Option<&Article>> =
-                            (start..end).map(|id| engine.corpus.slot(id)).collect();
+                            (start..end).map(|id| engine.corpus.get(id)).collect();
                         encode(&run)
                     })
                     .collect();

@@ -439,11 +439,6 @@ pub struct SavedCorpus {
 }
 
 impl Corpus {
-    /// The article in slot `id`, as saved state writes it (None for an empty slot).
-    pub fn slot(&self, id: usize) -> Option<&Article> {
-        self.get(id)
-    }
-
     /// Everything else as saved state.
     pub fn saved_rest(&self) -> SavedCorpus {
         SavedCorpus {
