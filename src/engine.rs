@@ -32,6 +32,8 @@ pub struct EntityTable {
     pub entities: Vec<Entity>,
     /// (article, passage) to the entities mentioned in it.
     pub mentions_in: HashMap<(usize, usize), Vec<usize>>,
+    /// What `/who` works out from all of an entity's mentions, kept once worked out.
+    pub cards: commands::CardCache,
 }
 
 impl EntityTable {
@@ -52,6 +54,7 @@ impl EntityTable {
         EntityTable {
             entities,
             mentions_in,
+            cards: Default::default(),
         }
     }
 }
