@@ -368,9 +368,14 @@ impl NewsIndex {
             end: sb.add_u64_field("end", FAST),
             date: sb.add_i64_field("date", FAST),
         };
-        let index = Index::create_in_ram(sb.build());
+        let mut index = Index::create_in_ram(sb.build());
         index.tokenizers().register(ANALYZER, analyzer());
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        // A query's segments are searched side by side; the results are merged in segment
+        // order, so they are the same as one thread's.
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         let writer =
             index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY * threads)?;
         // This thread analyses; the writer's threads build the postings.
