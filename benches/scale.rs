@@ -2,7 +2,7 @@
 //! the baseline, over a generated corpus of N articles:
 //!
 //!     cargo bench --bench scale -- --articles 10000 [--seed 1] [--json] [--rg-terms 200]
-//!         [--bare-timeline] [--startup-only] [--only ask|search|who|timeline|digest]
+//!         [--bare-timeline] [--startup-only] [--only ask|search|who|timeline|digest[,...]]
 //!
 //! The corpus is written once to `target/scale-corpus/N-seed/` and reused while its marker
 //! file matches. Figures are in-process and warm: each query mix runs once untimed first.
@@ -33,7 +33,8 @@ struct Options {
     startup_only: bool,
     /// Also time one bare `/timeline` over the whole corpus.
     bare_timeline: bool,
-    /// Run only this command's mix, several times, then stop (for profiling one command).
+    /// Run only these commands' mixes (comma-separated), several times, then stop (for
+    /// profiling one command).
     only: Option<String>,
     /// Only restart over the state a full run saved (the run's child process).
     restart_only: bool,
@@ -65,7 +66,7 @@ fn options() -> Options {
             "--bench" => {}
             other => {
                 eprintln!(
-                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline] [--only COMMAND] [--restart-only]"
+                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline] [--only COMMAND[,COMMAND...]] [--restart-only]"
                 );
                 std::process::exit(2);
             }
@@ -430,18 +431,21 @@ fn main() {
         ("digest", &m.digest),
     ];
     if let Some(only) = &o.only {
-        let Some((_, lines)) = commands.iter().find(|(name, _)| name == only) else {
-            eprintln!("--only takes one of ask, search, who, timeline, digest");
-            std::process::exit(2);
-        };
-        let parsed = parse(lines);
-        // The first pass fills what commands keep lazily (digest term counts, timeline
-        // event words); the warm passes below are what a running bot sees.
-        let (p50, p99) = timed(&engine, &parsed);
-        eprintln!("{only} first pass: p50 {p50:.2} ms, p99 {p99:.2} ms");
-        for _ in 0..5 {
-            let (p50, p99) = latency(&engine, &parsed);
-            eprintln!("{only}: p50 {p50:.2} ms, p99 {p99:.2} ms");
+        // One command, or several separated by commas, each run on its own in turn.
+        for only in only.split(',') {
+            let Some((_, lines)) = commands.iter().find(|(name, _)| *name == only) else {
+                eprintln!("--only takes ask, search, who, timeline or digest, or a list of them");
+                std::process::exit(2);
+            };
+            let parsed = parse(lines);
+            // The first pass fills what commands keep lazily (digest term counts, timeline
+            // event words, who cards); the warm passes below are what a running bot sees.
+            let (p50, p99) = timed(&engine, &parsed);
+            eprintln!("{only} first pass: p50 {p50:.2} ms, p99 {p99:.2} ms");
+            for _ in 0..5 {
+                let (p50, p99) = latency(&engine, &parsed);
+                eprintln!("{only}: p50 {p50:.2} ms, p99 {p99:.2} ms");
+            }
         }
         return;
     }

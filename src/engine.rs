@@ -34,6 +34,8 @@ pub struct EntityTable {
     pub entities: Vec<Entity>,
     /// (article, passage) to the entities mentioned in it.
     pub mentions_in: MentionsIn,
+    /// What `/who` works out from all of an entity's mentions, kept once worked out.
+    pub cards: commands::CardCache,
 }
 
 impl EntityTable {
@@ -48,13 +50,14 @@ impl EntityTable {
         EntityTable {
             entities,
             mentions_in,
+            cards: Default::default(),
         }
     }
 }
 
 /// Which entities each passage mentions, kept per article in two flat lists (a corpus has
 /// millions of such passages: a map of small vectors took most of a restart).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct MentionsIn {
     /// Per slot: the passages that mention an entity, ascending, each with where its
     /// entities end in `entities[slot]`.

@@ -1,12 +1,12 @@
 //! `/ask`: an extractive answer. The 1-3 passages that best answer the question, the answer
 //! span emphasised, the same fact from several articles quoted once and cited from all.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::answer::{Answer, Block, Inline, Item, fold_whitespace, strong, text};
 use crate::engine::Engine;
-use crate::index::{IndexError, Mode, UserQuery};
+use crate::index::{Hit, IndexError, Mode, UserQuery};
 use crate::nlp::dates::{self, ExprKind, Granularity};
 use crate::nlp::question::{self, QuestionType};
 use crate::nlp::{self, stopwords, synonyms};
@@ -33,7 +33,8 @@ struct Candidate {
     coverage: f32,
     score: f32,
     span: Option<Range<usize>>,
-    words: HashSet<String>,
+    /// Content words, hashed and sorted (`nlp::word_hash`).
+    words: Vec<u64>,
 }
 
 /// Why a question has no answer.
@@ -64,83 +65,21 @@ pub fn ask(engine: &Engine, question: &str) -> Result<Answer, IndexError> {
 /// Groups of candidates: the first of each group is quoted, the rest report the same fact.
 type Selection = Vec<Vec<Candidate>>;
 
+/// What a question asks for: its query, weighted terms, type and words.
+struct Asked {
+    q: UserQuery,
+    weights: Vec<Weighted>,
+    qtype: QuestionType,
+    words: Vec<String>,
+}
+
 fn select(engine: &Engine, question: &str) -> Result<Result<Selection, NoAnswer>, IndexError> {
-    let idx = &engine.index;
-    let mut q = idx.parse_query(question);
-    let frame = question::frame_words(question);
-    if q.terms.len() > frame.len() {
-        q.terms
-            .retain(|t| !frame.contains(&t.surface.to_lowercase()));
-    }
-    if q.is_empty() {
-        return Ok(Err(NoAnswer::Weak));
-    }
-    let weights = term_weights(engine, &q);
-    // A word the articles never use, nor any synonym of it: the question is about something
-    // they do not cover, whatever else matches.
-    let missing: Vec<String> = q
-        .terms
-        .iter()
-        .zip(&weights)
-        .filter(|(t, w)| {
-            !stopwords::is_frame_word(&t.surface.to_lowercase())
-                && idx.doc_freq(&w.term) == 0
-                && w.synonyms.iter().all(|s| idx.doc_freq(s) == 0)
-        })
-        .map(|(t, _)| t.surface.clone())
-        .collect();
-    if !missing.is_empty() {
-        return Ok(Err(NoAnswer::Unknown(missing)));
-    }
-    let qtype = question::classify(question);
-    let question_words: Vec<String> = question
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect();
-    let hits = idx.search_top(&q, Mode::Any, CANDIDATES)?;
-    let top_bm25 = hits.first().map_or(1.0, |h| h.score.max(f32::EPSILON));
-    let mut candidates: Vec<Candidate> = hits
-        .iter()
-        .filter_map(|h| {
-            let article = engine.article(h.article);
-            let sentence = article.passage_text(h.passage);
-            // One analysis serves both the coverage (all terms) and the same-fact check
-            // (content words only).
-            let tokens = engine.index.analyse(sentence);
-            let body: HashSet<String> = tokens.iter().map(|(t, _)| t.clone()).collect();
-            let words: HashSet<String> = tokens
-                .into_iter()
-                .filter(|(_, r)| !stopwords::is_stopword_as_written(&sentence[r.clone()]))
-                .map(|(t, _)| t)
-                .collect();
-            let context = context_terms(engine, h.article, h.passage);
-            let proper_ok = q
-                .terms
-                .iter()
-                .filter(|t| t.proper)
-                .all(|t| body.contains(&t.term) || context.contains(&t.term));
-            if !proper_ok {
-                return None;
-            }
-            let (coverage, matched) = coverage(&weights, &body, &context);
-            if matched < weights.len().min(MIN_MATCHED_TERMS) {
-                return None;
-            }
-            let span = best_span(engine, h.article, h.passage, qtype, &question_words, &q);
-            let typed = qtype == QuestionType::Other || span.is_some();
-            let score = coverage * if typed { 1.0 } else { 0.7 } + 0.1 * h.score / top_bm25;
-            Some(Candidate {
-                article: h.article,
-                passage: h.passage,
-                coverage,
-                score,
-                span,
-                words,
-            })
-        })
-        .collect();
+    let asked = match asked(engine, question) {
+        Ok(asked) => asked,
+        Err(why) => return Ok(Err(why)),
+    };
+    let hits = engine.index.search_top(&asked.q, Mode::Any, CANDIDATES)?;
+    let mut candidates = candidates(engine, &asked, &hits);
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
     for c in candidates.iter().take(5) {
         tracing::debug!(doc = %engine.article(c.article).doc, passage = c.passage, coverage = c.coverage, score = c.score, "ask candidate");
@@ -158,7 +97,7 @@ fn select(engine: &Engine, question: &str) -> Result<Result<Selection, NoAnswer>
         }
         if let Some(g) = groups
             .iter_mut()
-            .find(|g| nlp::jaccard(&g[0].words, &c.words) >= SAME_FACT_JACCARD)
+            .find(|g| nlp::jaccard_sorted(&g[0].words, &c.words) >= SAME_FACT_JACCARD)
         {
             if g.iter().all(|x| x.article != c.article) {
                 g.push(c);
@@ -170,6 +109,188 @@ fn select(engine: &Engine, question: &str) -> Result<Result<Selection, NoAnswer>
         }
     }
     Ok(Ok(groups))
+}
+
+/// The question understood, or why it has no answer before any search.
+fn asked(engine: &Engine, question: &str) -> Result<Asked, NoAnswer> {
+    let idx = &engine.index;
+    let mut q = idx.parse_query(question);
+    let frame = question::frame_words(question);
+    if q.terms.len() > frame.len() {
+        q.terms
+            .retain(|t| !frame.contains(&t.surface.to_lowercase()));
+    }
+    if q.is_empty() {
+        return Err(NoAnswer::Weak);
+    }
+    let weights = term_weights(engine, &q);
+    // A word the articles never use, nor any synonym of it: the question is about something
+    // they do not cover, whatever else matches.
+    let missing: Vec<String> = q
+        .terms
+        .iter()
+        .zip(&weights)
+        .filter(|(t, w)| {
+            !stopwords::is_frame_word(&t.surface.to_lowercase())
+                && idx.doc_freq(&w.term) == 0
+                && w.synonyms.iter().all(|s| idx.doc_freq(s) == 0)
+        })
+        .map(|(t, _)| t.surface.clone())
+        .collect();
+    if !missing.is_empty() {
+        return Err(NoAnswer::Unknown(missing));
+    }
+    Ok(Asked {
+        q,
+        weights,
+        qtype: question::classify(question),
+        words: question
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect(),
+    })
+}
+
+/// The passages `hits` found, those that pass as answers scored as such. Each text is
+/// analysed once per question: a candidate's own sentence in one pass (the terms sought,
+/// its content words, where the question's words sit), the texts around it through `Around`.
+fn candidates(engine: &Engine, asked: &Asked, hits: &[Hit]) -> Vec<Candidate> {
+    let Asked {
+        q,
+        weights,
+        qtype,
+        words: question_words,
+    } = asked;
+    let qtype = *qtype;
+    let top_bm25 = hits.first().map_or(1.0, |h| h.score.max(f32::EPSILON));
+    // All that the coverage and the proper-name check look for.
+    let sought: HashSet<&str> = q
+        .terms
+        .iter()
+        .map(|t| t.term.as_str())
+        .chain(weights.iter().flat_map(|w| {
+            std::iter::once(w.term.as_str()).chain(w.synonyms.iter().map(String::as_str))
+        }))
+        .collect();
+    let query_terms: HashSet<&str> = q.terms.iter().map(|t| t.term.as_str()).collect();
+    let mut around = Around {
+        engine,
+        sought: &sought,
+        texts: HashMap::new(),
+    };
+    hits.iter()
+        .filter_map(|h| {
+            let article = engine.article(h.article);
+            let sentence = article.passage_text(h.passage);
+            let mut body: HashSet<&str> = HashSet::new();
+            let mut words: Vec<u64> = Vec::new();
+            let mut anchors: Vec<usize> = Vec::new();
+            engine.index.for_each_term(sentence, |t, r| {
+                if let Some(s) = sought.get(t) {
+                    body.insert(s);
+                }
+                if query_terms.contains(t) {
+                    anchors.push(r.start);
+                }
+                if !stopwords::is_stopword_as_written(&sentence[r]) {
+                    words.push(nlp::word_hash(t));
+                }
+            });
+            words.sort_unstable();
+            words.dedup();
+            let context = around.context(h.article, h.passage);
+            let proper_ok = q
+                .terms
+                .iter()
+                .filter(|t| t.proper)
+                .all(|t| body.contains(t.term.as_str()) || context.contains(t.term.as_str()));
+            if !proper_ok {
+                return None;
+            }
+            let (coverage, matched) = coverage(weights, &body, &context);
+            if matched < weights.len().min(MIN_MATCHED_TERMS) {
+                return None;
+            }
+            let span = best_span(
+                engine,
+                h.article,
+                h.passage,
+                qtype,
+                question_words,
+                &anchors,
+            );
+            let typed = qtype == QuestionType::Other || span.is_some();
+            let score = coverage * if typed { 1.0 } else { 0.7 } + 0.1 * h.score / top_bm25;
+            Some(Candidate {
+                article: h.article,
+                passage: h.passage,
+                coverage,
+                score,
+                span,
+                words,
+            })
+        })
+        .collect()
+}
+
+/// A text around a candidate: its article's title, a section heading, a passage.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Text {
+    Title(usize),
+    Block(usize, usize),
+    Passage(usize, usize),
+}
+
+/// The sought terms in the texts around candidates (title, section heading, neighbouring
+/// passages), each text analysed once per question: candidates share articles and
+/// neighbours.
+struct Around<'e, 'q> {
+    engine: &'e Engine,
+    sought: &'q HashSet<&'q str>,
+    texts: HashMap<Text, HashSet<&'q str>>,
+}
+
+impl<'q> Around<'_, 'q> {
+    fn found(&mut self, text: Text) -> &HashSet<&'q str> {
+        let (engine, sought) = (self.engine, self.sought);
+        self.texts.entry(text).or_insert_with(|| {
+            let s = match text {
+                Text::Title(a) => &engine.article(a).meta.title,
+                Text::Block(a, b) => {
+                    &engine.article(a).text[engine.article(a).blocks[b].range.clone()]
+                }
+                Text::Passage(a, p) => engine.article(a).passage_text(p),
+            };
+            let mut found = HashSet::new();
+            engine.index.for_each_term(s, |t, _| {
+                if let Some(t) = sought.get(t) {
+                    found.insert(*t);
+                }
+            });
+            found
+        })
+    }
+
+    /// `context_terms` of passage `p`, as far as the sought terms go.
+    fn context(&mut self, article: usize, p: usize) -> HashSet<&'q str> {
+        let a = self.engine.article(article);
+        let mut texts = vec![Text::Title(article)];
+        if let Some(h) = a.passages[p].section {
+            texts.push(Text::Block(article, h));
+        }
+        for n in [p.wrapping_sub(1), p + 1] {
+            if n < a.passages.len() {
+                texts.push(Text::Passage(article, n));
+            }
+        }
+        let mut set = HashSet::new();
+        for t in texts {
+            set.extend(self.found(t));
+        }
+        set
+    }
 }
 
 /// A question term with its weight and the index terms of its synonyms.
@@ -219,19 +340,15 @@ fn term_weights(engine: &Engine, q: &UserQuery) -> Vec<Weighted> {
 /// Share of the question's weight a passage holds: full for its own words, `SYNONYM` for a
 /// synonym, half that again when only the context (neighbours, heading, title) has it.
 /// Also returns how many distinct question terms matched at all.
-fn coverage(
-    weights: &[Weighted],
-    body: &HashSet<String>,
-    context: &HashSet<String>,
-) -> (f32, usize) {
+fn coverage(weights: &[Weighted], body: &HashSet<&str>, context: &HashSet<&str>) -> (f32, usize) {
     const SYNONYM: f32 = 0.7;
     let (mut got, mut total, mut matched) = (0.0, 0.0, 0);
     for w in weights {
         total += w.weight;
-        let has = |set: &HashSet<String>| {
-            if set.contains(&w.term) {
+        let has = |set: &HashSet<&str>| {
+            if set.contains(w.term.as_str()) {
                 1.0
-            } else if w.synonyms.iter().any(|s| set.contains(s)) {
+            } else if w.synonyms.iter().any(|s| set.contains(s.as_str())) {
                 SYNONYM
             } else {
                 0.0
@@ -246,37 +363,14 @@ fn coverage(
     (if total > 0.0 { got / total } else { 0.0 }, matched)
 }
 
-fn terms_of(engine: &Engine, s: &str) -> HashSet<String> {
-    engine
-        .index
-        .analyse(s)
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect()
-}
-
-fn context_terms(engine: &Engine, article: usize, p: usize) -> HashSet<String> {
-    let a = engine.article(article);
-    let mut set = terms_of(engine, &a.meta.title);
-    if let Some(h) = a.passages[p].section {
-        set.extend(terms_of(engine, &a.text[a.blocks[h].range.clone()]));
-    }
-    for n in [p.wrapping_sub(1), p + 1] {
-        if n < a.passages.len() {
-            set.extend(terms_of(engine, a.passage_text(n)));
-        }
-    }
-    set
-}
-
-/// The typed span nearest to the question's words in the sentence.
+/// The typed span nearest to the question's words (`anchors`, offsets in the sentence).
 fn best_span(
     engine: &Engine,
     article: usize,
     passage: usize,
     qtype: QuestionType,
     question_words: &[String],
-    q: &UserQuery,
+    anchors: &[usize],
 ) -> Option<Range<usize>> {
     let a = engine.article(article);
     let range = a.passages[passage].range.clone();
@@ -307,14 +401,6 @@ fn best_span(
             .map(|r| (0, r))
             .collect(),
     };
-    let query_terms: HashSet<&str> = q.terms.iter().map(|t| t.term.as_str()).collect();
-    let anchors: Vec<usize> = engine
-        .index
-        .analyse(sentence)
-        .into_iter()
-        .filter(|(t, _)| query_terms.contains(t.as_str()))
-        .map(|(_, r)| r.start)
-        .collect();
     let best = spans
         .into_iter()
         .min_by_key(|(rank, r)| {
@@ -399,6 +485,140 @@ fn emphasised(sentence: &str, span: Option<Range<usize>>) -> Vec<Inline> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::synth::{self, pools};
+
+    fn terms_of(engine: &Engine, s: &str) -> HashSet<String> {
+        engine
+            .index
+            .analyse(s)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect()
+    }
+
+    fn context_terms(engine: &Engine, article: usize, p: usize) -> HashSet<String> {
+        let a = engine.article(article);
+        let mut set = terms_of(engine, &a.meta.title);
+        if let Some(h) = a.passages[p].section {
+            set.extend(terms_of(engine, &a.text[a.blocks[h].range.clone()]));
+        }
+        for n in [p.wrapping_sub(1), p + 1] {
+            if n < a.passages.len() {
+                set.extend(terms_of(engine, a.passage_text(n)));
+            }
+        }
+        set
+    }
+
+    type Scored = (usize, usize, u32, u32, Option<Range<usize>>, Vec<u64>);
+
+    /// `candidates` as first written: every term of every text around each candidate, as
+    /// strings, analysed again for each candidate.
+    fn candidates_straightforwardly(engine: &Engine, asked: &Asked, hits: &[Hit]) -> Vec<Scored> {
+        let (q, weights) = (&asked.q, &asked.weights);
+        let top_bm25 = hits.first().map_or(1.0, |h| h.score.max(f32::EPSILON));
+        let query_terms: HashSet<&str> = q.terms.iter().map(|t| t.term.as_str()).collect();
+        hits.iter()
+            .filter_map(|h| {
+                let sentence = engine.article(h.article).passage_text(h.passage);
+                let tokens = engine.index.analyse(sentence);
+                let body: HashSet<String> = tokens.iter().map(|(t, _)| t.clone()).collect();
+                let words: HashSet<String> = tokens
+                    .iter()
+                    .filter(|(_, r)| !stopwords::is_stopword_as_written(&sentence[r.clone()]))
+                    .map(|(t, _)| t.clone())
+                    .collect();
+                let context = context_terms(engine, h.article, h.passage);
+                let proper_ok = q
+                    .terms
+                    .iter()
+                    .filter(|t| t.proper)
+                    .all(|t| body.contains(&t.term) || context.contains(&t.term));
+                if !proper_ok {
+                    return None;
+                }
+                let (coverage, matched) = coverage(
+                    weights,
+                    &body.iter().map(String::as_str).collect(),
+                    &context.iter().map(String::as_str).collect(),
+                );
+                if matched < weights.len().min(MIN_MATCHED_TERMS) {
+                    return None;
+                }
+                let anchors: Vec<usize> = tokens
+                    .iter()
+                    .filter(|(t, _)| query_terms.contains(t.as_str()))
+                    .map(|(_, r)| r.start)
+                    .collect();
+                let span = best_span(
+                    engine,
+                    h.article,
+                    h.passage,
+                    asked.qtype,
+                    &asked.words,
+                    &anchors,
+                );
+                let typed = asked.qtype == QuestionType::Other || span.is_some();
+                let score = coverage * if typed { 1.0 } else { 0.7 } + 0.1 * h.score / top_bm25;
+                let mut hashed: Vec<u64> = words.iter().map(|w| nlp::word_hash(w)).collect();
+                hashed.sort_unstable();
+                Some((
+                    h.article,
+                    h.passage,
+                    coverage.to_bits(),
+                    score.to_bits(),
+                    span,
+                    hashed,
+                ))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn candidates_match_the_straightforward_analysis() {
+        let dir = tempfile::tempdir().unwrap();
+        synth::generate(dir.path(), 150, 12).unwrap();
+        let engine = Engine::load(dir.path()).unwrap();
+        let mut rng = synth::Rng::new(3);
+        let mut compared = 0;
+        for i in 0..60 {
+            let p = synth::person(rng.below(synth::CAST_SIZE));
+            let topic = rng.pick(pools::TOPICS);
+            let place = rng.pick(pools::PLACES);
+            let org = rng.pick(pools::ORGS);
+            let question = match i % 5 {
+                0 => format!("What did {} say about {topic}?", p.name()),
+                1 => format!("Who is the {org} spokesman?"),
+                2 => format!("When did {place} approve {topic}?"),
+                3 => format!("How much will {topic} cost?"),
+                _ => format!("Why did {} criticize {topic}?", p.last),
+            };
+            let Ok(asked) = asked(&engine, &question) else {
+                continue;
+            };
+            let hits = engine
+                .index
+                .search_top(&asked.q, Mode::Any, CANDIDATES)
+                .unwrap();
+            let got: Vec<Scored> = candidates(&engine, &asked, &hits)
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.article,
+                        c.passage,
+                        c.coverage.to_bits(),
+                        c.score.to_bits(),
+                        c.span,
+                        c.words,
+                    )
+                })
+                .collect();
+            let want = candidates_straightforwardly(&engine, &asked, &hits);
+            compared += want.len();
+            assert_eq!(got, want, "{question}");
+        }
+        assert!(compared > 200, "{compared} candidates compared");
+    }
 
     #[test]
     fn asked_words_are_trimmed_from_the_span() {

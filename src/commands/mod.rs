@@ -11,6 +11,7 @@ mod who;
 
 pub use digest::digest_of;
 pub use parse::{Command, MAX_DIGEST_DAYS, Parsed, parse, parse_line};
+pub use who::CardCache;
 
 use crate::answer::{Answer, Block, text};
 use crate::engine::Engine;

@@ -13,10 +13,14 @@ const PER_ARTICLE: usize = 3;
 pub fn search(engine: &Engine, words: &str) -> Result<Answer, IndexError> {
     let mut answer = Answer::new("search", words);
     let q = engine.index.parse_query(words);
-    let mut found = engine.index.search_by_article(&q, Mode::All, PER_ARTICLE)?;
+    let mut found = engine
+        .index
+        .search_by_article(&q, Mode::All, PER_ARTICLE, MAX_ARTICLES)?;
     let mut partial = false;
     if found.total == 0 && q.terms.len() + q.phrases.len() > 1 {
-        found = engine.index.search_by_article(&q, Mode::Any, PER_ARTICLE)?;
+        found = engine
+            .index
+            .search_by_article(&q, Mode::Any, PER_ARTICLE, MAX_ARTICLES)?;
         partial = found.total > 0;
     }
     if found.total == 0 {

@@ -1,7 +1,6 @@
 //! `/timeline [topic]`: dated events in ascending order, grouped by date, each the verbatim
 //! sentence that holds the date; an event reported by several articles is shown once.
 
-use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
 use crate::answer::{Answer, Block, Inline, Item, fold_whitespace, strong, text};
@@ -56,18 +55,12 @@ fn content_word_hashes(engine: &Engine, s: &str) -> Vec<u64> {
     let mut hashed = Vec::new();
     engine.index.for_each_term(s, |term, r| {
         if !stopwords::is_stopword_as_written(&s[r]) {
-            hashed.push(word_hash(term));
+            hashed.push(nlp::word_hash(term));
         }
     });
     hashed.sort_unstable();
     hashed.dedup();
     hashed
-}
-
-fn word_hash(word: &str) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    word.hash(&mut h);
-    h.finish()
 }
 
 pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexError> {
@@ -326,7 +319,7 @@ mod tests {
             let mut expected: Vec<u64> = engine
                 .content_words(s)
                 .iter()
-                .map(|w| word_hash(w))
+                .map(|w| nlp::word_hash(w))
                 .collect();
             expected.sort_unstable();
             assert_eq!(content_word_hashes(&engine, s), expected, "{s}");

@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use crate::answer::{Answer, Block, Inline, Item, code, em, fold_whitespace, strong, text};
 use crate::corpus::Article;
@@ -56,22 +57,15 @@ fn lookup(engine: &Engine, query: &str) -> Option<usize> {
     if q.is_empty() {
         return None;
     }
-    let exact = |e: &Entity| {
-        std::iter::once(&e.name)
-            .chain(&e.aliases)
-            .any(|n| fold(n) == q)
-    };
-    let word = |e: &Entity| {
-        std::iter::once(&e.name)
-            .chain(&e.aliases)
-            .any(|n| fold(n).split(' ').any(|w| w == q))
-    };
-    let best = |pred: &dyn Fn(&Entity) -> bool| {
+    let names = engine.table.cards.folded_names(engine);
+    let exact = |e: usize| names[e].contains(&q);
+    let word = |e: usize| names[e].iter().any(|n| n.split(' ').any(|w| w == q));
+    let best = |pred: &dyn Fn(usize) -> bool| {
         engine
             .entities()
             .iter()
             .enumerate()
-            .filter(|(_, e)| pred(e))
+            .filter(|(i, _)| pred(*i))
             .max_by_key(|(_, e)| e.mentions.len())
             .map(|(i, _)| i)
     };
@@ -134,7 +128,9 @@ struct Facts {
     /// The first `MAX_ROLES` roles as written (whitespace folded), each once, with where.
     roles: Vec<(String, usize, Range<usize>)>,
     mentions: usize,
-    /// (article, mentions in it), most mentions first.
+    /// Articles that mention it.
+    articles: usize,
+    /// The first `MAX_ARTICLES` of (article, mentions in it), most mentions first.
     per_article: Vec<(usize, usize)>,
     first_mention: Option<(usize, Range<usize>)>,
     /// The first `MAX_QUOTES` quotes.
@@ -161,10 +157,17 @@ fn facts(engine: &Engine, entity: &Entity) -> Facts {
         per_article.push((a.id, run.len()));
         first_mention.get_or_insert((a.id, run[0].1.clone()));
     }
-    per_article.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let by_count = |a: &(usize, usize), b: &(usize, usize)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+    let (mentions, articles) = (per_article.iter().map(|(_, n)| n).sum(), per_article.len());
+    if articles > MAX_ARTICLES {
+        per_article.select_nth_unstable_by(MAX_ARTICLES, by_count);
+        per_article.truncate(MAX_ARTICLES);
+    }
+    per_article.sort_by(by_count);
     Facts {
         roles,
-        mentions: per_article.iter().map(|(_, n)| n).sum(),
+        mentions,
+        articles,
         per_article,
         first_mention,
         quotes: served(engine, &entity.quotes)
@@ -174,9 +177,104 @@ fn facts(engine: &Engine, entity: &Entity) -> Facts {
     }
 }
 
+/// What a card works out from all of an entity's mentions.
+#[derive(Debug)]
+struct CardData {
+    facts: Facts,
+    /// The first `MAX_COMPANY` of `company`.
+    company: Vec<(usize, usize)>,
+}
+
+/// What `/who` keeps per entity table: each entity's `CardData`, kept the first time it is
+/// worked out, so that a name in thousands of articles (a wire agency) is read once, not at
+/// every `/who` (a kept card is only used while the same articles are served, see
+/// `CardCache::served`); and the folded names `lookup` compares.
+#[derive(Debug, Default)]
+pub struct CardCache {
+    /// One past the highest article slot the table's entities name.
+    bound: OnceLock<usize>,
+    cards: OnceLock<Box<[OnceLock<KeptCard>]>>,
+    /// Each entity's name and aliases, `fold`ed.
+    names: OnceLock<Vec<Vec<String>>>,
+}
+
+impl CardCache {
+    /// How many articles are served among those the table may name. Slots are never reused,
+    /// and a table serves corpus versions from its own on, in which such a slot can only go
+    /// from served to emptied: the same count means the same articles served.
+    fn served(&self, engine: &Engine) -> usize {
+        let bound = *self.bound.get_or_init(|| {
+            let entities = engine.entities();
+            let sorted_last = entities
+                .iter()
+                .flat_map(|e| e.mentions.last().into_iter().chain(e.quotes.last()));
+            let roles = entities.iter().flat_map(|e| &e.roles);
+            sorted_last
+                .chain(roles)
+                .map(|(doc, _)| doc + 1)
+                .max()
+                .unwrap_or(0)
+        });
+        let corpus = &engine.corpus;
+        let above = (bound..corpus.slot_count())
+            .filter(|id| corpus.get(*id).is_some())
+            .count();
+        corpus.len() - above
+    }
+
+    /// Each entity's name and aliases as `lookup` compares them.
+    fn folded_names(&self, engine: &Engine) -> &[Vec<String>] {
+        self.names.get_or_init(|| {
+            engine
+                .entities()
+                .iter()
+                .map(|e| {
+                    std::iter::once(&e.name)
+                        .chain(&e.aliases)
+                        .map(|n| fold(n))
+                        .collect()
+                })
+                .collect()
+        })
+    }
+
+    /// The card data of entity `e`, from the cache when it was worked out with the same
+    /// articles served.
+    fn get(&self, engine: &Engine, e: usize) -> Arc<CardData> {
+        let served = self.served(engine);
+        let slots = self.cards.get_or_init(|| {
+            (0..engine.entities().len())
+                .map(|_| OnceLock::new())
+                .collect()
+        });
+        match slots[e].get() {
+            Some((when, data)) if *when == served => data.clone(),
+            // Worked out for other articles (a reload is under way): not kept.
+            Some(_) => Arc::new(card_data(engine, e)),
+            None => slots[e]
+                .get_or_init(|| (served, Arc::new(card_data(engine, e))))
+                .1
+                .clone(),
+        }
+    }
+}
+
+/// A card's data and the `CardCache::served` count it was worked out with.
+type KeptCard = (usize, Arc<CardData>);
+
+fn card_data(engine: &Engine, e: usize) -> CardData {
+    let mut company = company(engine, e);
+    company.truncate(MAX_COMPANY);
+    CardData {
+        facts: facts(engine, &engine.entities()[e]),
+        company,
+    }
+}
+
 fn card(engine: &Engine, answer: &mut Answer, e: usize) {
     let entity = &engine.entities()[e];
-    let facts = facts(engine, entity);
+    let data = engine.table.cards.get(engine, e);
+    let facts = &data.facts;
     let mut cites = Vec::new();
     answer.push(Block::Heading(vec![text(format!(
         "{} ({})",
@@ -223,7 +321,7 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
         strong(strings::APPEARS_IN),
         text(format!(
             ": {}",
-            strings::mentions_in_articles(facts.mentions, per_article.len())
+            strings::mentions_in_articles(facts.mentions, facts.articles)
         )),
     ]));
     for (doc, n) in per_article.iter().take(MAX_ARTICLES) {
@@ -264,11 +362,10 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
         ]));
     }
 
-    let company = company(engine, e);
+    let company = &data.company;
     if !company.is_empty() {
         let names: Vec<String> = company
             .iter()
-            .take(MAX_COMPANY)
             .map(|(o, _)| engine.entities()[*o].name.clone())
             .collect();
         answer.push(Block::Bullet(vec![
@@ -468,18 +565,19 @@ fn not_found(engine: &Engine, answer: &mut Answer, query: &str) {
 /// Names within two edits of the query (or of one of its words), most mentioned first.
 fn near_matches(engine: &Engine, query: &str) -> Vec<String> {
     let q = fold(query);
+    let names = engine.table.cards.folded_names(engine);
     let mut found: Vec<(usize, &str)> = engine
         .entities()
         .iter()
-        .filter(|e| {
-            std::iter::once(&e.name).chain(&e.aliases).any(|n| {
-                let n = fold(n);
-                edit_distance(&n, &q) <= 2
+        .zip(names)
+        .filter(|(_, names)| {
+            names.iter().any(|n| {
+                edit_distance(n, &q) <= 2
                     || n.split(' ')
                         .any(|w| w.len() > 3 && edit_distance(w, &q) <= 2)
             })
         })
-        .map(|e| (e.mentions.len(), e.name.as_str()))
+        .map(|(e, _)| (e.mentions.len(), e.name.as_str()))
         .collect();
     found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     found
@@ -564,9 +662,12 @@ mod tests {
         }
         let mut per_article: Vec<(usize, usize)> = counts.into_iter().collect();
         per_article.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let articles = per_article.len();
+        per_article.truncate(MAX_ARTICLES);
         Facts {
             roles,
             mentions: entity.mentions.len(),
+            articles,
             per_article,
             first_mention: entity.mentions.first().cloned(),
             quotes: entity.quotes.iter().take(MAX_QUOTES).cloned().collect(),
@@ -650,6 +751,112 @@ mod tests {
                 .any(|e| facts(&after, e).mentions < facts(&engine, e).mentions)
         );
         check(&after);
+    }
+
+    /// The same engine with nothing kept in its card cache.
+    fn uncached(engine: &Engine) -> Engine {
+        Engine {
+            table: Arc::new(crate::engine::EntityTable {
+                entities: engine.table.entities.clone(),
+                mentions_in: engine.table.mentions_in.clone(),
+                cards: CardCache::default(),
+            }),
+            ..engine.clone()
+        }
+    }
+
+    #[test]
+    fn kept_cards_serve_only_the_articles_they_were_worked_out_for() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::synth::generate(dir.path(), 80, 6).unwrap();
+        let before = Engine::load(dir.path()).unwrap();
+        let names: Vec<String> = before
+            .entities()
+            .iter()
+            .filter(|e| matches!(e.kind, EntityKind::Person | EntityKind::Org))
+            .take(25)
+            .map(|e| e.name.clone())
+            .collect();
+        let cards = |engine: &Engine| -> Vec<Answer> {
+            names.iter().map(|n| who(engine, n).unwrap()).collect()
+        };
+        let first = cards(&before);
+        assert_eq!(cards(&before), first, "kept cards");
+        assert_eq!(cards(&uncached(&before)), first);
+        // A reload removes articles; the table (and what it kept) is carried over.
+        let gone: Vec<std::path::PathBuf> = (0..80)
+            .step_by(3)
+            .map(|i| dir.path().join(crate::synth::article_path(i)))
+            .collect();
+        for path in &gone {
+            std::fs::remove_file(path).unwrap();
+        }
+        let (after, _) = before.update(&gone).unwrap();
+        assert!(Arc::ptr_eq(&before.table, &after.table));
+        let now = cards(&after);
+        assert_ne!(now, first, "the reload changed no card");
+        assert_eq!(now, cards(&uncached(&after)));
+        // The older version, still answering during the reload, keeps its own view.
+        assert_eq!(cards(&before), first);
+        assert_eq!(cards(&after), now);
+    }
+
+    /// `lookup` as first written: every name folded at every comparison.
+    fn lookup_straightforwardly(engine: &Engine, query: &str) -> Option<usize> {
+        let q = fold(query);
+        if q.is_empty() {
+            return None;
+        }
+        let exact = |e: &Entity| {
+            std::iter::once(&e.name)
+                .chain(&e.aliases)
+                .any(|n| fold(n) == q)
+        };
+        let word = |e: &Entity| {
+            std::iter::once(&e.name)
+                .chain(&e.aliases)
+                .any(|n| fold(n).split(' ').any(|w| w == q))
+        };
+        let best = |pred: &dyn Fn(&Entity) -> bool| {
+            engine
+                .entities()
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| pred(e))
+                .max_by_key(|(_, e)| e.mentions.len())
+                .map(|(i, _)| i)
+        };
+        best(&exact).or_else(|| best(&word)).or_else(|| {
+            let first = entities::complete(engine.entities(), query, 1)
+                .into_iter()
+                .next()?;
+            engine
+                .entities()
+                .iter()
+                .position(|e| std::ptr::eq(e, first))
+        })
+    }
+
+    #[test]
+    fn lookup_with_kept_folded_names_finds_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::synth::generate(dir.path(), 60, 8).unwrap();
+        let engine = Engine::load(dir.path()).unwrap();
+        let mut queries = vec![String::new(), "  ".into(), "zzqx".into(), "U.S.".into()];
+        for e in engine.entities() {
+            for n in std::iter::once(&e.name).chain(&e.aliases) {
+                queries.push(n.to_uppercase());
+                queries.extend(n.split(' ').map(str::to_string));
+                queries.push(n.chars().take(3).collect());
+            }
+        }
+        for q in &queries {
+            assert_eq!(
+                lookup(&engine, q),
+                lookup_straightforwardly(&engine, q),
+                "{q}"
+            );
+        }
     }
 
     #[test]

@@ -62,15 +62,17 @@ pub struct Hit {
 pub struct ArticleHits {
     pub article: usize,
     pub count: usize,
-    /// Best first.
+    /// Best first (see `Grouped::articles`).
     pub top: Vec<Hit>,
 }
 
-/// The matches of a query grouped by article, best article first.
+/// The matches of a query grouped by article.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Grouped {
     /// Matching passages.
     pub total: usize,
+    /// The best articles first, in order (by their best passage), each with its `top` in
+    /// order; after them the other articles, in no order and with `top` in no order.
     pub articles: Vec<ArticleHits>,
 }
 
@@ -83,9 +85,12 @@ fn by_score(a: &Hit, b: &Hit) -> std::cmp::Ordering {
 }
 
 impl ArticleHits {
-    fn add(&mut self, hit: Hit, keep: usize) {
-        self.count += 1;
-        self.keep(hit, keep);
+    /// The worst hit kept, once `keep` are kept: what a new hit must beat.
+    fn worst(&self, keep: usize) -> Option<&Hit> {
+        if self.top.len() < keep {
+            return None;
+        }
+        self.top.iter().max_by(|a, b| by_score(a, b))
     }
 
     /// Keeps `hit` if it is among the best `keep` seen (it is already counted).
@@ -101,6 +106,13 @@ impl ArticleHits {
             *worst = hit;
         }
     }
+
+    fn best(&self) -> &Hit {
+        self.top
+            .iter()
+            .min_by(|a, b| by_score(a, b))
+            .expect("an article with a match keeps at least one")
+    }
 }
 
 /// Collects every match into per-article counts and best passages.
@@ -112,14 +124,13 @@ struct ByArticleSegment {
     per_article: usize,
     aid: Column<u64>,
     pn: Column<u64>,
-    articles: HashMap<usize, ArticleHits>,
-    /// Passages of one article sit together in a segment: the last article's entry saves a
-    /// lookup per match.
-    last: Option<ArticleHits>,
+    /// One entry per run of one article's passages, in document order: an article's
+    /// passages sit together in a segment (a merged segment may hold two runs of one).
+    runs: Vec<ArticleHits>,
 }
 
 impl Collector for ByArticle {
-    type Fruit = HashMap<usize, ArticleHits>;
+    type Fruit = Vec<ArticleHits>;
     type Child = ByArticleSegment;
 
     fn for_segment(
@@ -132,8 +143,7 @@ impl Collector for ByArticle {
             per_article: self.per_article,
             aid: fast.u64("aid")?,
             pn: fast.u64("pn")?,
-            articles: HashMap::new(),
-            last: None,
+            runs: Vec::new(),
         })
     }
 
@@ -141,22 +151,25 @@ impl Collector for ByArticle {
         true
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<HashMap<usize, ArticleHits>>,
-    ) -> tantivy::Result<HashMap<usize, ArticleHits>> {
-        let mut all: HashMap<usize, ArticleHits> = HashMap::new();
-        for fruit in fruits {
-            for (id, hits) in fruit {
-                match all.get_mut(&id) {
-                    None => {
-                        all.insert(id, hits);
-                    }
-                    Some(into) => {
-                        into.count += hits.count;
-                        for h in hits.top {
-                            into.keep(h, self.per_article);
-                        }
+    /// One entry per article: runs of the same article added up, found through a table
+    /// indexed by article slot rather than a hash map.
+    fn merge_fruits(&self, fruits: Vec<Vec<ArticleHits>>) -> tantivy::Result<Vec<ArticleHits>> {
+        let mut all: Vec<ArticleHits> = Vec::new();
+        let mut at: Vec<u32> = Vec::new();
+        for run in fruits.into_iter().flatten() {
+            if run.article >= at.len() {
+                at.resize(run.article + 1, u32::MAX);
+            }
+            match at[run.article] {
+                u32::MAX => {
+                    at[run.article] = all.len() as u32;
+                    all.push(run);
+                }
+                i => {
+                    let into = &mut all[i as usize];
+                    into.count += run.count;
+                    for h in run.top {
+                        into.keep(h, self.per_article);
                     }
                 }
             }
@@ -165,44 +178,45 @@ impl Collector for ByArticle {
     }
 }
 
-impl ByArticleSegment {
-    fn flush(&mut self) {
-        if let Some(last) = self.last.take() {
-            self.articles.insert(last.article, last);
-        }
-    }
-}
-
 impl SegmentCollector for ByArticleSegment {
-    type Fruit = HashMap<usize, ArticleHits>;
+    type Fruit = Vec<ArticleHits>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let (Some(article), Some(passage)) = (self.aid.first(doc), self.pn.first(doc)) else {
+        // Every document has both columns (`add_article`); the passage is read only for a
+        // hit that may make its article's best.
+        let Some(article) = self.aid.first(doc) else {
             return;
         };
         let article = article as usize;
-        if self.last.as_ref().is_none_or(|l| l.article != article) {
-            self.flush();
-            let entry = self.articles.remove(&article).unwrap_or(ArticleHits {
+        if self.runs.last().is_none_or(|r| r.article != article) {
+            self.runs.push(ArticleHits {
                 article,
                 count: 0,
                 top: Vec::new(),
             });
-            self.last = Some(entry);
         }
-        let hit = Hit {
-            article,
-            passage: passage as usize,
-            score,
+        let Some(run) = self.runs.last_mut() else {
+            return;
         };
-        if let Some(last) = self.last.as_mut() {
-            last.add(hit, self.per_article);
+        run.count += 1;
+        if run
+            .worst(self.per_article)
+            .is_some_and(|w| score.total_cmp(&w.score).is_lt())
+        {
+            return;
+        }
+        if let Some(passage) = self.pn.first(doc) {
+            let hit = Hit {
+                article,
+                passage: passage as usize,
+                score,
+            };
+            run.keep(hit, self.per_article);
         }
     }
 
-    fn harvest(mut self) -> HashMap<usize, ArticleHits> {
-        self.flush();
-        self.articles
+    fn harvest(self) -> Vec<ArticleHits> {
+        self.runs
     }
 }
 
@@ -425,6 +439,13 @@ impl NewsIndex {
         opstamp: u64,
         started: Instant,
     ) -> Result<NewsIndex, IndexError> {
+        let mut index = index;
+        // A query's segments are searched side by side; the results are merged in segment
+        // order, so they are the same as one thread's.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -703,30 +724,35 @@ impl NewsIndex {
     }
 
     /// Every passage matching `q`, grouped by article: the number of matching passages and
-    /// articles, and for each article its match count and best `per_article` passages.
-    /// Articles come best first (by their best passage). Counting visits each match once, so
-    /// the cost follows the matches, not a ranking of all of them.
+    /// articles, and for each article its match count and best `per_article` passages; the
+    /// `best` articles (by their best passage) first and in order. Counting visits each match
+    /// once, so the cost follows the matches, not a ranking of all of them.
     pub fn search_by_article(
         &self,
         q: &UserQuery,
         mode: Mode,
         per_article: usize,
+        best: usize,
     ) -> Result<Grouped, IndexError> {
         if q.is_empty() {
             return Ok(Grouped::default());
         }
         let query = self.to_query(q, mode);
-        let by_article = self.searcher().search(
+        let mut articles = self.searcher().search(
             &query,
             &ByArticle {
                 per_article: per_article.max(1),
             },
         )?;
-        let mut articles: Vec<ArticleHits> = by_article.into_values().collect();
-        for a in &mut articles {
+        let order = |x: &ArticleHits, y: &ArticleHits| by_score(x.best(), y.best());
+        if articles.len() > best {
+            articles.select_nth_unstable_by(best, order);
+        }
+        let head = best.min(articles.len());
+        articles[..head].sort_by(order);
+        for a in &mut articles[..head] {
             a.top.sort_by(by_score);
         }
-        articles.sort_by(|x, y| by_score(&x.top[0], &y.top[0]));
         Ok(Grouped {
             total: articles.iter().map(|a| a.count).sum(),
             articles,
@@ -781,6 +807,76 @@ mod tests {
         (dir, corpus)
     }
 
+    /// `search_by_article` against every match ranked by `search`: the counts, each
+    /// article's best passages and the `best` articles in order. Returns the total.
+    fn check_grouped(
+        index: &NewsIndex,
+        q: &UserQuery,
+        mode: Mode,
+        per: usize,
+        best: usize,
+    ) -> usize {
+        let (all, total) = index.search(q, mode, 1_000_000).unwrap();
+        let grouped = index.search_by_article(q, mode, per, best).unwrap();
+        assert_eq!(grouped.total, total);
+        let mut counts: HashMap<usize, usize> = HashMap::new();
+        for h in &all {
+            *counts.entry(h.article).or_default() += 1;
+        }
+        assert_eq!(grouped.articles.len(), counts.len());
+        for (i, g) in grouped.articles.iter().enumerate() {
+            assert_eq!(g.count, counts[&g.article], "article {}", g.article);
+            assert!(g.top.len() <= per && !g.top.is_empty());
+            // Its best passages, ties in reading order.
+            let mut mine: Vec<Hit> = all
+                .iter()
+                .filter(|h| h.article == g.article)
+                .copied()
+                .collect();
+            mine.sort_by(by_score);
+            let mut top = g.top.clone();
+            if i >= best {
+                top.sort_by(by_score);
+            }
+            assert_eq!(top, mine[..top.len()]);
+        }
+        // The best articles first: those of the best passages.
+        let mut firsts: Vec<usize> = Vec::new();
+        for h in &all {
+            if !firsts.contains(&h.article) {
+                firsts.push(h.article);
+            }
+        }
+        let n = best.min(firsts.len());
+        let head: Vec<usize> = grouped.articles[..n].iter().map(|g| g.article).collect();
+        assert_eq!(head, firsts[..n]);
+        total
+    }
+
+    #[test]
+    fn grouped_search_over_a_generated_corpus() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::synth::generate(dir.path(), 200, 9).unwrap();
+        let corpus = crate::corpus::load(dir.path()).unwrap();
+        let index = NewsIndex::build(&corpus).unwrap();
+        let mut matched = 0;
+        for words in [
+            "tariffs",
+            "ferry route",
+            "minister said",
+            "Lisbon",
+            "\"power grid\"",
+            "zeppelin",
+        ] {
+            let q = index.parse_query(words);
+            for (per, best) in [(3, 5), (1, 1), (2, 50)] {
+                matched += check_grouped(&index, &q, Mode::All, per, best);
+                matched += check_grouped(&index, &q, Mode::Any, per, best);
+            }
+        }
+        assert!(matched > 1000, "{matched} matches");
+    }
+
     #[test]
     fn grouped_search_counts_every_match_per_article() {
         let para = |n: usize, word: &str| {
@@ -799,35 +895,11 @@ mod tests {
         ]);
         let index = NewsIndex::build(&corpus).unwrap();
         let q = index.parse_query("ferry report");
-        let (all, total) = index.search(&q, Mode::All, 10_000).unwrap();
-        let grouped = index.search_by_article(&q, Mode::All, 2).unwrap();
-        assert_eq!(grouped.total, total);
         // 12 passages name the ferry; one more matches through its neighbour.
-        assert_eq!(total, 13);
-        let mut counts: HashMap<usize, usize> = HashMap::new();
-        for h in &all {
-            *counts.entry(h.article).or_default() += 1;
-        }
-        assert_eq!(grouped.articles.len(), counts.len());
-        for g in &grouped.articles {
-            assert_eq!(g.count, counts[&g.article], "article {}", g.article);
-            assert!(g.top.len() <= 2 && !g.top.is_empty());
-            let mut best: Vec<f32> = all
-                .iter()
-                .filter(|h| h.article == g.article)
-                .map(|h| h.score)
-                .collect();
-            best.sort_by(|a, b| b.total_cmp(a));
-            let top: Vec<f32> = g.top.iter().map(|h| h.score).collect();
-            assert_eq!(top, best[..top.len()]);
-        }
-        // Best article first.
-        for pair in grouped.articles.windows(2) {
-            assert!(pair[0].top[0].score >= pair[1].top[0].score);
-        }
+        assert_eq!(check_grouped(&index, &q, Mode::All, 2, 2), 13);
         assert!(
             index
-                .search_by_article(&index.parse_query("zeppelin"), Mode::All, 3)
+                .search_by_article(&index.parse_query("zeppelin"), Mode::All, 3, 5)
                 .unwrap()
                 .articles
                 .is_empty()

@@ -10,6 +10,15 @@ pub mod synonyms;
 use std::collections::HashSet;
 use std::hash::Hash;
 
+/// A word as a number, for sorted word lists compared with `jaccard_sorted` (the same for
+/// the same word in every run: `DefaultHasher::new` has fixed keys).
+pub fn word_hash(word: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    word.hash(&mut h);
+    h.finish()
+}
+
 /// Overlap of two word sets: |A ∩ B| / |A ∪ B|, 0 for two empty sets.
 pub fn jaccard<T: Eq + Hash>(a: &HashSet<T>, b: &HashSet<T>) -> f32 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
