@@ -3,11 +3,18 @@
 //!
 //! - [`corpus`] loads the folder, strips page furniture and cuts prose into passages with
 //!   byte ranges; [`nlp`] holds the language parts (sentences, dates, question types).
-//! - [`index`] keeps the passages in an in-RAM tantivy index.
+//! - [`index`] keeps the passages in a tantivy index, on disk under the state folder (see
+//!   [`store`]) or in RAM.
 //! - [`commands`] parses chat lines (one parser for every front end) and answers them with an
 //!   [`answer::Answer`], plain data that [`answer`] renders as text, Markdown, HTML or JSON.
 //! - [`engine::Engine`] ties a corpus to its index; [`transport`] holds the front ends.
 //! - [`synth`] writes a deterministic scale corpus for the benchmark (`benches/scale.rs`).
+
+/// mimalloc rather than glibc's allocator: the analysis and a restart allocate millions of
+/// small blocks on every core, and glibc grew its per-thread heaps a page range at a time
+/// (`mprotect`), a tenth of a restart's time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub mod answer;
 pub mod commands;
