@@ -5,6 +5,9 @@
 //!         [--bare-timeline] [--startup-only] [--only ask|search|who|timeline|digest[,...]]
 //!         [--restored]
 //!
+//! `--only` with `--restored` reads the engine back from the state a run saved; with
+//! `NEWSDESK_STATE_BUILD=bench` set, the state outlives rebuilds (see `store::build_id`).
+//!
 //! The corpus is written once to `target/scale-corpus/N-seed/` and reused while its marker
 //! file matches. Figures are in-process and warm: each query mix runs once untimed first.
 
@@ -39,8 +42,11 @@ struct Options {
     only: Option<String>,
     /// Only restart over the state a full run saved (the run's child process).
     restart_only: bool,
-    /// With `--only`: read the engine back from the state a run of this build saved instead
-    /// of starting afresh (profiling a command at 100k without a two-minute start-up).
+    /// With `--only`: read the engine back from saved state instead of starting afresh
+    /// (profiling a command at 100k without a two-minute start-up). With
+    /// `NEWSDESK_STATE_BUILD=bench` in the environment the state is tagged `bench` rather
+    /// than with this build, so a later build reads it back too: only for changes that
+    /// leave the analysis as it was.
     restored: bool,
 }
 

@@ -30,7 +30,7 @@ pub fn search(engine: &Engine, words: &str) -> Result<Answer, IndexError> {
     let groups = &found.articles;
     answer.push(Block::Heading(vec![text(strings::search_heading(
         words,
-        groups.len(),
+        found.article_count,
         found.total,
     ))]));
     if partial {
@@ -67,11 +67,11 @@ pub fn search(engine: &Engine, words: &str) -> Result<Answer, IndexError> {
             ))]));
         }
     }
-    if groups.len() > MAX_ARTICLES {
-        let rest: usize = groups[MAX_ARTICLES..].iter().map(|g| g.count).sum();
+    if found.article_count > groups.len() {
+        let shown: usize = groups.iter().map(|g| g.count).sum();
         answer.push(Block::Note(vec![text(strings::more_hits_elsewhere(
-            rest,
-            groups.len() - MAX_ARTICLES,
+            found.total - shown,
+            found.article_count - groups.len(),
         ))]));
     }
     Ok(answer)

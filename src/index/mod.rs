@@ -2,6 +2,7 @@
 //! stemming, ASCII folding, BM25 with a title boost.
 
 pub mod dir;
+mod grouped;
 pub mod query;
 
 use std::collections::HashMap;
@@ -10,8 +11,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
+use tantivy::indexer::UserOperation;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -23,12 +25,13 @@ use tantivy::tokenizer::{
     TextAnalyzer,
 };
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher,
-    SegmentOrdinal, SegmentReader, TantivyDocument, Term as TantivyTerm,
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, TantivyDocument,
+    Term as TantivyTerm,
 };
 use thiserror::Error;
 
 use crate::corpus::{Article, Corpus, Delta};
+pub use grouped::{ArticleHits, Grouped};
 pub use query::{Term, UserQuery};
 
 const ANALYZER: &str = "news";
@@ -57,167 +60,12 @@ pub struct Hit {
     pub score: f32,
 }
 
-/// Matches of one article: how many passages, and the best few.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ArticleHits {
-    pub article: usize,
-    pub count: usize,
-    /// Best first (see `Grouped::articles`).
-    pub top: Vec<Hit>,
-}
-
-/// The matches of a query grouped by article.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Grouped {
-    /// Matching passages.
-    pub total: usize,
-    /// The best articles first, in order (by their best passage), each with its `top` in
-    /// order; after them the other articles, in no order and with `top` in no order.
-    pub articles: Vec<ArticleHits>,
-}
-
 /// Higher score first; ties in reading order, so results are stable.
 fn by_score(a: &Hit, b: &Hit) -> std::cmp::Ordering {
     b.score
         .total_cmp(&a.score)
         .then(a.article.cmp(&b.article))
         .then(a.passage.cmp(&b.passage))
-}
-
-impl ArticleHits {
-    /// The worst hit kept, once `keep` are kept: what a new hit must beat.
-    fn worst(&self, keep: usize) -> Option<&Hit> {
-        if self.top.len() < keep {
-            return None;
-        }
-        self.top.iter().max_by(|a, b| by_score(a, b))
-    }
-
-    /// Keeps `hit` if it is among the best `keep` seen (it is already counted).
-    fn keep(&mut self, hit: Hit, keep: usize) {
-        if self.top.len() < keep {
-            self.top.push(hit);
-        } else if let Some(worst) = self
-            .top
-            .iter_mut()
-            .max_by(|a, b| by_score(a, b))
-            .filter(|w| by_score(&hit, w).is_lt())
-        {
-            *worst = hit;
-        }
-    }
-
-    fn best(&self) -> &Hit {
-        self.top
-            .iter()
-            .min_by(|a, b| by_score(a, b))
-            .expect("an article with a match keeps at least one")
-    }
-}
-
-/// Collects every match into per-article counts and best passages.
-struct ByArticle {
-    per_article: usize,
-}
-
-struct ByArticleSegment {
-    per_article: usize,
-    aid: Column<u64>,
-    pn: Column<u64>,
-    /// One entry per run of one article's passages, in document order: an article's
-    /// passages sit together in a segment (a merged segment may hold two runs of one).
-    runs: Vec<ArticleHits>,
-}
-
-impl Collector for ByArticle {
-    type Fruit = Vec<ArticleHits>;
-    type Child = ByArticleSegment;
-
-    fn for_segment(
-        &self,
-        _segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<ByArticleSegment> {
-        let fast = reader.fast_fields();
-        Ok(ByArticleSegment {
-            per_article: self.per_article,
-            aid: fast.u64("aid")?,
-            pn: fast.u64("pn")?,
-            runs: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    /// One entry per article: runs of the same article added up, found through a table
-    /// indexed by article slot rather than a hash map.
-    fn merge_fruits(&self, fruits: Vec<Vec<ArticleHits>>) -> tantivy::Result<Vec<ArticleHits>> {
-        let mut all: Vec<ArticleHits> = Vec::new();
-        let mut at: Vec<u32> = Vec::new();
-        for run in fruits.into_iter().flatten() {
-            if run.article >= at.len() {
-                at.resize(run.article + 1, u32::MAX);
-            }
-            match at[run.article] {
-                u32::MAX => {
-                    at[run.article] = all.len() as u32;
-                    all.push(run);
-                }
-                i => {
-                    let into = &mut all[i as usize];
-                    into.count += run.count;
-                    for h in run.top {
-                        into.keep(h, self.per_article);
-                    }
-                }
-            }
-        }
-        Ok(all)
-    }
-}
-
-impl SegmentCollector for ByArticleSegment {
-    type Fruit = Vec<ArticleHits>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        // Every document has both columns (`add_article`); the passage is read only for a
-        // hit that may make its article's best.
-        let Some(article) = self.aid.first(doc) else {
-            return;
-        };
-        let article = article as usize;
-        if self.runs.last().is_none_or(|r| r.article != article) {
-            self.runs.push(ArticleHits {
-                article,
-                count: 0,
-                top: Vec::new(),
-            });
-        }
-        let Some(run) = self.runs.last_mut() else {
-            return;
-        };
-        run.count += 1;
-        if run
-            .worst(self.per_article)
-            .is_some_and(|w| score.total_cmp(&w.score).is_lt())
-        {
-            return;
-        }
-        if let Some(passage) = self.pn.first(doc) {
-            let hit = Hit {
-                article,
-                passage: passage as usize,
-                score,
-            };
-            run.keep(hit, self.per_article);
-        }
-    }
-
-    fn harvest(self) -> Vec<ArticleHits> {
-        self.runs
-    }
 }
 
 /// Whether every query term must match (`All`) or any (`Any`).
@@ -259,6 +107,8 @@ struct Shared {
 pub struct NewsIndex {
     shared: Arc<Shared>,
     searcher: Searcher,
+    /// Each segment's documents as runs of one article's passages (`grouped`).
+    runs: Arc<grouped::RunTables>,
     passages: usize,
     /// The tantivy commit this version serves; saved state names it (see `store`).
     pub opstamp: u64,
@@ -363,6 +213,9 @@ fn add_article(writer: &IndexWriter, f: &Fields, article: &Article) -> Result<()
         chrono::NaiveDate::from_ymd_opt(d.year, d.month.unwrap_or(1), d.day.unwrap_or(1))
     });
     let days = date.map_or(-1, |d| (d - chrono::NaiveDate::default()).num_days());
+    // One batch per article: its passages land in one segment, in order, so a segment is
+    // runs of one article's passages (see `grouped::Runs`).
+    let mut batch = Vec::with_capacity(article.passages.len());
     for (p, passage) in article.passages.iter().enumerate() {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.body, fold_acronyms(article.passage_text(p)));
@@ -373,8 +226,9 @@ fn add_article(writer: &IndexWriter, f: &Fields, article: &Article) -> Result<()
         doc.add_u64(f.start, passage.range.start as u64);
         doc.add_u64(f.end, passage.range.end as u64);
         doc.add_i64(f.date, days);
-        writer.add_document(doc)?;
+        batch.push(UserOperation::Add(doc));
     }
+    writer.run(batch)?;
     Ok(())
 }
 
@@ -458,9 +312,11 @@ impl NewsIndex {
             analyzer: analyzer(),
         });
         let searcher = shared.reader.searcher();
+        let runs = grouped::RunTables::refresh(&Default::default(), &searcher)?;
         Ok(NewsIndex {
             shared,
             searcher,
+            runs: Arc::new(runs),
             passages: corpus.passage_count(),
             opstamp,
             build_time: started.elapsed(),
@@ -491,9 +347,12 @@ impl NewsIndex {
         };
         drop(writer);
         self.shared.reader.reload()?;
+        let searcher = self.shared.reader.searcher();
+        let runs = grouped::RunTables::refresh(&self.runs, &searcher)?;
         Ok(NewsIndex {
             shared: self.shared.clone(),
-            searcher: self.shared.reader.searcher(),
+            searcher,
+            runs: Arc::new(runs),
             passages: corpus.passage_count(),
             opstamp,
             build_time: started.elapsed(),
@@ -738,25 +597,14 @@ impl NewsIndex {
             return Ok(Grouped::default());
         }
         let query = self.to_query(q, mode);
-        let mut articles = self.searcher().search(
+        let tallies = self.searcher().search(
             &query,
-            &ByArticle {
-                per_article: per_article.max(1),
+            &grouped::ByArticle {
+                per_article,
+                tables: &self.runs,
             },
         )?;
-        let order = |x: &ArticleHits, y: &ArticleHits| by_score(x.best(), y.best());
-        if articles.len() > best {
-            articles.select_nth_unstable_by(best, order);
-        }
-        let head = best.min(articles.len());
-        articles[..head].sort_by(order);
-        for a in &mut articles[..head] {
-            a.top.sort_by(by_score);
-        }
-        Ok(Grouped {
-            total: articles.iter().map(|a| a.count).sum(),
-            articles,
-        })
+        Ok(grouped::grouped(tallies, best))
     }
 
     pub fn num_passages(&self) -> usize {
@@ -823,10 +671,11 @@ mod tests {
         for h in &all {
             *counts.entry(h.article).or_default() += 1;
         }
-        assert_eq!(grouped.articles.len(), counts.len());
-        for (i, g) in grouped.articles.iter().enumerate() {
+        assert_eq!(grouped.article_count, counts.len());
+        assert_eq!(grouped.articles.len(), best.min(counts.len()));
+        for g in &grouped.articles {
             assert_eq!(g.count, counts[&g.article], "article {}", g.article);
-            assert!(g.top.len() <= per && !g.top.is_empty());
+            assert_eq!(g.top.len(), per.min(g.count));
             // Its best passages, ties in reading order.
             let mut mine: Vec<Hit> = all
                 .iter()
@@ -834,11 +683,7 @@ mod tests {
                 .copied()
                 .collect();
             mine.sort_by(by_score);
-            let mut top = g.top.clone();
-            if i >= best {
-                top.sort_by(by_score);
-            }
-            assert_eq!(top, mine[..top.len()]);
+            assert_eq!(g.top, mine[..g.top.len()]);
         }
         // The best articles first: those of the best passages.
         let mut firsts: Vec<usize> = Vec::new();
@@ -859,22 +704,41 @@ mod tests {
         crate::synth::generate(dir.path(), 200, 9).unwrap();
         let corpus = crate::corpus::load(dir.path()).unwrap();
         let index = NewsIndex::build(&corpus).unwrap();
-        let mut matched = 0;
-        for words in [
-            "tariffs",
-            "ferry route",
-            "minister said",
-            "Lisbon",
-            "\"power grid\"",
-            "zeppelin",
-        ] {
-            let q = index.parse_query(words);
-            for (per, best) in [(3, 5), (1, 1), (2, 50)] {
-                matched += check_grouped(&index, &q, Mode::All, per, best);
-                matched += check_grouped(&index, &q, Mode::Any, per, best);
+        let check = |index: &NewsIndex| {
+            let mut matched = 0;
+            for words in [
+                "tariffs",
+                "ferry route",
+                "minister said",
+                "Lisbon",
+                "\"power grid\"",
+                "zeppelin",
+            ] {
+                let q = index.parse_query(words);
+                for (per, best) in [(3, 5), (1, 1), (2, 50), (4, 1000)] {
+                    matched += check_grouped(index, &q, Mode::All, per, best);
+                    matched += check_grouped(index, &q, Mode::Any, per, best);
+                }
             }
+            assert!(matched > 1000, "{matched} matches");
+        };
+        check(&index);
+        // After live changes: deleted passages, a new segment, the old ones' runs reused.
+        let mut changed = Vec::new();
+        for n in [3, 50, 120] {
+            let path = dir.path().join(crate::synth::article_path(n));
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, text.replace("the", "a")).unwrap();
+            changed.push(path);
         }
-        assert!(matched > 1000, "{matched} matches");
+        let gone = dir.path().join(crate::synth::article_path(7));
+        std::fs::remove_file(&gone).unwrap();
+        changed.push(gone);
+        let (next, delta) = corpus.update(&changed);
+        assert_eq!((delta.removed.len(), delta.added.len()), (4, 3));
+        let next_index = index.update(&next, &delta).unwrap();
+        assert!(next_index.searcher.segment_readers().len() > 1);
+        check(&next_index);
     }
 
     #[test]

@@ -1,0 +1,439 @@
+//! Every match of a query grouped by article: counts per article and the best passages of
+//! the best articles, for `/search`. A common word matches hundreds of thousands of
+//! passages, so the work per match is kept to a few array reads: each segment's documents
+//! are known as runs of one article's consecutive passages (`Runs`, worked out once per
+//! segment), and an article's best passages are kept in a fixed array, not a vector.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+
+use super::{Hit, by_score};
+
+/// The most passages kept per article (what `/search` shows of one article).
+pub const MAX_PER_ARTICLE: usize = 4;
+
+/// Matches of one article: how many passages, and the best few, best first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleHits {
+    pub article: usize,
+    pub count: usize,
+    pub top: Vec<Hit>,
+}
+
+/// The matches of a query grouped by article.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Grouped {
+    /// Matching passages.
+    pub total: usize,
+    /// Articles with a matching passage.
+    pub article_count: usize,
+    /// The best articles (by their best passage), best first.
+    pub articles: Vec<ArticleHits>,
+}
+
+/// A segment's documents as runs: from `start[i]` on, documents are passages
+/// `first_passage[i]`, `first_passage[i] + 1`, ... of article `article[i]`.
+#[derive(Debug, Default, PartialEq)]
+pub struct Runs {
+    start: Vec<DocId>,
+    article: Vec<u32>,
+    first_passage: Vec<u32>,
+}
+
+impl Runs {
+    /// The runs of documents given in order as (article, passage). A document without the
+    /// two values (none are written so) starts a run of its own that no match can extend.
+    pub fn of(docs: impl IntoIterator<Item = Option<(u64, u64)>>) -> Runs {
+        let mut runs = Runs::default();
+        let mut expected: Option<(u64, u64)> = None;
+        for (doc, value) in docs.into_iter().enumerate() {
+            if value.is_none() || value != expected {
+                let (article, passage) = value.unwrap_or((u64::from(u32::MAX), 0));
+                runs.start.push(doc as DocId);
+                runs.article.push(article as u32);
+                runs.first_passage.push(passage as u32);
+            }
+            expected = value.map(|(a, p)| (a, p + 1));
+        }
+        runs
+    }
+
+    fn of_segment(reader: &SegmentReader) -> tantivy::Result<Runs> {
+        let fast = reader.fast_fields();
+        let (aid, pn) = (fast.u64("aid")?, fast.u64("pn")?);
+        Ok(Runs::of(
+            (0..reader.max_doc()).map(|doc| aid.first(doc).zip(pn.first(doc))),
+        ))
+    }
+
+    fn len(&self) -> usize {
+        self.start.len()
+    }
+}
+
+/// The runs of every segment a searcher reads, each worked out once: a new version of the
+/// index reuses those of the segments it keeps.
+#[derive(Debug, Default)]
+pub struct RunTables(HashMap<SegmentId, Arc<Runs>>);
+
+impl RunTables {
+    /// The tables for `searcher`'s segments, taken from `previous` where it has them.
+    pub fn refresh(previous: &RunTables, searcher: &Searcher) -> tantivy::Result<RunTables> {
+        let mut tables = HashMap::new();
+        for reader in searcher.segment_readers() {
+            let id = reader.segment_id();
+            let runs = match previous.0.get(&id) {
+                Some(runs) => runs.clone(),
+                None => Arc::new(Runs::of_segment(reader)?),
+            };
+            tables.insert(id, runs);
+        }
+        Ok(RunTables(tables))
+    }
+}
+
+/// A kept passage of one article.
+#[derive(Debug, Clone, Copy)]
+struct Kept {
+    passage: u32,
+    score: Score,
+}
+
+/// Better first: higher score, then earlier passage (as `by_score` within an article).
+fn better(a: &Kept, b: &Kept) -> bool {
+    b.score
+        .total_cmp(&a.score)
+        .then(a.passage.cmp(&b.passage))
+        .is_lt()
+}
+
+/// The matches of one article in one run (or, once merged, in all).
+#[derive(Debug, Clone, Copy)]
+pub struct Tally {
+    article: u32,
+    count: u32,
+    len: u8,
+    top: [Kept; MAX_PER_ARTICLE],
+    /// Once `per` passages are kept, the lowest score among them: a match scoring less is
+    /// only counted.
+    floor: Score,
+}
+
+impl Tally {
+    fn new(article: u32) -> Tally {
+        Tally {
+            article,
+            count: 0,
+            len: 0,
+            top: [Kept {
+                passage: 0,
+                score: 0.0,
+            }; MAX_PER_ARTICLE],
+            floor: Score::NEG_INFINITY,
+        }
+    }
+
+    fn kept(&self) -> &[Kept] {
+        &self.top[..usize::from(self.len)]
+    }
+
+    /// The kept passage a newcomer must beat, once `per` are kept.
+    fn worst(&self, per: usize) -> Option<usize> {
+        if usize::from(self.len) < per {
+            return None;
+        }
+        (0..usize::from(self.len)).reduce(|w, i| {
+            if better(&self.top[w], &self.top[i]) {
+                i
+            } else {
+                w
+            }
+        })
+    }
+
+    /// Keeps `k` if it is among the best `per` seen (it is counted already).
+    fn keep(&mut self, k: Kept, per: usize) {
+        if k.score < self.floor {
+            return;
+        }
+        match self.worst(per) {
+            None => {
+                self.top[usize::from(self.len)] = k;
+                self.len += 1;
+            }
+            Some(w) => {
+                if better(&k, &self.top[w]) {
+                    self.top[w] = k;
+                }
+            }
+        }
+        if usize::from(self.len) == per {
+            self.floor = self
+                .kept()
+                .iter()
+                .map(|k| k.score)
+                .fold(Score::INFINITY, Score::min);
+        }
+    }
+
+    fn best(&self) -> Hit {
+        let k = self
+            .kept()
+            .iter()
+            .copied()
+            .reduce(|b, k| if better(&k, &b) { k } else { b })
+            .unwrap_or(Kept {
+                passage: 0,
+                score: Score::NEG_INFINITY,
+            });
+        self.hit(k)
+    }
+
+    fn hit(&self, k: Kept) -> Hit {
+        Hit {
+            article: self.article as usize,
+            passage: k.passage as usize,
+            score: k.score,
+        }
+    }
+
+    fn into_hits(self) -> ArticleHits {
+        let mut top: Vec<Hit> = self.kept().iter().map(|k| self.hit(*k)).collect();
+        top.sort_by(by_score);
+        ArticleHits {
+            article: self.article as usize,
+            count: self.count as usize,
+            top,
+        }
+    }
+}
+
+/// Collects every match into per-article counts and best passages.
+pub struct ByArticle<'t> {
+    pub per_article: usize,
+    pub tables: &'t RunTables,
+}
+
+pub struct ByArticleSegment {
+    per_article: usize,
+    runs: Arc<Runs>,
+    /// The run of the last match.
+    at: usize,
+    /// One tally per run with a match, in document order.
+    tallies: Vec<Tally>,
+}
+
+impl Collector for ByArticle<'_> {
+    type Fruit = Vec<Tally>;
+    type Child = ByArticleSegment;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<ByArticleSegment> {
+        let runs = match self.tables.0.get(&reader.segment_id()) {
+            Some(runs) => runs.clone(),
+            // Every version of the index has its tables made with its searcher; this is only
+            // a safe way through should one be missing.
+            None => Arc::new(Runs::of_segment(reader)?),
+        };
+        Ok(ByArticleSegment {
+            per_article: self.per_article.clamp(1, MAX_PER_ARTICLE),
+            runs,
+            at: 0,
+            tallies: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<Tally>>) -> tantivy::Result<Vec<Tally>> {
+        Ok(merge(fruits, self.per_article.clamp(1, MAX_PER_ARTICLE)))
+    }
+}
+
+/// One tally per article: the runs of one article (segments, or two runs in a merged
+/// segment) added up, found through a table indexed by article slot.
+fn merge(fruits: Vec<Vec<Tally>>, per: usize) -> Vec<Tally> {
+    let mut all: Vec<Tally> = Vec::new();
+    let mut at: Vec<u32> = Vec::new();
+    for tally in fruits.into_iter().flatten() {
+        let slot = tally.article as usize;
+        if slot >= at.len() {
+            at.resize(slot + 1, u32::MAX);
+        }
+        match at[slot] {
+            u32::MAX => {
+                at[slot] = all.len() as u32;
+                all.push(tally);
+            }
+            i => {
+                let into = &mut all[i as usize];
+                into.count += tally.count;
+                for k in tally.kept() {
+                    into.keep(*k, per);
+                }
+            }
+        }
+    }
+    all
+}
+
+impl SegmentCollector for ByArticleSegment {
+    type Fruit = Vec<Tally>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let runs = &*self.runs;
+        // Matches come in document order: the run is the last one's or one after it, and
+        // only a gap in the matches needs a search.
+        if self.at + 1 < runs.len() && runs.start[self.at + 1] <= doc {
+            self.at += 1;
+            if self.at + 1 < runs.len() && runs.start[self.at + 1] <= doc {
+                self.at += runs.start[self.at..].partition_point(|&s| s <= doc) - 1;
+            }
+        }
+        let (run, start) = (self.at, runs.start[self.at]);
+        let article = runs.article[run];
+        if article == u32::MAX {
+            return;
+        }
+        // One tally per stretch of one article's matches; runs of it are told apart by
+        // their passage numbers only.
+        if self.tallies.last().is_none_or(|t| t.article != article) {
+            self.tallies.push(Tally::new(article));
+        }
+        let Some(tally) = self.tallies.last_mut() else {
+            return;
+        };
+        tally.count += 1;
+        tally.keep(
+            Kept {
+                passage: runs.first_passage[run] + (doc - start),
+                score,
+            },
+            self.per_article,
+        );
+    }
+
+    fn harvest(self) -> Vec<Tally> {
+        self.tallies
+    }
+}
+
+/// The collected tallies as `Grouped`: counts, and the `best` articles in order.
+pub fn grouped(tallies: Vec<Tally>, best: usize) -> Grouped {
+    let total = tallies.iter().map(|t| t.count as usize).sum();
+    let article_count = tallies.len();
+    // Each article's best passage worked out once, not per comparison.
+    let mut keyed: Vec<(Hit, usize)> = tallies
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.best(), i))
+        .collect();
+    let order = |x: &(Hit, usize), y: &(Hit, usize)| by_score(&x.0, &y.0);
+    if keyed.len() > best {
+        keyed.select_nth_unstable_by(best, order);
+        keyed.truncate(best);
+    }
+    keyed.sort_by(order);
+    Grouped {
+        total,
+        article_count,
+        articles: keyed.iter().map(|&(_, i)| tallies[i].into_hits()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_follow_articles_and_consecutive_passages() {
+        let docs = [
+            Some((7, 0)),
+            Some((7, 1)),
+            Some((7, 2)),
+            // Another article.
+            Some((3, 0)),
+            Some((3, 1)),
+            // The same article again, but not the next passage: a new run.
+            Some((3, 5)),
+            None,
+            Some((3, 6)),
+        ];
+        let runs = Runs::of(docs);
+        assert_eq!(runs.start, vec![0, 3, 5, 6, 7]);
+        assert_eq!(runs.article, vec![7, 3, 3, u32::MAX, 3]);
+        assert_eq!(runs.first_passage, vec![0, 0, 5, 0, 6]);
+    }
+
+    /// The segment collector over `runs`, fed `matches` (doc, score) in order.
+    fn collect(runs: Runs, per: usize, matches: &[(DocId, Score)]) -> Vec<Tally> {
+        let mut c = ByArticleSegment {
+            per_article: per,
+            runs: Arc::new(runs),
+            at: 0,
+            tallies: Vec::new(),
+        };
+        for &(doc, score) in matches {
+            c.collect(doc, score);
+        }
+        c.harvest()
+    }
+
+    #[test]
+    fn a_segment_counts_and_keeps_the_best_per_run() {
+        // Article 1: passages 0..4 at docs 0..4; article 2: passages 0..3 at docs 4..7;
+        // article 1 again, passages 10..12 at docs 7..9 (a merged segment).
+        let mut docs: Vec<Option<(u64, u64)>> = (0..4).map(|p| Some((1, p))).collect();
+        docs.extend((0..3).map(|p| Some((2, p))));
+        docs.extend((10..12).map(|p| Some((1, p))));
+        let runs = Runs::of(docs);
+        let tallies = collect(runs, 2, &[(0, 1.0), (2, 3.0), (3, 3.0), (5, 0.5), (8, 9.0)]);
+        type Seen = (u32, u32, Vec<(u32, f32)>);
+        let seen: Vec<Seen> = tallies
+            .iter()
+            .map(|t| {
+                let mut kept: Vec<(u32, f32)> =
+                    t.kept().iter().map(|k| (k.passage, k.score)).collect();
+                kept.sort_by_key(|k| k.0);
+                (t.article, t.count, kept)
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (1, 3, vec![(2, 3.0), (3, 3.0)]),
+                (2, 1, vec![(1, 0.5)]),
+                (1, 1, vec![(11, 9.0)]),
+            ]
+        );
+        // Merged: article 1's runs added up, its best two kept.
+        let g = grouped(merge(vec![tallies], 2), 5);
+        assert_eq!((g.total, g.article_count), (5, 2));
+        let first = &g.articles[0];
+        assert_eq!((first.article, first.count), (1, 4));
+        let top: Vec<usize> = first.top.iter().map(|h| h.passage).collect();
+        assert_eq!(top, vec![11, 2]);
+    }
+
+    #[test]
+    fn a_gap_in_the_matches_finds_its_run() {
+        let docs: Vec<Option<(u64, u64)>> = (0..1000u64).map(|d| Some((d / 10, d % 10))).collect();
+        let tallies = collect(
+            Runs::of(docs),
+            3,
+            &[(5, 1.0), (6, 1.0), (777, 2.0), (999, 1.0)],
+        );
+        let got: Vec<(u32, u32)> = tallies.iter().map(|t| (t.article, t.count)).collect();
+        assert_eq!(got, vec![(0, 2), (77, 1), (99, 1)]);
+        assert_eq!(tallies[1].kept()[0].passage, 7);
+    }
+}
