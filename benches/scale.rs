@@ -617,9 +617,20 @@ fn run_only(engine: &Engine, only: &str) {
         // event words, who cards); the warm passes below are what a running bot sees.
         let (p50, p99) = timed(engine, &parsed);
         eprintln!("{only} first pass: p50 {p50:.2} ms, p99 {p99:.2} ms");
+        let mut worst: Vec<(Duration, usize)> = vec![(Duration::ZERO, 0); parsed.len()];
         for _ in 0..5 {
             let (p50, p99) = latency(engine, &parsed);
             eprintln!("{only}: p50 {p50:.2} ms, p99 {p99:.2} ms");
+            for (i, q) in parsed.iter().enumerate() {
+                let t = Instant::now();
+                std::hint::black_box(engine.answer(q));
+                worst[i] = (worst[i].0.max(t.elapsed()), i);
+            }
+        }
+        // The slowest queries (each at its slowest of five passes), to know what to profile.
+        worst.sort_by(|a, b| b.cmp(a));
+        for (t, i) in worst.iter().take(5) {
+            eprintln!("  {:>7.2} ms  {}", t.as_secs_f64() * 1000.0, lines[*i]);
         }
     }
 }
