@@ -41,7 +41,11 @@ pub struct EntityTable {
 impl EntityTable {
     /// Merges the names each article found (at load, in parallel) across the corpus.
     fn resolve(corpus: &Corpus) -> EntityTable {
-        EntityTable::of(entities::merge(corpus.iter().map(|a| &a.entities)), corpus)
+        // Names read back from saved state are decoded here, on every core.
+        let articles: Vec<&crate::corpus::Article> = corpus.iter().collect();
+        let names: Vec<std::borrow::Cow<'_, entities::ArticleEntities>> =
+            articles.par_iter().map(|a| a.entities.get()).collect();
+        EntityTable::of(entities::merge(names.iter().map(|n| n.as_ref())), corpus)
     }
 
     /// The table of `entities`, merged over `corpus` (now or before it was saved).

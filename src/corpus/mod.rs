@@ -109,7 +109,7 @@ pub struct Article {
     /// At most one event per passage, in reading order.
     pub events: Vec<Event>,
     /// Names found in the article, before they are merged across articles.
-    pub entities: entities::ArticleEntities,
+    pub entities: entities::ArticleNames,
     /// Content words and their counts, filled the first time a digest compares stories.
     #[serde(skip)]
     pub term_counts: std::sync::OnceLock<HashMap<String, f32>>,
@@ -690,7 +690,7 @@ pub fn analyse(
         passages,
         meta,
         events,
-        entities,
+        entities: entities::ArticleNames::Analysed(entities),
         term_counts: std::sync::OnceLock::new(),
         event_words: std::sync::OnceLock::new(),
     })

@@ -3250,6 +3250,70 @@ pub struct ArticleEntities {
     strings: Box<str>,
 }
 
+/// An article's names: as analysed, or as saved with the engine's state and not yet decoded.
+/// Only a new merge reads them (after a change), so a restart keeps them as bytes: less to
+/// decode, less memory, and a save writes them back as they are.
+#[derive(Debug, Clone)]
+pub enum ArticleNames {
+    Analysed(ArticleEntities),
+    Saved(Box<[u8]>),
+}
+
+impl Default for ArticleNames {
+    fn default() -> ArticleNames {
+        ArticleNames::Analysed(ArticleEntities::default())
+    }
+}
+
+impl ArticleNames {
+    /// The names, decoded if need be. Saved bytes that do not decode (a damaged state file
+    /// whose frames still read) give no names, with a warning.
+    pub fn get(&self) -> std::borrow::Cow<'_, ArticleEntities> {
+        use std::borrow::Cow;
+        match self {
+            ArticleNames::Analysed(names) => Cow::Borrowed(names),
+            ArticleNames::Saved(bytes) => match postcard::from_bytes(bytes) {
+                Ok(names) => Cow::Owned(names),
+                Err(e) => {
+                    tracing::warn!(error = %e, "saved names do not decode; the article's names are left out");
+                    Cow::Owned(ArticleEntities::default())
+                }
+            },
+        }
+    }
+}
+
+impl Serialize for ArticleNames {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ArticleNames::Analysed(names) => {
+                let bytes = postcard::to_allocvec(names).map_err(serde::ser::Error::custom)?;
+                s.serialize_bytes(&bytes)
+            }
+            ArticleNames::Saved(bytes) => s.serialize_bytes(bytes),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ArticleNames {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ArticleNames, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = ArticleNames;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an article's names, encoded")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<ArticleNames, E> {
+                Ok(ArticleNames::Saved(v.into()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<ArticleNames, E> {
+                Ok(ArticleNames::Saved(v.into_boxed_slice()))
+            }
+        }
+        d.deserialize_bytes(Bytes)
+    }
+}
+
 // Analysed on worker threads, then shared with the threads that merge.
 const _: fn() = || {
     fn send_sync<T: Send + Sync>() {}
