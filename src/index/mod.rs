@@ -2,6 +2,7 @@
 //! stemming, ASCII folding, BM25 with a title boost.
 
 pub mod dir;
+mod feed;
 mod grouped;
 pub mod query;
 
@@ -13,7 +14,6 @@ use std::time::{Duration, Instant};
 
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
-use tantivy::indexer::UserOperation;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -25,7 +25,7 @@ use tantivy::tokenizer::{
     TextAnalyzer,
 };
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, TantivyDocument,
+    DocAddress, Index, IndexReader, ReloadPolicy, Score, Searcher, TantivyDocument,
     Term as TantivyTerm,
 };
 use thiserror::Error;
@@ -94,7 +94,8 @@ struct Fields {
 /// What every version of the index shares: the tantivy index, its one writer and reader.
 struct Shared {
     index: Index,
-    writer: Mutex<IndexWriter>,
+    writer: Mutex<feed::Writer>,
+    feed: feed::Feed,
     reader: IndexReader,
     fields: Fields,
     analyzer: TextAnalyzer,
@@ -208,14 +209,19 @@ fn schema() -> (Schema, Fields) {
     (sb.build(), fields)
 }
 
-fn add_article(writer: &IndexWriter, f: &Fields, article: &Article) -> Result<(), IndexError> {
+fn add_article(
+    writer: &feed::Writer,
+    feed: &feed::Feed,
+    f: &Fields,
+    article: &Article,
+) -> Result<(), IndexError> {
     let date = article.meta.date.and_then(|d| {
         chrono::NaiveDate::from_ymd_opt(d.year, d.month.unwrap_or(1), d.day.unwrap_or(1))
     });
     let days = date.map_or(-1, |d| (d - chrono::NaiveDate::default()).num_days());
     // One batch per article: its passages land in one segment, in order, so a segment is
     // runs of one article's passages (see `grouped::Runs`).
-    let mut batch = Vec::with_capacity(article.passages.len());
+    let mut docs = Vec::with_capacity(article.passages.len());
     for (p, passage) in article.passages.iter().enumerate() {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.body, fold_acronyms(article.passage_text(p)));
@@ -226,9 +232,9 @@ fn add_article(writer: &IndexWriter, f: &Fields, article: &Article) -> Result<()
         doc.add_u64(f.start, passage.range.start as u64);
         doc.add_u64(f.end, passage.range.end as u64);
         doc.add_i64(f.date, days);
-        batch.push(UserOperation::Add(doc));
+        docs.push(doc);
     }
-    writer.run(batch)?;
+    feed.send(writer, docs)?;
     Ok(())
 }
 
@@ -257,14 +263,15 @@ impl NewsIndex {
         index.tokenizers().register(ANALYZER, analyzer());
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         let writer =
-            index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY * threads)?;
+            index.writer_with_num_threads::<feed::Counted>(threads, WRITER_MEMORY * threads)?;
         // This thread analyses; the writer's threads build the postings.
+        let feed = feed::Feed::default();
         for article in corpus.iter() {
-            add_article(&writer, &fields, article)?;
+            add_article(&writer, &feed, &fields, article)?;
         }
         let mut writer = writer;
         let opstamp = writer.commit()?;
-        NewsIndex::serve(index, writer, fields, corpus, opstamp, started)
+        NewsIndex::serve(index, (writer, feed), fields, corpus, opstamp, started)
     }
 
     /// Opens the index saved in `dir` for `corpus` (see `store`): the caller checks that
@@ -281,13 +288,20 @@ impl NewsIndex {
         let opstamp = index.load_metas()?.opstamp;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         let writer =
-            index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY * threads)?;
-        NewsIndex::serve(index, writer, fields, corpus, opstamp, started)
+            index.writer_with_num_threads::<feed::Counted>(threads, WRITER_MEMORY * threads)?;
+        NewsIndex::serve(
+            index,
+            (writer, Default::default()),
+            fields,
+            corpus,
+            opstamp,
+            started,
+        )
     }
 
     fn serve(
         index: Index,
-        writer: IndexWriter,
+        (writer, feed): (feed::Writer, feed::Feed),
         fields: Fields,
         corpus: &Corpus,
         opstamp: u64,
@@ -307,6 +321,7 @@ impl NewsIndex {
         let shared = Arc::new(Shared {
             index,
             writer: Mutex::new(writer),
+            feed,
             reader,
             fields,
             analyzer: analyzer(),
@@ -334,7 +349,7 @@ impl NewsIndex {
         }
         for id in &delta.added {
             if let Some(article) = corpus.get(*id) {
-                add_article(&writer, &f, article)?;
+                add_article(&writer, &self.shared.feed, &f, article)?;
             }
         }
         let opstamp = match writer.commit() {
