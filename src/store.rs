@@ -357,7 +357,9 @@ impl<R: Read> Frames<R> {
         if len > 1 << 34 {
             return Err(io::Error::new(io::ErrorKind::InvalidData, "frame too long"));
         }
-        let mut frame = Vec::new();
+        // Sized once from the length, but only up to a bound: a damaged length must not
+        // reserve gigabytes before the read finds the file shorter.
+        let mut frame = Vec::with_capacity(len.min(1 << 26) as usize);
         (&mut self.0).take(len).read_to_end(&mut frame)?;
         if frame.len() as u64 != len {
             return Err(io::ErrorKind::UnexpectedEof.into());

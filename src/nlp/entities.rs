@@ -4931,6 +4931,30 @@ mod tests {
     }
 
     #[test]
+    fn saved_names_merge_as_analysed_ones() {
+        let docs = seed_docs();
+        let analysed: Vec<ArticleNames> = docs
+            .iter()
+            .map(|(d, text, sentences)| {
+                ArticleNames::Analysed(analyse_article(*d, text, sentences))
+            })
+            .collect();
+        // Saved and read back: bytes, until a merge decodes them; saved again as they are.
+        let bytes = postcard::to_allocvec(&analysed).unwrap();
+        let saved: Vec<ArticleNames> = postcard::from_bytes(&bytes).unwrap();
+        assert!(saved.iter().all(|n| matches!(n, ArticleNames::Saved(_))));
+        assert_eq!(postcard::to_allocvec(&saved).unwrap(), bytes);
+        let names = |all: &[ArticleNames]| -> Vec<ArticleEntities> {
+            all.iter().map(|n| n.get().into_owned()).collect()
+        };
+        assert_eq!(merge(&names(&saved)), merge(&names(&analysed)));
+        assert!(!merge(&names(&saved)).is_empty());
+        // Bytes that do not decode give no names rather than a failure.
+        let damaged = ArticleNames::Saved(vec![0xff; 3].into());
+        assert!(merge([damaged.get().as_ref()]).is_empty());
+    }
+
+    #[test]
     fn acronym_merges_with_its_long_form() {
         let a = "The North Atlantic Treaty Organization met in Brussels.";
         let b = "Officials said NATO would meet again.";
