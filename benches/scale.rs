@@ -129,6 +129,19 @@ struct Mix {
     digest: Vec<String>,
 }
 
+impl Mix {
+    /// Each command's name and its mix, in the order they are timed.
+    fn commands(&self) -> [(&'static str, &Vec<String>); 5] {
+        [
+            ("ask", &self.ask),
+            ("search", &self.search),
+            ("who", &self.who),
+            ("timeline", &self.timeline),
+            ("digest", &self.digest),
+        ]
+    }
+}
+
 fn topic_words(topic: &str) -> &str {
     topic.trim_start_matches("the ")
 }
@@ -441,13 +454,7 @@ fn main() {
         return;
     }
     let m = mix();
-    let commands: [(&str, &Vec<String>); 5] = [
-        ("ask", &m.ask),
-        ("search", &m.search),
-        ("who", &m.who),
-        ("timeline", &m.timeline),
-        ("digest", &m.digest),
-    ];
+    let commands = m.commands();
     if let Some(only) = &o.only {
         run_only(&engine, only);
         return;
@@ -599,13 +606,7 @@ fn main() {
 /// `--only`: the named commands' mixes, each timed once cold and five times warm.
 fn run_only(engine: &Engine, only: &str) {
     let m = mix();
-    let commands: [(&str, &Vec<String>); 5] = [
-        ("ask", &m.ask),
-        ("search", &m.search),
-        ("who", &m.who),
-        ("timeline", &m.timeline),
-        ("digest", &m.digest),
-    ];
+    let commands = m.commands();
     // One command, or several separated by commas, each run on its own in turn.
     for only in only.split(',') {
         let Some((_, lines)) = commands.iter().find(|(name, _)| *name == only) else {

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use thiserror::Error;
@@ -29,11 +29,14 @@ pub enum EngineError {
 /// Entities resolved across one version of the corpus. After a reload they may name
 /// slots that are no longer served until they are resolved again; users of the table check
 /// `Corpus::get` (a changed file always gets a new slot, so nothing stale is ever cited).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct EntityTable {
     pub entities: Vec<Entity>,
-    /// (article, passage) to the entities mentioned in it.
-    pub mentions_in: MentionsIn,
+    /// (article, passage) to the entities mentioned in it, built on first use from `over`
+    /// (see `mentions_in`).
+    mentions: OnceLock<MentionsIn>,
+    /// The corpus the entities were merged over.
+    over: Corpus,
     /// What `/who` works out from all of an entity's mentions, kept once worked out.
     pub cards: commands::CardCache,
 }
@@ -45,17 +48,28 @@ impl EntityTable {
         let articles: Vec<&crate::corpus::Article> = corpus.iter().collect();
         let names: Vec<std::borrow::Cow<'_, entities::ArticleEntities>> =
             articles.par_iter().map(|a| a.entities.get()).collect();
-        EntityTable::of(entities::merge(names.iter().map(|n| n.as_ref())), corpus)
+        let table = EntityTable::of(entities::merge(names.iter().map(|n| n.as_ref())), corpus);
+        // A merge runs beside indexing or in the background: the lists are built with it.
+        table.mentions_in();
+        table
     }
 
-    /// The table of `entities`, merged over `corpus` (now or before it was saved).
-    fn of(entities: Vec<Entity>, corpus: &Corpus) -> EntityTable {
-        let mentions_in = MentionsIn::of(&entities, corpus);
+    /// The table of `entities`, merged over `corpus` (now or before it was saved); its
+    /// passage lists are built on first use.
+    pub(crate) fn of(entities: Vec<Entity>, corpus: &Corpus) -> EntityTable {
         EntityTable {
             entities,
-            mentions_in,
+            mentions: OnceLock::new(),
+            over: corpus.clone(),
             cards: Default::default(),
         }
+    }
+
+    /// (article, passage) to the entities mentioned in it: built on first use (a restart
+    /// builds them on a thread of its own while it starts serving).
+    pub fn mentions_in(&self) -> &MentionsIn {
+        self.mentions
+            .get_or_init(|| MentionsIn::of(&self.entities, &self.over))
     }
 }
 
@@ -216,15 +230,25 @@ impl Engine {
     fn restore(dir: &Path, store: &Arc<Store>) -> Result<Option<Engine>, EngineError> {
         let t = std::time::Instant::now();
         let ms = |t: std::time::Instant| t.elapsed().as_millis() as u64;
-        let saved = match store.load(dir) {
+        // The folder is walked on a thread of its own while the state is decoded.
+        let (scan, saved) = std::thread::scope(|s| {
+            let scan = s.spawn(|| Corpus::scan(dir));
+            let saved = store.load(dir);
+            (scan.join(), saved)
+        });
+        let saved = match saved {
             Ok(s) => s,
             Err(e) => {
                 info!(reason = %e, "no saved state to restart from");
                 return Ok(None);
             }
         };
+        let scan = match scan {
+            Ok(scan) => scan?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
         let decoded_ms = ms(t);
-        let (corpus, changed) = Corpus::restore(dir, saved.slots, saved.rest)?;
+        let (corpus, changed) = Corpus::restore(dir, scan, saved.slots, saved.rest)?;
         // Files are re-read one by one on an update, but on every core on a fresh load.
         if changed.len() > MAX_CHANGED_ON_RESTART.max(corpus.len() / 4) {
             info!(
@@ -241,13 +265,15 @@ impl Engine {
         }
         let index_ms = ms(t);
         let table = Arc::new(EntityTable::of(saved.entities, &corpus));
-        info!(
-            decoded_ms,
-            files_ms,
-            index_ms,
-            entities_ms = ms(t),
-            "saved state read back"
-        );
+        // The passage lists take a few tenths of a second at 100,000 articles and only
+        // `/who` reads them: they are built while the engine serves (a `/who` meanwhile waits).
+        let warm = table.clone();
+        std::thread::spawn(move || {
+            let t = std::time::Instant::now();
+            warm.mentions_in();
+            info!(ms = ms(t), "names' passage lists built");
+        });
+        info!(decoded_ms, files_ms, index_ms, "saved state read back");
         let engine = Engine {
             corpus,
             index,
@@ -464,13 +490,13 @@ mod tests {
         for a in engine.corpus.iter() {
             for p in 0..a.passages.len() {
                 assert_eq!(
-                    engine.table.mentions_in.get(&(a.id, p)),
+                    engine.table.mentions_in().get(&(a.id, p)),
                     naive.get(&(a.id, p)).map(Vec::as_slice),
                     "{} passage {p}",
                     a.doc
                 );
             }
         }
-        assert_eq!(engine.table.mentions_in.get(&(999, 0)), None);
+        assert_eq!(engine.table.mentions_in().get(&(999, 0)), None);
     }
 }

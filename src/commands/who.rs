@@ -397,7 +397,7 @@ fn company(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
             if last.replace(p) == Some(p) {
                 continue;
             }
-            let Some(list) = engine.table.mentions_in.get(&(a.id, p)) else {
+            let Some(list) = engine.table.mentions_in().get(&(a.id, p)) else {
                 continue;
             };
             if !list.contains(&e) {
@@ -466,7 +466,7 @@ fn involved(
         let around = h.passage.saturating_sub(1)..(h.passage + 2).min(a.passages.len());
         let mut counted: Vec<usize> = Vec::new();
         for p in around.filter(|p| *p == h.passage || adjacent_prose(a, *p, h.passage)) {
-            let Some(list) = engine.table.mentions_in.get(&(h.article, p)) else {
+            let Some(list) = engine.table.mentions_in().get(&(h.article, p)) else {
                 continue;
             };
             let weight = if p == h.passage {
@@ -684,7 +684,7 @@ mod tests {
             .collect();
         let lists = passages
             .iter()
-            .filter_map(|key| engine.table.mentions_in.get(key));
+            .filter_map(|key| engine.table.mentions_in().get(key));
         for list in lists.filter(|l| l.contains(&e)) {
             for o in list.iter().filter(|o| **o != e) {
                 if matches!(
@@ -756,11 +756,10 @@ mod tests {
     /// The same engine with nothing kept in its card cache.
     fn uncached(engine: &Engine) -> Engine {
         Engine {
-            table: Arc::new(crate::engine::EntityTable {
-                entities: engine.table.entities.clone(),
-                mentions_in: engine.table.mentions_in.clone(),
-                cards: CardCache::default(),
-            }),
+            table: Arc::new(crate::engine::EntityTable::of(
+                engine.table.entities.clone(),
+                &engine.corpus,
+            )),
             ..engine.clone()
         }
     }

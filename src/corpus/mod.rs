@@ -221,6 +221,11 @@ fn stamp(path: &Path) -> Option<FileStamp> {
         .map(|m| (m.len(), m.modified().ok()))
 }
 
+/// The article files of a folder and their size and modification time (`Corpus::scan`).
+pub struct Scan {
+    stamps: HashMap<String, Option<FileStamp>>,
+}
+
 /// What a reload changed: slots emptied and slots filled.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Delta {
@@ -452,21 +457,29 @@ impl Corpus {
         }
     }
 
+    /// The folder's article files as they are now, for `restore` (walked and statted while
+    /// the saved state is decoded).
+    pub fn scan(dir: &Path) -> Result<Scan, CorpusError> {
+        check_dir(dir)?;
+        let mut skipped = Vec::new();
+        let stamps = article_paths(dir, &mut skipped)
+            .par_iter()
+            .map(|p| (relative_name(dir, p), stamp(p)))
+            .collect();
+        Ok(Scan { stamps })
+    }
+
     /// The corpus saved as `slots` and `rest`, as it was saved, with the files that differ
-    /// from it now (changed size or modification time, new, gone): what to pass to `update`
-    /// to bring it up to date, as a live reload would.
+    /// from it now, as `scan` found them (changed size or modification time, new, gone): what
+    /// to pass to `update` to bring it up to date, as a live reload would.
     pub fn restore(
         dir: &Path,
+        scan: Scan,
         slots: Vec<Option<Article>>,
         rest: SavedCorpus,
     ) -> Result<(Corpus, Vec<PathBuf>), CorpusError> {
         let started = Instant::now();
-        check_dir(dir)?;
-        let mut skipped_now = Vec::new();
-        let now: HashMap<String, Option<FileStamp>> = article_paths(dir, &mut skipped_now)
-            .par_iter()
-            .map(|p| (relative_name(dir, p), stamp(p)))
-            .collect();
+        let now = scan.stamps;
         let mut corpus = Corpus::empty(dir);
         corpus.lines = LineCounts(rest.lines.into_iter().collect());
         corpus.skipped = rest.skipped.into_iter().collect();

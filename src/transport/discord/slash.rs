@@ -151,7 +151,7 @@ pub fn timeline_topics(engine: &Engine) -> Vec<String> {
         for ev in &a.events {
             for e in engine
                 .table
-                .mentions_in
+                .mentions_in()
                 .get(&(a.id, ev.passage))
                 .into_iter()
                 .flatten()
