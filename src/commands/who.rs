@@ -385,9 +385,9 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
 
 /// People and organisations named in the same passages, most shared passages first.
 fn company(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
-    let mut counts: HashMap<usize, usize> = HashMap::new();
     // The passages that name `e`, from its own mentions (not a scan of every passage): in
     // reading order, so a passage named twice comes twice in a row.
+    let mut lists: Vec<&[usize]> = Vec::new();
     for (a, run) in served_by_article(engine, &engine.entities()[e].mentions) {
         let mut last = None;
         for (_, r) in run {
@@ -397,19 +397,29 @@ fn company(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
             if last.replace(p) == Some(p) {
                 continue;
             }
-            let Some(list) = engine.table.mentions_in().get(&(a.id, p)) else {
-                continue;
-            };
-            if !list.contains(&e) {
-                continue;
+            if let Some(list) = engine.table.mentions_in().get(&(a.id, p)) {
+                lists.push(list);
             }
-            for o in list.iter().filter(|o| **o != e) {
-                if matches!(
-                    engine.entities()[*o].kind,
-                    EntityKind::Person | EntityKind::Org
-                ) {
-                    *counts.entry(*o).or_default() += 1;
-                }
+        }
+    }
+    tally_company(engine, e, lists)
+}
+
+/// The people and organisations in `lists` (each passage's entities, once per passage)
+/// beside `e`, most passages first.
+fn tally_company<'l>(
+    engine: &Engine,
+    e: usize,
+    lists: impl IntoIterator<Item = &'l [usize]>,
+) -> Vec<(usize, usize)> {
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for list in lists.into_iter().filter(|l| l.contains(&e)) {
+        for o in list.iter().filter(|o| **o != e) {
+            if matches!(
+                engine.entities()[*o].kind,
+                EntityKind::Person | EntityKind::Org
+            ) {
+                *counts.entry(*o).or_default() += 1;
             }
         }
     }
@@ -676,7 +686,6 @@ mod tests {
 
     /// `company` as first written: a set of every passage that names the entity.
     fn company_straightforwardly(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
-        let mut counts: HashMap<usize, usize> = HashMap::new();
         let passages: HashSet<(usize, usize)> = engine.entities()[e]
             .mentions
             .iter()
@@ -685,28 +694,7 @@ mod tests {
         let lists = passages
             .iter()
             .filter_map(|key| engine.table.mentions_in().get(key));
-        for list in lists.filter(|l| l.contains(&e)) {
-            for o in list.iter().filter(|o| **o != e) {
-                if matches!(
-                    engine.entities()[*o].kind,
-                    EntityKind::Person | EntityKind::Org
-                ) {
-                    *counts.entry(*o).or_default() += 1;
-                }
-            }
-        }
-        let mut v: Vec<(usize, usize)> = counts.into_iter().collect();
-        v.sort_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then(
-                    engine.entities()[b.0]
-                        .mentions
-                        .len()
-                        .cmp(&engine.entities()[a.0].mentions.len()),
-                )
-                .then(a.0.cmp(&b.0))
-        });
-        v
+        tally_company(engine, e, lists)
     }
 
     #[test]
