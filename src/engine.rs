@@ -265,14 +265,6 @@ impl Engine {
         }
         let index_ms = ms(t);
         let table = Arc::new(EntityTable::of(saved.entities, &corpus));
-        // The passage lists take a few tenths of a second at 100,000 articles and only
-        // `/who` reads them: they are built while the engine serves (a `/who` meanwhile waits).
-        let warm = table.clone();
-        std::thread::spawn(move || {
-            let t = std::time::Instant::now();
-            warm.mentions_in();
-            info!(ms = ms(t), "names' passage lists built");
-        });
         info!(decoded_ms, files_ms, index_ms, "saved state read back");
         let engine = Engine {
             corpus,
@@ -281,6 +273,15 @@ impl Engine {
             store: Some(store.clone()),
         };
         if changed.is_empty() {
+            // The passage lists take a few tenths of a second at 100,000 articles and only
+            // `/who` reads them: they are built while the engine serves (a `/who` meanwhile
+            // waits). After changes, the fresh merge below builds its own.
+            let warm = engine.table.clone();
+            std::thread::spawn(move || {
+                let t = std::time::Instant::now();
+                warm.mentions_in();
+                info!(ms = ms(t), "names' passage lists built");
+            });
             return Ok(Some(engine));
         }
         info!(
