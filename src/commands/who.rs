@@ -58,8 +58,20 @@ fn lookup(engine: &Engine, query: &str) -> Option<usize> {
         return None;
     }
     let names = engine.table.cards.folded_names(engine);
-    let exact = |e: usize| names[e].contains(&q);
-    let word = |e: usize| names[e].iter().any(|n| n.split(' ').any(|w| w == q));
+    pick(engine, query, &|e| names[e].contains(&q), &|e| {
+        names[e].iter().any(|n| n.split(' ').any(|w| w == q))
+    })
+}
+
+/// The most mentioned entity that `exact` holds for (its name or an alias is the query),
+/// else the most mentioned that `word` holds for (the query is one word of a name), else the
+/// first completion of `query`.
+fn pick(
+    engine: &Engine,
+    query: &str,
+    exact: &dyn Fn(usize) -> bool,
+    word: &dyn Fn(usize) -> bool,
+) -> Option<usize> {
     let best = |pred: &dyn Fn(usize) -> bool| {
         engine
             .entities()
@@ -69,7 +81,7 @@ fn lookup(engine: &Engine, query: &str) -> Option<usize> {
             .max_by_key(|(_, e)| e.mentions.len())
             .map(|(i, _)| i)
     };
-    best(&exact).or_else(|| best(&word)).or_else(|| {
+    best(exact).or_else(|| best(word)).or_else(|| {
         let first = entities::complete(engine.entities(), query, 1)
             .into_iter()
             .next()?;
@@ -804,24 +816,8 @@ mod tests {
                 .chain(&e.aliases)
                 .any(|n| fold(n).split(' ').any(|w| w == q))
         };
-        let best = |pred: &dyn Fn(&Entity) -> bool| {
-            engine
-                .entities()
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| pred(e))
-                .max_by_key(|(_, e)| e.mentions.len())
-                .map(|(i, _)| i)
-        };
-        best(&exact).or_else(|| best(&word)).or_else(|| {
-            let first = entities::complete(engine.entities(), query, 1)
-                .into_iter()
-                .next()?;
-            engine
-                .entities()
-                .iter()
-                .position(|e| std::ptr::eq(e, first))
-        })
+        let entity = |i: usize| &engine.entities()[i];
+        pick(engine, query, &|i| exact(entity(i)), &|i| word(entity(i)))
     }
 
     #[test]

@@ -238,6 +238,18 @@ fn add_article(
     Ok(())
 }
 
+/// Threads for the writer and for a query's segments.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// The writer of `index`, its analyser registered.
+fn writer_of(index: &Index) -> Result<feed::Writer, IndexError> {
+    index.tokenizers().register(ANALYZER, analyzer());
+    let threads = threads();
+    Ok(index.writer_with_num_threads(threads, WRITER_MEMORY * threads)?)
+}
+
 impl NewsIndex {
     /// Indexes every passage of the corpus, in RAM.
     pub fn build(corpus: &Corpus) -> Result<NewsIndex, IndexError> {
@@ -260,18 +272,15 @@ impl NewsIndex {
             }
             None => Index::create_in_ram(schema),
         };
-        index.tokenizers().register(ANALYZER, analyzer());
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        let writer =
-            index.writer_with_num_threads::<feed::Counted>(threads, WRITER_MEMORY * threads)?;
+        let mut writer = writer_of(&index)?;
         // This thread analyses; the writer's threads build the postings.
         let feed = feed::Feed::default();
         for article in corpus.iter() {
             add_article(&writer, &feed, &fields, article)?;
         }
-        let mut writer = writer;
+        // The commit waits for every document: none is queued after it.
         let opstamp = writer.commit()?;
-        NewsIndex::serve(index, (writer, feed), fields, corpus, opstamp, started)
+        NewsIndex::serve(index, writer, fields, corpus, opstamp, started)
     }
 
     /// Opens the index saved in `dir` for `corpus` (see `store`): the caller checks that
@@ -284,24 +293,14 @@ impl NewsIndex {
         if index.schema() != schema {
             return Err(IndexError::Schema);
         }
-        index.tokenizers().register(ANALYZER, analyzer());
         let opstamp = index.load_metas()?.opstamp;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        let writer =
-            index.writer_with_num_threads::<feed::Counted>(threads, WRITER_MEMORY * threads)?;
-        NewsIndex::serve(
-            index,
-            (writer, Default::default()),
-            fields,
-            corpus,
-            opstamp,
-            started,
-        )
+        let writer = writer_of(&index)?;
+        NewsIndex::serve(index, writer, fields, corpus, opstamp, started)
     }
 
     fn serve(
         index: Index,
-        (writer, feed): (feed::Writer, feed::Feed),
+        writer: feed::Writer,
         fields: Fields,
         corpus: &Corpus,
         opstamp: u64,
@@ -310,9 +309,8 @@ impl NewsIndex {
         let mut index = index;
         // A query's segments are searched side by side; the results are merged in segment
         // order, so they are the same as one thread's.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        if threads > 1 {
-            index.set_multithread_executor(threads)?;
+        if threads() > 1 {
+            index.set_multithread_executor(threads())?;
         }
         let reader = index
             .reader_builder()
@@ -321,7 +319,7 @@ impl NewsIndex {
         let shared = Arc::new(Shared {
             index,
             writer: Mutex::new(writer),
-            feed,
+            feed: feed::Feed::default(),
             reader,
             fields,
             analyzer: analyzer(),
