@@ -48,6 +48,9 @@ struct Options {
     /// than with this build, so a later build reads it back too: only for changes that
     /// leave the analysis as it was.
     restored: bool,
+    /// With `--only`: write each query and its answer (plain text) to this file, to compare
+    /// the answers of two builds.
+    dump: Option<PathBuf>,
 }
 
 fn options() -> Options {
@@ -61,6 +64,7 @@ fn options() -> Options {
         only: None,
         restart_only: false,
         restored: false,
+        dump: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -74,11 +78,12 @@ fn options() -> Options {
             "--only" => o.only = args.next(),
             "--restart-only" => o.restart_only = true,
             "--restored" => o.restored = true,
+            "--dump" => o.dump = args.next().map(PathBuf::from),
             // cargo bench passes --bench to every bench target.
             "--bench" => {}
             other => {
                 eprintln!(
-                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline] [--only COMMAND[,COMMAND...] [--restored]] [--restart-only]"
+                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline] [--only COMMAND[,COMMAND...] [--restored] [--dump FILE]] [--restart-only]"
                 );
                 std::process::exit(2);
             }
@@ -411,7 +416,7 @@ fn main() {
     if let (Some(only), true) = (&o.only, o.restored) {
         let engine = Engine::open(&dir, &state).expect("read the saved state back");
         eprintln!("read back: {} articles", engine.corpus.len());
-        run_only(&engine, only);
+        run_only(&engine, only, o.dump.as_deref());
         return;
     }
     // What `Engine::open` does on a first start, in its steps, so the phases can be told
@@ -456,7 +461,7 @@ fn main() {
     let m = mix();
     let commands = m.commands();
     if let Some(only) = &o.only {
-        run_only(&engine, only);
+        run_only(&engine, only, o.dump.as_deref());
         return;
     }
     let mut lat = Vec::new();
@@ -604,9 +609,10 @@ fn main() {
 }
 
 /// `--only`: the named commands' mixes, each timed once cold and five times warm.
-fn run_only(engine: &Engine, only: &str) {
+fn run_only(engine: &Engine, only: &str, dump: Option<&Path>) {
     let m = mix();
     let commands = m.commands();
+    let mut answers = String::new();
     // One command, or several separated by commas, each run on its own in turn.
     for only in only.split(',') {
         let Some((_, lines)) = commands.iter().find(|(name, _)| *name == only) else {
@@ -614,6 +620,15 @@ fn run_only(engine: &Engine, only: &str) {
             std::process::exit(2);
         };
         let parsed = parse(lines);
+        if dump.is_some() {
+            for (line, q) in lines.iter().zip(&parsed) {
+                let reply = engine.answer(q);
+                answers.push_str(&format!(
+                    "## {line}\n{}\n",
+                    newsdesk::answer::render_plain(&reply, false)
+                ));
+            }
+        }
         // The first pass fills what commands keep lazily (digest term counts, timeline
         // event words, who cards); the warm passes below are what a running bot sees.
         let (p50, p99) = timed(engine, &parsed);
@@ -633,5 +648,8 @@ fn run_only(engine: &Engine, only: &str) {
         for (t, i) in worst.iter().take(5) {
             eprintln!("  {:>7.2} ms  {}", t.as_secs_f64() * 1000.0, lines[*i]);
         }
+    }
+    if let Some(path) = dump {
+        std::fs::write(path, answers).expect("write the answers");
     }
 }
