@@ -200,3 +200,46 @@ mod verbatim {
         }
     }
 }
+
+/// The passage that says what was asked is found among many that hold some of the question's
+/// words and have the rest in their titles and neighbours: a search that matches through
+/// titles and neighbours ranks those higher, and at scale the answer is never weighed.
+#[test]
+fn ask_finds_the_passage_that_says_it_among_title_and_neighbour_matches() {
+    let mut files: Vec<(String, String)> = (0..40)
+        .map(|n| {
+            (
+                format!("review{n:02}.txt"),
+                format!(
+                    "Antitrust Case Review, Part {n}\n\
+                     Gov. Gavin Rivera said the case in district {n} was closed.\n\
+                     Antitrust lawyers for district {n} filed their papers on time.\n\
+                     Gov. Gavin Rivera said the case in district {n} could reopen.\n"
+                ),
+            )
+        })
+        .collect();
+    // Articles on other things, as most of a corpus is.
+    files.extend((0..100).map(|n| {
+        (
+            format!("other{n:03}.txt"),
+            format!(
+                "Ferry Timetable Changes, Week {n}\n\
+                 The ferry to the island will leave at {n} past the hour.\n\
+                 Passengers may bring bicycles on the morning sailings.\n"
+            ),
+        )
+    }));
+    let said = "Gov. Gavin Rivera said the antitrust case would be settled by the spring.";
+    files.push((
+        "council.txt".into(),
+        format!("Notes From the Council\nParks will get two new gardeners.\n{said}\n"),
+    ));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let (_d, e) = engine_with(&files);
+    let a = ask(&e, "What did Gavin Rivera say about the antitrust case?");
+    assert_eq!(a.citations[0].excerpt, said, "{a:#?}");
+}

@@ -68,11 +68,13 @@ fn by_score(a: &Hit, b: &Hit) -> std::cmp::Ordering {
         .then(a.passage.cmp(&b.passage))
 }
 
-/// Whether every query term must match (`All`) or any (`Any`).
+/// Whether every query term must match (`All`) or any (`Any`), in the passage, its context
+/// or its title; or any, in the passage's own text only (`Own`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     All,
     Any,
+    Own,
 }
 
 #[derive(Clone, Copy)]
@@ -427,11 +429,16 @@ impl NewsIndex {
     }
 
     /// The tantivy query for `q`: each term may match the passage, its context or the title;
-    /// in `Mode::All` each term must match the passage or its context.
+    /// in `Mode::All` each term must match the passage or its context; in `Mode::Own` only
+    /// the passage counts.
     fn to_query(&self, q: &UserQuery, mode: Mode) -> Box<dyn Query> {
         let f = &self.shared.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for t in &q.terms {
+            if mode == Mode::Own {
+                clauses.push((Occur::Should, self.term_query(f.body, &t.term, 1.0)));
+                continue;
+            }
             if mode == Mode::Any {
                 // Flat: a disjunction of plain term clauses lets top-k searches skip blocks
                 // that cannot make the cut (block-WAND). The score is the same sum.
@@ -453,12 +460,7 @@ impl NewsIndex {
                     self.term_query(f.context, &t.term, CONTEXT_BOOST),
                 ),
             ]);
-            let occur = if mode == Mode::All {
-                Occur::Must
-            } else {
-                Occur::Should
-            };
-            clauses.push((occur, Box::new(per_term)));
+            clauses.push((Occur::Must, Box::new(per_term)));
             clauses.push((
                 Occur::Should,
                 self.term_query(f.title, &t.term, TITLE_BOOST),
