@@ -12,7 +12,7 @@ use tracing::{error, info, warn};
 use crate::answer::{Answer, Block, CitationSource, text};
 use crate::commands::{self, Command, Parsed};
 use crate::corpus::{self, Article, Corpus, CorpusError, Delta};
-use crate::index::{Hit, IndexError, NewsIndex, UserQuery};
+use crate::index::{Hit, IndexError, Mode, NewsIndex, UserQuery};
 use crate::nlp::entities::{self, Entity};
 use crate::nlp::stopwords;
 use crate::store::{Store, StoreError};
@@ -420,10 +420,10 @@ impl Engine {
             .collect()
     }
 
-    /// Passages that name what `q` asks for in their own words (the index also matches a
-    /// passage through its neighbours' words), best first.
+    /// Passages that name what `q` asks for in their own words, with every word of it in the
+    /// passage or its neighbours, best first.
     pub fn passages_naming(&self, q: &UserQuery, limit: usize) -> Result<Vec<Hit>, IndexError> {
-        self.index.search_naming(q, limit)
+        self.index.search_top(q, Mode::All, limit)
     }
 
     /// Cites bytes `range` of article `id` in `answer`.

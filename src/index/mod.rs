@@ -428,43 +428,65 @@ impl NewsIndex {
         Box::new(BoostQuery::new(Box::new(q), boost))
     }
 
-    /// The tantivy query for `q`: each term may match the passage, its context or the title;
-    /// in `Mode::All` each term must match the passage or its context; in `Mode::Own` only
-    /// the passage counts.
+    /// The tantivy query for `q`: each term may match the passage, its context or the title.
+    /// In `Mode::All` each term must match the passage or its context, and the passage must
+    /// name one of them itself: it is never found through its neighbours' words alone. In
+    /// `Mode::Own` only the passage counts.
     fn to_query(&self, q: &UserQuery, mode: Mode) -> Box<dyn Query> {
         let f = &self.shared.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let body = |t: &str| self.term_query(f.body, t, 1.0);
+        let context = |t: &str| self.term_query(f.context, t, CONTEXT_BOOST);
+        let title = |t: &str| self.term_query(f.title, t, TITLE_BOOST);
         for t in &q.terms {
-            if mode == Mode::Own {
-                clauses.push((Occur::Should, self.term_query(f.body, &t.term, 1.0)));
-                continue;
-            }
-            if mode == Mode::Any {
+            let t = t.term.as_str();
+            match mode {
+                Mode::Own => clauses.push((Occur::Should, body(t))),
                 // Flat: a disjunction of plain term clauses lets top-k searches skip blocks
                 // that cannot make the cut (block-WAND). The score is the same sum.
-                clauses.push((Occur::Should, self.term_query(f.body, &t.term, 1.0)));
-                clauses.push((
-                    Occur::Should,
-                    self.term_query(f.context, &t.term, CONTEXT_BOOST),
-                ));
-                clauses.push((
-                    Occur::Should,
-                    self.term_query(f.title, &t.term, TITLE_BOOST),
-                ));
-                continue;
+                Mode::Any => clauses.extend([
+                    (Occur::Should, body(t)),
+                    (Occur::Should, context(t)),
+                    (Occur::Should, title(t)),
+                ]),
+                // One word: the passage must have it, its context only adds to the score.
+                // The matches are the word's own postings, not their union with the
+                // context's (three times as many for a common word).
+                // Nested, each optional clause is a plain term scorer to seek in, not a
+                // union of them.
+                Mode::All if q.terms.len() == 1 && q.phrases.is_empty() => {
+                    let own = BooleanQuery::new(vec![
+                        (Occur::Must, body(t)),
+                        (Occur::Should, context(t)),
+                    ]);
+                    clauses.push((Occur::Must, Box::new(own)));
+                    clauses.push((Occur::Should, title(t)));
+                }
+                Mode::All => {
+                    let per_term = BooleanQuery::new(vec![
+                        (Occur::Should, body(t)),
+                        (Occur::Should, context(t)),
+                    ]);
+                    clauses.push((Occur::Must, Box::new(per_term)));
+                    clauses.push((Occur::Should, title(t)));
+                }
             }
-            let per_term = BooleanQuery::new(vec![
-                (Occur::Should, self.term_query(f.body, &t.term, 1.0)),
-                (
-                    Occur::Should,
-                    self.term_query(f.context, &t.term, CONTEXT_BOOST),
-                ),
-            ]);
-            clauses.push((Occur::Must, Box::new(per_term)));
-            clauses.push((
-                Occur::Should,
-                self.term_query(f.title, &t.term, TITLE_BOOST),
-            ));
+        }
+        if mode == Mode::All && q.terms.len() > 1 && q.phrases.is_empty() {
+            // The passage names one of the words (a phrase, below, is matched in the passage
+            // itself). Scored 0: the ranking is the terms'.
+            let own: Vec<(Occur, Box<dyn Query>)> = q
+                .terms
+                .iter()
+                .map(|t| {
+                    let term = TantivyTerm::from_field_text(f.body, &t.term);
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (Occur::Should, q)
+                })
+                .collect();
+            let filter = ConstScoreQuery::new(Box::new(BooleanQuery::new(own)), 0.0);
+            clauses.push((Occur::Must, Box::new(filter)));
         }
         for phrase in &q.phrases {
             let terms: Vec<TantivyTerm> = phrase
@@ -520,35 +542,6 @@ impl NewsIndex {
         }
         let searcher = self.searcher();
         let query = self.to_query(q, mode);
-        let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
-        self.hits(searcher, top)
-    }
-
-    /// Like `search` in `Mode::All`, keeping only passages that name at least one query word
-    /// in their own text (a passage also matches through its neighbours' words).
-    pub fn search_naming(&self, q: &UserQuery, limit: usize) -> Result<Vec<Hit>, IndexError> {
-        if q.is_empty() {
-            return Ok(Vec::new());
-        }
-        let f = &self.shared.fields;
-        let own: Vec<(Occur, Box<dyn Query>)> = q
-            .terms
-            .iter()
-            .map(|t| t.term.as_str())
-            .chain(q.phrases.iter().flatten().map(String::as_str))
-            .map(|t| {
-                let term = TantivyTerm::from_field_text(f.body, t);
-                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                (Occur::Should, q)
-            })
-            .collect();
-        // Scored 0, so the ranking is exactly `search`'s.
-        let filter = ConstScoreQuery::new(Box::new(BooleanQuery::new(own)), 0.0);
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, self.to_query(q, Mode::All)),
-            (Occur::Must, Box::new(filter)),
-        ]);
-        let searcher = self.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         self.hits(searcher, top)
     }
@@ -774,7 +767,8 @@ mod tests {
         ]);
         let index = NewsIndex::build(&corpus).unwrap();
         let q = index.parse_query("ferry report");
-        // 12 passages name the ferry; one more matches through its neighbour.
+        // 12 passages name the ferry; one more names the report and has the ferry in its
+        // neighbour.
         assert_eq!(check_grouped(&index, &q, Mode::All, 2, 2), 13);
         assert!(
             index
@@ -786,20 +780,28 @@ mod tests {
     }
 
     #[test]
-    fn naming_search_drops_matches_through_neighbours_only() {
+    fn all_words_search_never_finds_a_passage_through_its_neighbours_alone() {
         let (_dir, corpus) = corpus_of(&[(
-            "a.txt",
-            "The ferry left the harbour at dawn.\nIt carried forty passengers to the island.\nNobody was hurt in the storm.\n",
+            "a.md",
+            "# Storm Report\n\nThe ferry left the harbour at dawn.\nForty passengers were on board.\nNobody was hurt in the storm.\nThe ferry returned at noon.\n",
         )]);
         let index = NewsIndex::build(&corpus).unwrap();
-        let q = index.parse_query("ferry");
-        let (all, _) = index.search(&q, Mode::All, 100).unwrap();
-        assert!(all.len() >= 2, "neighbours match through their context");
-        let named = index.search_naming(&q, 100).unwrap();
-        assert_eq!(named.iter().map(|h| h.passage).collect::<Vec<_>>(), [0]);
-        assert_eq!(
-            named[0].score,
-            all.iter().find(|h| h.passage == 0).unwrap().score
-        );
+        let passages = |text: &str, mode: Mode| {
+            let (hits, count) = index.search(&index.parse_query(text), mode, 100).unwrap();
+            assert_eq!(hits.len(), count);
+            let mut found: Vec<usize> = hits.iter().map(|h| h.passage).collect();
+            found.sort();
+            (found, hits)
+        };
+        // The third passage has the ferry and the passengers around it, and names neither.
+        assert_eq!(passages("ferry", Mode::Any).0, [0, 1, 2, 3]);
+        assert_eq!(passages("ferry", Mode::All).0, [0, 3]);
+        assert_eq!(passages("ferry passengers", Mode::Any).0, [0, 1, 2, 3]);
+        assert_eq!(passages("ferry passengers", Mode::All).0, [0, 1]);
+        // One word is searched as its own postings; the score is the same sum.
+        let (_, any) = passages("ferry", Mode::Any);
+        let (_, all) = passages("ferry", Mode::All);
+        let first = |hits: &[Hit]| hits.iter().find(|h| h.passage == 0).unwrap().score;
+        assert_eq!(first(&any), first(&all));
     }
 }
