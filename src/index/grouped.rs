@@ -3,13 +3,18 @@
 //! passages, so the work per match is kept to a few array reads: each segment's documents
 //! are known as runs of one article's consecutive passages (`Runs`, worked out once per
 //! segment), and an article's best passages are kept in a fixed array, not a vector.
+//!
+//! `search` does it in three passes: every match counted without scores (`count`); the
+//! best articles found by a ranking search that skips what cannot make the cut
+//! (`leading_articles`); and only those articles' matches scored and kept (`ByArticle`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::query::{EnableScoring, Query};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::{Hit, by_score};
 
@@ -73,6 +78,20 @@ impl Runs {
     fn len(&self) -> usize {
         self.start.len()
     }
+
+    /// The run of `doc`, from `at`, the run of an earlier document: matches come in
+    /// document order, so the run is `at` or the next one, and only a gap in the matches
+    /// needs a search.
+    fn step(&self, at: usize, doc: DocId) -> usize {
+        let mut at = at;
+        if at + 1 < self.len() && self.start[at + 1] <= doc {
+            at += 1;
+            if at + 1 < self.len() && self.start[at + 1] <= doc {
+                at += self.start[at..].partition_point(|&s| s <= doc) - 1;
+            }
+        }
+        at
+    }
 }
 
 /// The runs of every segment a searcher reads, each worked out once: a new version of the
@@ -93,6 +112,15 @@ impl RunTables {
             tables.insert(id, runs);
         }
         Ok(RunTables(tables))
+    }
+
+    fn of(&self, reader: &SegmentReader) -> tantivy::Result<Arc<Runs>> {
+        Ok(match self.0.get(&reader.segment_id()) {
+            Some(runs) => runs.clone(),
+            // Every version of the index has its tables made with its searcher; this is only
+            // a safe way through should one be missing.
+            None => Arc::new(Runs::of_segment(reader)?),
+        })
     }
 }
 
@@ -236,12 +264,7 @@ impl Collector for ByArticle<'_> {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<ByArticleSegment> {
-        let runs = match self.tables.0.get(&reader.segment_id()) {
-            Some(runs) => runs.clone(),
-            // Every version of the index has its tables made with its searcher; this is only
-            // a safe way through should one be missing.
-            None => Arc::new(Runs::of_segment(reader)?),
-        };
+        let runs = self.tables.of(reader)?;
         Ok(ByArticleSegment {
             per_article: self.per_article.clamp(1, MAX_PER_ARTICLE),
             runs,
@@ -291,14 +314,7 @@ impl SegmentCollector for ByArticleSegment {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let runs = &*self.runs;
-        // Matches come in document order: the run is the last one's or one after it, and
-        // only a gap in the matches needs a search.
-        if self.at + 1 < runs.len() && runs.start[self.at + 1] <= doc {
-            self.at += 1;
-            if self.at + 1 < runs.len() && runs.start[self.at + 1] <= doc {
-                self.at += runs.start[self.at..].partition_point(|&s| s <= doc) - 1;
-            }
-        }
+        self.at = runs.step(self.at, doc);
         let (run, start) = (self.at, runs.start[self.at]);
         let article = runs.article[run];
         if article == u32::MAX {
@@ -348,6 +364,200 @@ pub fn grouped(tallies: Vec<Tally>, best: usize) -> Grouped {
         article_count,
         articles: keyed.iter().map(|&(_, i)| tallies[i].into_hits()).collect(),
     }
+}
+
+/// A set of article slots, one bit each.
+#[derive(Debug, Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    /// Adds `i`; whether it was new.
+    fn insert(&mut self, i: usize) -> bool {
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        if word >= self.0.len() {
+            self.0.resize(word + 1, 0);
+        }
+        let new = self.0[word] & bit == 0;
+        self.0[word] |= bit;
+        new
+    }
+}
+
+/// Counts every match, without scores (the query's optional clauses, which only score,
+/// are not even read): matching passages and the articles they are in.
+struct Counting<'t> {
+    tables: &'t RunTables,
+}
+
+/// One segment's count: its matches, and its articles with a match, each once per stretch
+/// of matches (an article's runs may be apart, or in other segments).
+struct SegmentCount {
+    runs: Arc<Runs>,
+    at: usize,
+    total: usize,
+    articles: Vec<u32>,
+}
+
+impl Collector for Counting<'_> {
+    type Fruit = (usize, usize);
+    type Child = SegmentCount;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentCount> {
+        Ok(SegmentCount {
+            runs: self.tables.of(reader)?,
+            at: 0,
+            total: 0,
+            articles: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(usize, Vec<u32>)>) -> tantivy::Result<(usize, usize)> {
+        let mut seen = Bits::default();
+        let (mut total, mut articles) = (0, 0);
+        for (n, list) in fruits {
+            total += n;
+            for a in list {
+                articles += usize::from(seen.insert(a as usize));
+            }
+        }
+        Ok((total, articles))
+    }
+}
+
+impl SegmentCollector for SegmentCount {
+    type Fruit = (usize, Vec<u32>);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.collect_block(&[doc]);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let runs = &*self.runs;
+        for &doc in docs {
+            self.at = runs.step(self.at, doc);
+            let article = runs.article[self.at];
+            if article == u32::MAX {
+                continue;
+            }
+            self.total += 1;
+            if self.articles.last() != Some(&article) {
+                self.articles.push(article);
+            }
+        }
+    }
+
+    fn harvest(self) -> (usize, Vec<u32>) {
+        (self.total, self.articles)
+    }
+}
+
+/// How far below the `best`-th article's score an article is still weighed exactly: the
+/// ranking search sums the same scores as the query, not necessarily in the same order.
+const MARGIN: Score = 1e-4;
+
+/// The articles whose best match may be among the `best`: `ranking` scores each match of
+/// the query as the query does (it matches more, and those are passed over), and skips
+/// the documents that cannot beat the `best`-th article found so far (block-WAND).
+fn leading_articles(
+    searcher: &Searcher,
+    query: &dyn Query,
+    ranking: &dyn Query,
+    tables: &RunTables,
+    best: usize,
+) -> tantivy::Result<Vec<u32>> {
+    let weight = ranking.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let matches = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    // Each article's best score so far, those that can still count.
+    let mut leading: HashMap<u32, Score> = HashMap::new();
+    let mut cut = Score::MIN;
+    let cut_of = |leading: &HashMap<u32, Score>| -> Score {
+        if leading.len() < best {
+            return Score::MIN;
+        }
+        let mut scores: Vec<Score> = leading.values().copied().collect();
+        let (_, nth, _) = scores.select_nth_unstable_by(best - 1, |a, b| b.total_cmp(a));
+        if *nth > 0.0 {
+            *nth * (1.0 - MARGIN)
+        } else {
+            Score::MIN
+        }
+    };
+    for reader in searcher.segment_readers() {
+        let runs = tables.of(reader)?;
+        let alive = reader.alive_bitset();
+        // The query's own matches, sought in order as the ranking finds documents.
+        let mut matching = matches.scorer(reader, 1.0)?;
+        let mut at = 0;
+        weight.for_each_pruning(cut, reader, &mut |doc, score| {
+            if score < cut
+                || alive.is_some_and(|a| a.is_deleted(doc))
+                || matching.doc() > doc
+                || matching.seek(doc) != doc
+            {
+                return cut;
+            }
+            at = runs.step(at, doc);
+            let best_of = leading.entry(runs.article[at]).or_insert(Score::MIN);
+            if score <= *best_of {
+                return cut;
+            }
+            *best_of = score;
+            cut = cut_of(&leading);
+            if leading.len() > 4 * best + 16 {
+                leading.retain(|_, s| *s >= cut);
+            }
+            cut
+        })?;
+    }
+    Ok(leading
+        .into_iter()
+        .filter(|(_, s)| *s >= cut)
+        .map(|(a, _)| a)
+        .collect())
+}
+
+/// Every match of `query` grouped by article (see `ByArticle`), its `best` articles with
+/// their best `per_article` passages. `ranking` must score every match of `query` as
+/// `query` does, and `of_articles` must give `query` narrowed to the given articles.
+pub fn search(
+    searcher: &Searcher,
+    query: &dyn Query,
+    ranking: &dyn Query,
+    of_articles: impl Fn(&[u32]) -> Box<dyn Query>,
+    tables: &RunTables,
+    per_article: usize,
+    best: usize,
+) -> tantivy::Result<Grouped> {
+    let (total, article_count) = searcher.search(query, &Counting { tables })?;
+    if total == 0 || best == 0 {
+        return Ok(Grouped {
+            total,
+            article_count,
+            articles: Vec::new(),
+        });
+    }
+    let leading = leading_articles(searcher, query, ranking, tables, best)?;
+    let tallies = searcher.search(
+        &*of_articles(&leading),
+        &ByArticle {
+            per_article,
+            tables,
+        },
+    )?;
+    let articles = grouped(tallies, best).articles;
+    Ok(Grouped {
+        total,
+        article_count,
+        articles,
+    })
 }
 
 #[cfg(test)]

@@ -587,8 +587,8 @@ impl NewsIndex {
 
     /// Every passage matching `q`, grouped by article: the number of matching passages and
     /// articles, and for each article its match count and best `per_article` passages; the
-    /// `best` articles (by their best passage) first and in order. Counting visits each match
-    /// once, so the cost follows the matches, not a ranking of all of them.
+    /// `best` articles (by their best passage) first and in order. Only the best articles'
+    /// matches are scored; the others are only counted (see `grouped`).
     pub fn search_by_article(
         &self,
         q: &UserQuery,
@@ -600,14 +600,36 @@ impl NewsIndex {
             return Ok(Grouped::default());
         }
         let query = self.to_query(q, mode);
-        let tallies = self.searcher().search(
-            &query,
-            &grouped::ByArticle {
-                per_article,
-                tables: &self.runs,
-            },
-        )?;
-        Ok(grouped::grouped(tallies, best))
+        // Any of the words anywhere, flat: the same sum of scores for every match of
+        // `query`, in a form whose top-k search skips blocks (block-WAND).
+        let ranking = self.to_query(q, Mode::Any);
+        let aid = self.shared.fields.aid;
+        let of_articles = |articles: &[u32]| -> Box<dyn Query> {
+            let ids: Vec<(Occur, Box<dyn Query>)> = articles
+                .iter()
+                .map(|&a| {
+                    let term = TantivyTerm::from_field_u64(aid, u64::from(a));
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (Occur::Should, q)
+                })
+                .collect();
+            // Scored 0: the scores are the query's own.
+            let filter = ConstScoreQuery::new(Box::new(BooleanQuery::new(ids)), 0.0);
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, query.box_clone()),
+                (Occur::Must, Box::new(filter)),
+            ]))
+        };
+        Ok(grouped::search(
+            self.searcher(),
+            &*query,
+            &*ranking,
+            of_articles,
+            &self.runs,
+            per_article,
+            best,
+        )?)
     }
 
     pub fn num_passages(&self) -> usize {
