@@ -5,6 +5,7 @@ pub mod dir;
 mod feed;
 mod grouped;
 pub mod query;
+mod stem;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -21,8 +22,7 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{
     DocAddress, Index, IndexReader, ReloadPolicy, Score, Searcher, TantivyDocument,
@@ -161,7 +161,7 @@ fn analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(stem::EnglishStemmer)
         .build()
 }
 
