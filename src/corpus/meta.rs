@@ -29,8 +29,11 @@ static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:last\s+updated|updated|published(?:\s+on)?|posted(?:\s+on)?|first\s+published|date)\b\s*:?\s*(.+)$")
         .expect("static regex")
 });
+/// Searched in the whole text: an ASCII `\b`, which regex's fast DFA runs over any text (a
+/// Unicode one makes it give up at the first curly quote, and the rest of the article is
+/// searched by the slow engine).
 static PUBLISHED_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:originally\s+)?(?:published|appeared)\s+(?:first\s+)?(?:by|in|on)\s+((?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})")
+    Regex::new(r"(?i)(?-u:\b)(?:originally\s+)?(?:published|appeared)\s+(?:first\s+)?(?:by|in|on)\s+((?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})")
         .expect("static regex")
 });
 static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
