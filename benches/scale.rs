@@ -444,8 +444,9 @@ fn main() {
         "phases: corpus (read, clean, sentences, dates) {corpus_s:.2} s, index and entities {index_s:.2} s (entities alone {entities_s:.2} s)"
     );
     eprintln!(
-        "memory: {rss_corpus:.0} MB resident after the corpus phase, {:.0} MB after index and entities",
-        rss_now_mb()
+        "memory: {rss_corpus:.0} MB resident after the corpus phase, {:.0} MB after index and entities ({:.0} MB of it mapped files: the index)",
+        rss_now_mb(),
+        status_mb("RssFile:")
     );
     eprintln!(
         "start-up: {startup_s:.2} s ({} articles served, {} skipped, {} passages, {} entities)",

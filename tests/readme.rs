@@ -31,8 +31,9 @@ fn readme_examples_are_todays_replies() {
     let examples = examples(&readme);
     assert!(examples.len() >= 8, "{} examples found", examples.len());
     for (line, shown) in examples {
-        // Timings differ from run to run.
-        if line.starts_with("/status") {
+        // Timings differ from run to run, and the digest orders undated articles by the
+        // file's time, which a checkout sets.
+        if line.starts_with("/status") || line.starts_with("/digest") {
             continue;
         }
         let reply = render_plain(&engine.answer_line(&line), false);
