@@ -561,6 +561,12 @@ fn is_stopword(word: &str) -> bool {
 
 /// Lowercase, curly apostrophes folded, surrounding punctuation trimmed.
 fn normalize_token(token: &str) -> String {
+    if token.is_ascii() {
+        // Most words: no Unicode case tables, no apostrophes to fold.
+        return token
+            .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+            .to_ascii_lowercase();
+    }
     let lower: String = token
         .chars()
         .map(|c| if c == '’' || c == '‘' { '\'' } else { c })
@@ -598,6 +604,13 @@ fn fold_lower(t: &str) -> String {
     for w in t.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
+        }
+        if w.is_ascii() && !w.contains('*') {
+            // Most words: no Unicode case tables, no apostrophes to fold.
+            let start = out.len();
+            out.push_str(w);
+            out[start..].make_ascii_lowercase();
+            continue;
         }
         out.extend(
             w.chars()
@@ -1162,6 +1175,35 @@ fn pick_headline(lines: &[Line], body_start: usize) -> Option<usize> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// The ASCII shortcuts give what the character-by-character folding gives.
+        #[test]
+        fn ascii_shortcuts_fold_as_the_general_way(t in "[ -~’‘\u{a0}\u{c9}\u{e9}\u{130}*]{0,40}") {
+            let mut general = String::new();
+            for w in t.split_whitespace() {
+                if !general.is_empty() {
+                    general.push(' ');
+                }
+                general.extend(
+                    w.chars()
+                        .filter(|&c| c != '*')
+                        .map(|c| if c == '’' || c == '‘' { '\'' } else { c })
+                        .flat_map(char::to_lowercase),
+                );
+            }
+            prop_assert_eq!(fold_lower(&t), general);
+            for token in t.split_whitespace() {
+                let lower: String = token
+                    .chars()
+                    .map(|c| if c == '’' || c == '‘' { '\'' } else { c })
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                let general = lower.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+                prop_assert_eq!(normalize_token(token), general);
+            }
+        }
+    }
 
     struct Case {
         name: &'static str,
