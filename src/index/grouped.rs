@@ -4,7 +4,7 @@
 //! are known as runs of one article's consecutive passages (`Runs`, worked out once per
 //! segment), and an article's best passages are kept in a fixed array, not a vector.
 //!
-//! `search` does it in three passes: every match counted without scores (`count`); the
+//! `search` does it in three passes: every match counted without scores (`Counting`); the
 //! best articles found by a ranking search that skips what cannot make the cut
 //! (`leading_articles`); and only those articles' matches scored and kept (`ByArticle`).
 
