@@ -211,6 +211,21 @@ fn schema() -> (Schema, Fields) {
     (sb.build(), fields)
 }
 
+/// Documents with any of `terms`, scored 0: a filter that leaves the scores to the rest of
+/// the query.
+fn any_of(terms: impl Iterator<Item = TantivyTerm>) -> Box<dyn Query> {
+    let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        .map(|term| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            (Occur::Should, q)
+        })
+        .collect();
+    Box::new(ConstScoreQuery::new(
+        Box::new(BooleanQuery::new(clauses)),
+        0.0,
+    ))
+}
+
 fn add_article(
     writer: &feed::Writer,
     feed: &feed::Feed,
@@ -469,19 +484,12 @@ impl NewsIndex {
         }
         if mode == Mode::All && q.terms.len() > 1 && q.phrases.is_empty() {
             // The passage names one of the words (a phrase, below, is matched in the passage
-            // itself). Scored 0: the ranking is the terms'.
-            let own: Vec<(Occur, Box<dyn Query>)> = q
+            // itself); the ranking is the terms'.
+            let own = q
                 .terms
                 .iter()
-                .map(|t| {
-                    let term = TantivyTerm::from_field_text(f.body, &t.term);
-                    let q: Box<dyn Query> =
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                    (Occur::Should, q)
-                })
-                .collect();
-            let filter = ConstScoreQuery::new(Box::new(BooleanQuery::new(own)), 0.0);
-            clauses.push((Occur::Must, Box::new(filter)));
+                .map(|t| TantivyTerm::from_field_text(f.body, &t.term));
+            clauses.push((Occur::Must, any_of(own)));
         }
         for phrase in &q.phrases {
             let terms: Vec<TantivyTerm> = phrase
@@ -605,20 +613,12 @@ impl NewsIndex {
         let ranking = self.to_query(q, Mode::Any);
         let aid = self.shared.fields.aid;
         let of_articles = |articles: &[u32]| -> Box<dyn Query> {
-            let ids: Vec<(Occur, Box<dyn Query>)> = articles
+            let ids = articles
                 .iter()
-                .map(|&a| {
-                    let term = TantivyTerm::from_field_u64(aid, u64::from(a));
-                    let q: Box<dyn Query> =
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                    (Occur::Should, q)
-                })
-                .collect();
-            // Scored 0: the scores are the query's own.
-            let filter = ConstScoreQuery::new(Box::new(BooleanQuery::new(ids)), 0.0);
+                .map(|&a| TantivyTerm::from_field_u64(aid, u64::from(a)));
             Box::new(BooleanQuery::new(vec![
                 (Occur::Must, query.box_clone()),
-                (Occur::Must, Box::new(filter)),
+                (Occur::Must, any_of(ids)),
             ]))
         };
         Ok(grouped::search(
