@@ -567,14 +567,20 @@ fn normalize_token(token: &str) -> String {
             .trim_matches(|c: char| !c.is_ascii_alphanumeric())
             .to_ascii_lowercase();
     }
-    let lower: String = token
-        .chars()
-        .map(|c| if c == '’' || c == '‘' { '\'' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect();
+    let mut lower = String::new();
+    fold_word(&mut lower, token);
     lower
         .trim_matches(|c: char| !c.is_alphanumeric())
         .to_string()
+}
+
+/// `word` lowercased onto `out` character by character, curly apostrophes made straight.
+fn fold_word(out: &mut String, word: &str) {
+    out.extend(
+        word.chars()
+            .map(|c| if c == '’' || c == '‘' { '\'' } else { c })
+            .flat_map(char::to_lowercase),
+    );
 }
 
 fn is_quote_char(c: char) -> bool {
@@ -612,12 +618,11 @@ fn fold_lower(t: &str) -> String {
             out[start..].make_ascii_lowercase();
             continue;
         }
-        out.extend(
-            w.chars()
-                .filter(|&c| c != '*')
-                .map(|c| if c == '’' || c == '‘' { '\'' } else { c })
-                .flat_map(char::to_lowercase),
-        );
+        if w.contains('*') {
+            fold_word(&mut out, &w.replace('*', ""));
+        } else {
+            fold_word(&mut out, w);
+        }
     }
     out
 }
@@ -1185,20 +1190,12 @@ mod tests {
                 if !general.is_empty() {
                     general.push(' ');
                 }
-                general.extend(
-                    w.chars()
-                        .filter(|&c| c != '*')
-                        .map(|c| if c == '’' || c == '‘' { '\'' } else { c })
-                        .flat_map(char::to_lowercase),
-                );
+                fold_word(&mut general, &w.replace('*', ""));
             }
             prop_assert_eq!(fold_lower(&t), general);
             for token in t.split_whitespace() {
-                let lower: String = token
-                    .chars()
-                    .map(|c| if c == '’' || c == '‘' { '\'' } else { c })
-                    .flat_map(char::to_lowercase)
-                    .collect();
+                let mut lower = String::new();
+                fold_word(&mut lower, token);
                 let general = lower.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
                 prop_assert_eq!(normalize_token(token), general);
             }

@@ -17,7 +17,7 @@ thread_local! {
     static MEMO: RefCell<FxHashMap<Box<str>, Box<str>>> = RefCell::new(FxHashMap::default());
 }
 
-/// The English stem of `word`, from this thread's memo when it has it.
+/// `text` made its English stem, from this thread's memo when it has it.
 fn stem_into(stemmer: &Stemmer, text: &mut String) {
     MEMO.with_borrow_mut(|memo| {
         if let Some(stem) = memo.get(text.as_str()) {
