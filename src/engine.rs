@@ -109,10 +109,10 @@ impl MentionsIn {
                 let mut p = 0;
                 for (at, e) in starts {
                     let at = at as usize;
-                    while p < ps.len() && ps[p].range.end <= at {
+                    while p < ps.len() && ps[p].range().end <= at {
                         p += 1;
                     }
-                    if p < ps.len() && ps[p].range.start <= at {
+                    if p < ps.len() && ps[p].range().start <= at {
                         pairs.push((p as u32, e));
                     }
                 }
@@ -145,8 +145,8 @@ impl MentionsIn {
 /// The passage of `article` that holds byte `at`.
 pub fn passage_at(article: &Article, at: usize) -> Option<usize> {
     let ps = &article.passages;
-    let i = ps.partition_point(|p| p.range.end <= at);
-    (i < ps.len() && ps[i].range.start <= at).then_some(i)
+    let i = ps.partition_point(|p| p.range().end <= at);
+    (i < ps.len() && ps[i].range().start <= at).then_some(i)
 }
 
 /// A restart re-reads up to this many changed files (or a quarter of the corpus, if more)
@@ -444,7 +444,7 @@ impl Engine {
 
 /// Cites passage `p` of `a`, an article already looked up.
 pub fn cite_passage_of(answer: &mut Answer, a: &Article, p: usize) -> usize {
-    cite_article(answer, a, a.passages[p].range.clone())
+    cite_article(answer, a, a.passages[p].range())
 }
 
 fn cite_article(answer: &mut Answer, a: &Article, range: Range<usize>) -> usize {

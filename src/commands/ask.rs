@@ -286,7 +286,7 @@ impl<'q> Around<'_, 'q> {
     fn context(&mut self, article: usize, p: usize) -> HashSet<&'q str> {
         let a = self.engine.article(article);
         let mut texts = vec![Text::Title(article)];
-        if let Some(h) = a.passages[p].section {
+        if let Some(h) = a.passages[p].section() {
             texts.push(Text::Block(article, h));
         }
         for n in [p.wrapping_sub(1), p + 1] {
@@ -382,7 +382,7 @@ fn best_span(
     anchors: &[usize],
 ) -> Option<Range<usize>> {
     let a = engine.article(article);
-    let range = a.passages[passage].range.clone();
+    let range = a.passages[passage].range();
     let sentence = &a.text[range.clone()];
     let spans: Vec<(u8, Range<usize>)> = match qtype {
         // Dates come from the date tagger, finest first: "a July 4 conversation ... since
@@ -457,7 +457,7 @@ fn render(engine: &Engine, answer: &mut Answer, groups: &Selection) {
     for group in groups {
         let lead = &group[0];
         let article = engine.article(lead.article);
-        let range = article.passages[lead.passage].range.clone();
+        let range = article.passages[lead.passage].range();
         let sentence = &article.text[range.clone()];
         let mut cites = Vec::with_capacity(group.len());
         for c in group {
@@ -508,7 +508,7 @@ mod tests {
     fn context_terms(engine: &Engine, article: usize, p: usize) -> HashSet<String> {
         let a = engine.article(article);
         let mut set = terms_of(engine, &a.meta.title);
-        if let Some(h) = a.passages[p].section {
+        if let Some(h) = a.passages[p].section() {
             set.extend(terms_of(engine, &a.text[a.blocks[h].range.clone()]));
         }
         for n in [p.wrapping_sub(1), p + 1] {

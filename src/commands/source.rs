@@ -133,7 +133,7 @@ fn card(engine: &Engine, answer: &mut Answer, id: usize) {
     ));
     answer.push(field("File", code(&a.doc)));
     if let Some(first) = a.passages.first() {
-        let n = engine.cite(answer, id, first.range.clone());
+        let n = engine.cite(answer, id, first.range());
         answer.push(Block::Quote(vec![
             text(fold_whitespace(a.passage_text(0))),
             Inline::Cite(vec![n]),

@@ -85,7 +85,7 @@ pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexErr
         for (article, passage) in &e.also {
             cites.push(cite_passage_of(&mut answer, article, *passage));
         }
-        let range = a.passages[e.passage].range.clone();
+        let range = a.passages[e.passage].range();
         let sentence = &a.text[range.clone()];
         let (before, expr, after) = (
             &a.text[range.start..e.expr.start],

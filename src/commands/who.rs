@@ -456,9 +456,9 @@ fn adjacent_prose(a: &crate::corpus::Article, p: usize, q: usize) -> bool {
     let last_block_of_first = a
         .blocks
         .iter()
-        .rposition(|b| b.range.start < first.range.end)
-        .unwrap_or(first.block);
-    second.block <= last_block_of_first + 1
+        .rposition(|b| b.range.start < first.range().end)
+        .unwrap_or(first.block());
+    second.block() <= last_block_of_first + 1
 }
 
 /// How one name is tied to a topic: passages shared, their summed score, and the best one
@@ -496,8 +496,8 @@ fn involved(
             } else {
                 NEIGHBOUR_WEIGHT
             };
-            let excerpt =
-                a.passages[p.min(h.passage)].range.start..a.passages[p.max(h.passage)].range.end;
+            let excerpt = a.passages[p.min(h.passage)].range().start
+                ..a.passages[p.max(h.passage)].range().end;
             for e in list {
                 if Some(*e) == thing
                     || counted.contains(e)

@@ -76,13 +76,45 @@ pub struct Skipped {
 
 /// A quotable unit: one sentence of article prose, or a sentence ending in a colon together
 /// with the sentence it introduces ("Blinken stated from Brussels:" + the statement).
+/// Kept in 32 bits (files are at most `MAX_FILE_BYTES`): a corpus has millions of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Passage {
-    pub range: Range<usize>,
+    start: u32,
+    end: u32,
+    /// The article's section heading block above it, or `NO_SECTION`.
+    section: u32,
+    block: u32,
+}
+
+const NO_SECTION: u32 = u32::MAX;
+
+impl Passage {
+    pub fn new(range: Range<usize>, section: Option<usize>, block: usize) -> Passage {
+        Passage {
+            start: offset(range.start),
+            end: offset(range.end),
+            section: section.map_or(NO_SECTION, offset),
+            block: offset(block),
+        }
+    }
+    /// Its byte range in the file.
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
     /// Index of the article's section heading block above it, if any.
-    pub section: Option<usize>,
+    pub fn section(&self) -> Option<usize> {
+        (self.section != NO_SECTION).then_some(self.section as usize)
+    }
     /// Index of the body block (paragraph) it starts in.
-    pub block: usize,
+    pub fn block(&self) -> usize {
+        self.block as usize
+    }
+}
+
+/// A byte offset or count within one file, in 32 bits.
+fn offset(n: usize) -> u32 {
+    const _: () = assert!(MAX_FILE_BYTES <= u32::MAX as u64);
+    u32::try_from(n).expect("a file is at most MAX_FILE_BYTES long")
 }
 
 /// A dated event: a passage and the date expression in it that resolved to a real date.
@@ -121,7 +153,7 @@ pub struct Article {
 
 impl Article {
     pub fn passage_text(&self, p: usize) -> &str {
-        &self.text[self.passages[p].range.clone()]
+        &self.text[self.passages[p].range()]
     }
     pub fn date_string(&self) -> Option<String> {
         self.meta.date.map(|d| d.to_string())
@@ -684,15 +716,19 @@ pub fn analyse(
     modified: Option<SystemTime>,
     shared: &dyn clean::SharedLines,
 ) -> Option<Article> {
-    let cleaned = clean::clean(&text, shared);
-    let passages = passages(&text, &cleaned.blocks);
+    let mut cleaned = clean::clean(&text, shared);
+    let mut passages = passages(&text, &cleaned.blocks);
     if passages.is_empty() {
         return None;
     }
-    let lead = passages.first().map(|p| p.range.clone());
+    // Kept for as long as the article serves: no room to grow.
+    passages.shrink_to_fit();
+    cleaned.blocks.shrink_to_fit();
+    let lead = passages.first().map(|p| p.range());
     let meta = meta::read(&text, &cleaned.blocks, cleaned.headline.clone(), lead);
-    let events = events(&text, &passages, meta.date);
-    let sentences: Vec<Range<usize>> = passages.iter().map(|p| p.range.clone()).collect();
+    let mut events = events(&text, &passages, meta.date);
+    events.shrink_to_fit();
+    let sentences: Vec<Range<usize>> = passages.iter().map(|p| p.range()).collect();
     let entities = entities::analyse_article(id, &text, &sentences);
     Some(Article {
         id,
@@ -719,7 +755,7 @@ fn events(text: &str, passages: &[Passage], article_date: Option<DateValue>) -> 
     };
     let mut out = Vec::new();
     for (i, p) in passages.iter().enumerate() {
-        let best = dates::extract(text, p.range.clone(), &mut anchor)
+        let best = dates::extract(text, p.range(), &mut anchor)
             .into_iter()
             .filter_map(|e| {
                 let value = e.value?;
@@ -758,16 +794,12 @@ fn passages(text: &str, blocks: &[Block]) -> Vec<Passage> {
                 for r in sentences::split(text, b.range.clone()) {
                     let p = match open.take() {
                         Some(mut o) => {
-                            o.range.end = r.end;
+                            o.end = offset(r.end);
                             o
                         }
-                        None => Passage {
-                            range: r,
-                            section,
-                            block: i,
-                        },
+                        None => Passage::new(r, section, i),
                     };
-                    if text[p.range.clone()].ends_with(':') {
+                    if text[p.range()].ends_with(':') {
                         open = Some(p);
                     } else {
                         out.push(p);
@@ -818,10 +850,10 @@ mod tests {
         ];
         let ps = passages(text, &blocks);
         assert_eq!(
-            &text[ps[0].range.clone()],
+            &text[ps[0].range()],
             "Blinken stated from Brussels:\nEvery dollar will be spent."
         );
-        assert_eq!(&text[ps[1].range.clone()], "Next one.");
+        assert_eq!(&text[ps[1].range()], "Next one.");
     }
 
     #[test]

@@ -181,7 +181,7 @@ fn text_options(positions: bool) -> TextOptions {
 /// The words around a passage that help it match: its section heading and its neighbours.
 fn context_of(article: &Article, p: usize) -> String {
     let mut ctx = String::new();
-    if let Some(h) = article.passages[p].section {
+    if let Some(h) = article.passages[p].section() {
         ctx.push_str(&article.text[article.blocks[h].range.clone()]);
         ctx.push('\n');
     }
@@ -246,8 +246,8 @@ fn add_article(
         doc.add_text(f.title, fold_acronyms(&article.meta.title));
         doc.add_u64(f.aid, article.id as u64);
         doc.add_u64(f.pn, p as u64);
-        doc.add_u64(f.start, passage.range.start as u64);
-        doc.add_u64(f.end, passage.range.end as u64);
+        doc.add_u64(f.start, passage.range().start as u64);
+        doc.add_u64(f.end, passage.range().end as u64);
         doc.add_i64(f.date, days);
         docs.push(doc);
     }

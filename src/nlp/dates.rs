@@ -2279,7 +2279,7 @@ mod tests {
         let passages: usize = articles.iter().map(|a| a.passages.len()).sum();
         let bytes: usize = articles
             .iter()
-            .flat_map(|a| a.passages.iter().map(|p| p.range.len()))
+            .flat_map(|a| a.passages.iter().map(|p| p.range().len()))
             .sum();
 
         // Best of several rounds: the machine is shared.
@@ -2296,7 +2296,7 @@ mod tests {
                     last_mentioned: None,
                 };
                 for p in &a.passages {
-                    found += extract(&a.text, p.range.clone(), &mut anchor).len();
+                    found += extract(&a.text, p.range(), &mut anchor).len();
                 }
             }
             best_extract = best_extract.min(started.elapsed().as_secs_f64() * 1e3);
@@ -2304,7 +2304,7 @@ mod tests {
             let mut n = 0usize;
             for a in &articles {
                 for p in &a.passages {
-                    n += find_candidates(&a.text[p.range.clone()]).len();
+                    n += find_candidates(&a.text[p.range()]).len();
                 }
             }
             std::hint::black_box(n);
@@ -2327,12 +2327,12 @@ mod tests {
                 last_mentioned: None,
             };
             for p in &a.passages {
-                let s = &a.text[p.range.clone()];
-                let found = extract(&a.text, p.range.clone(), &mut anchor);
+                let s = &a.text[p.range()];
+                let found = extract(&a.text, p.range(), &mut anchor);
                 let _ = writeln!(
                     out,
                     "{:?} {:?} {:?} {:?}",
-                    p.range,
+                    p.range(),
                     found,
                     anchor.last_mentioned,
                     parse_date_label(s)

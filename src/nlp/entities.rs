@@ -4903,7 +4903,7 @@ mod tests {
         for a in corpus.iter() {
             assert_same_tokens(&a.text, 0..a.text.len());
             for p in &a.passages {
-                assert_same_tokens(&a.text, p.range.clone());
+                assert_same_tokens(&a.text, p.range());
                 passages += 1;
             }
         }
