@@ -5,6 +5,7 @@ pub mod dir;
 mod feed;
 mod grouped;
 pub mod query;
+mod recent;
 mod stem;
 
 use std::collections::HashMap;
@@ -178,21 +179,19 @@ fn text_options(positions: bool) -> TextOptions {
     )
 }
 
-/// The words around a passage that help it match: its section heading and its neighbours.
-fn context_of(article: &Article, p: usize) -> String {
-    let mut ctx = String::new();
-    if let Some(h) = article.passages[p].section() {
-        ctx.push_str(&article.text[article.blocks[h].range.clone()]);
-        ctx.push('\n');
-    }
-    if p > 0 {
-        ctx.push_str(article.passage_text(p - 1));
-        ctx.push('\n');
-    }
-    if p + 1 < article.passages.len() {
-        ctx.push_str(article.passage_text(p + 1));
-    }
-    ctx
+/// The words around a passage that help it match: its section heading and its neighbours,
+/// each a value of its own (they are the texts the writer's analyser has just seen; see
+/// `recent`). A field's values count together, as one text would.
+fn context_of(article: &Article, p: usize) -> impl Iterator<Item = &str> {
+    let heading = article.passages[p]
+        .section()
+        .map(|h| &article.text[article.blocks[h].range.clone()]);
+    let before = p.checked_sub(1).map(|q| article.passage_text(q));
+    let after = (p + 1 < article.passages.len()).then(|| article.passage_text(p + 1));
+    let parts = [heading, before, after];
+    // A passage alone in its article still has the field, empty.
+    let none = parts.iter().all(Option::is_none).then_some("");
+    parts.into_iter().flatten().chain(none)
 }
 
 /// The index's fields; an index saved with other fields is not opened.
@@ -242,7 +241,9 @@ fn add_article(
     for (p, passage) in article.passages.iter().enumerate() {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.body, fold_acronyms(article.passage_text(p)));
-        doc.add_text(f.context, fold_acronyms(&context_of(article, p)));
+        for part in context_of(article, p) {
+            doc.add_text(f.context, fold_acronyms(part));
+        }
         doc.add_text(f.title, fold_acronyms(&article.meta.title));
         doc.add_u64(f.aid, article.id as u64);
         doc.add_u64(f.pn, p as u64);
@@ -262,7 +263,8 @@ fn threads() -> usize {
 
 /// The writer of `index`, its analyser registered.
 fn writer_of(index: &Index) -> Result<feed::Writer, IndexError> {
-    index.tokenizers().register(ANALYZER, analyzer());
+    let remembered = TextAnalyzer::from(recent::Remembered::new(analyzer()));
+    index.tokenizers().register(ANALYZER, remembered);
     let threads = threads();
     Ok(index.writer_with_num_threads(threads, WRITER_MEMORY * threads)?)
 }

@@ -1,8 +1,6 @@
 //! English stemming with a memo per thread. A corpus says the same few ten thousand words
-//! over and over, and each passage is analysed three times when indexed (as itself, as its
-//! neighbours' context, and its article's title with it), so most stems are looked up
-//! rather than worked out. The stems are the Snowball English stemmer's, as tantivy's own
-//! `Stemmer` gives them.
+//! over and over, so most stems are looked up rather than worked out. The stems are the
+//! Snowball English stemmer's, as tantivy's own `Stemmer` gives them.
 
 use std::cell::RefCell;
 
