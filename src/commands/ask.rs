@@ -267,9 +267,7 @@ impl<'q> Around<'_, 'q> {
         self.texts.entry(text).or_insert_with(|| {
             let s = match text {
                 Text::Title(a) => &engine.article(a).meta.title,
-                Text::Block(a, b) => {
-                    &engine.article(a).text[engine.article(a).blocks[b].range.clone()]
-                }
+                Text::Block(a, b) => &engine.article(a).text[engine.article(a).blocks[b].range()],
                 Text::Passage(a, p) => engine.article(a).passage_text(p),
             };
             let mut found = HashSet::new();
@@ -509,7 +507,7 @@ mod tests {
         let a = engine.article(article);
         let mut set = terms_of(engine, &a.meta.title);
         if let Some(h) = a.passages[p].section() {
-            set.extend(terms_of(engine, &a.text[a.blocks[h].range.clone()]));
+            set.extend(terms_of(engine, &a.text[a.blocks[h].range()]));
         }
         for n in [p.wrapping_sub(1), p + 1] {
             if n < a.passages.len() {

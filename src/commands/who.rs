@@ -456,7 +456,7 @@ fn adjacent_prose(a: &crate::corpus::Article, p: usize, q: usize) -> bool {
     let last_block_of_first = a
         .blocks
         .iter()
-        .rposition(|b| b.range.start < first.range().end)
+        .rposition(|b| b.range().start < first.range().end)
         .unwrap_or(first.block());
     second.block() <= last_block_of_first + 1
 }

@@ -50,46 +50,94 @@ pub enum BlockKind {
     Boilerplate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// One line of the file and what the cleaner made of it. Kept for every line of every
+/// article, so in 12 bytes: 32-bit offsets (files are at most `MAX_FILE_BYTES`) and the
+/// reason by number.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
+    start: u32,
+    end: u32,
+    pub kind: BlockKind,
+    reason: Reason,
+}
+
+impl Block {
+    pub fn new(range: Range<usize>, kind: BlockKind, reason: &str) -> Block {
+        let offset = |n: usize| u32::try_from(n).expect("a file is at most MAX_FILE_BYTES long");
+        Block {
+            start: offset(range.start),
+            end: offset(range.end),
+            kind,
+            reason: Reason::of(reason),
+        }
+    }
     /// Byte range of the block's content in the file: the line without surrounding
     /// whitespace, without a leading list marker ("- ", "• ", "* ", "– ", "1. ") and without
     /// Markdown heading hashes ("## ").
-    pub range: Range<usize>,
-    pub kind: BlockKind,
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
     /// Short fixed reason for the class, for logs and tests ("menu run", "tail", "stopwords", ...).
-    pub reason: &'static str,
+    pub fn reason(&self) -> &'static str {
+        self.reason.text()
+    }
 }
 
-/// A `Block` read back from saved state, its reason borrowed from the saved bytes. The
-/// cleaner's reasons are a short fixed list, so each distinct text is interned (once per
-/// thread) rather than allocated per block.
-#[derive(serde::Deserialize)]
+/// A block's reason: its number among the distinct reasons given so far (the cleaner's are a
+/// short fixed list; saved state names them by text).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Reason(u8);
+
+impl std::fmt::Debug for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.text())
+    }
+}
+
+static REASONS: std::sync::RwLock<Vec<&'static str>> = std::sync::RwLock::new(Vec::new());
+
+impl Reason {
+    fn of(text: &str) -> Reason {
+        let find = |all: &[&str]| all.iter().position(|r| *r == text);
+        if let Some(i) = find(&REASONS.read().unwrap_or_else(|e| e.into_inner())) {
+            return Reason(i as u8);
+        }
+        let mut all = REASONS.write().unwrap_or_else(|e| e.into_inner());
+        let i = find(&all).unwrap_or_else(|| {
+            all.push(Box::leak(text.into()));
+            all.len() - 1
+        });
+        Reason(u8::try_from(i).expect("the cleaner gives fewer than 256 reasons"))
+    }
+    fn text(self) -> &'static str {
+        REASONS.read().unwrap_or_else(|e| e.into_inner())[self.0 as usize]
+    }
+}
+
+/// A `Block` as saved with the engine's state: its reason by text, since numbers are given
+/// in the order reasons are first met.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct SavedBlock<'a> {
     range: Range<usize>,
     kind: BlockKind,
     reason: &'a str,
 }
 
+impl serde::Serialize for Block {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        SavedBlock {
+            range: self.range(),
+            kind: self.kind,
+            reason: self.reason(),
+        }
+        .serialize(ser)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Block {
     fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Block, D::Error> {
-        thread_local! {
-            static SEEN: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
         let b = SavedBlock::deserialize(de)?;
-        let reason = SEEN.with_borrow_mut(|seen| match seen.iter().find(|r| **r == b.reason) {
-            Some(r) => *r,
-            None => {
-                let r: &'static str = Box::leak(b.reason.into());
-                seen.push(r);
-                r
-            }
-        });
-        Ok(Block {
-            range: b.range,
-            kind: b.kind,
-            reason,
-        })
+        Ok(Block::new(b.range, b.kind, b.reason))
     }
 }
 
@@ -377,11 +425,7 @@ pub fn clean(text: &str, shared_lines: &dyn SharedLines) -> Cleaned {
         blocks: lines
             .iter()
             .zip(kinds)
-            .map(|(l, (kind, reason))| Block {
-                range: l.range.clone(),
-                kind,
-                reason,
-            })
+            .map(|(l, (kind, reason))| Block::new(l.range.clone(), kind, reason))
             .collect(),
         headline: headline.map(|h| lines[h].range.clone()),
     }
@@ -1790,7 +1834,7 @@ B|Tags were placed on the evidence boxes by police, who removed them from the mi
     }
 
     fn verdict(cleaned: &Cleaned, block: &Block) -> char {
-        if cleaned.headline.as_ref() == Some(&block.range) {
+        if cleaned.headline.as_ref() == Some(&block.range()) {
             return 'T';
         }
         match block.kind {
@@ -1821,8 +1865,8 @@ B|Tags were placed on the evidence boxes by police, who removed them from the mi
                     wrong.push(format!(
                         "{}: want {want} got {got} ({}): {}",
                         case.name,
-                        block.reason,
-                        &text[block.range.clone()]
+                        block.reason(),
+                        &text[block.range()]
                     ));
                 }
             }
@@ -1830,7 +1874,7 @@ B|Tags were placed on the evidence boxes by police, who removed them from the mi
             let got_headline = cleaned
                 .headline
                 .as_ref()
-                .and_then(|h| cleaned.blocks.iter().position(|b| &b.range == h));
+                .and_then(|h| cleaned.blocks.iter().position(|b| &b.range() == h));
             if want_headline != got_headline {
                 wrong.push(format!(
                     "{}: headline want block {want_headline:?} got {got_headline:?}",
@@ -1876,10 +1920,10 @@ B|Tags were placed on the evidence boxes by police, who removed them from the mi
         let bullet = cleaned
             .blocks
             .iter()
-            .find(|b| text[b.range.clone()].starts_with("Hegseth confirmed"))
+            .find(|b| text[b.range()].starts_with("Hegseth confirmed"))
             .expect("bullet block");
         assert_eq!(bullet.kind, BlockKind::Body);
-        assert_eq!(&text[bullet.range.start - 2..bullet.range.start], "- ");
+        assert_eq!(&text[bullet.range().start - 2..bullet.range().start], "- ");
     }
 
     #[test]
@@ -1973,7 +2017,7 @@ B|Tags were placed on the evidence boxes by police, who removed them from the mi
             let cleaned = clean(case.input, &HashSet::new());
             assert_eq!(cleaned.blocks.len(), 1, "{}", case.name);
             assert_eq!(
-                &case.input[cleaned.blocks[0].range.clone()],
+                &case.input[cleaned.blocks[0].range()],
                 case.expected,
                 "{}",
                 case.name
@@ -2061,8 +2105,11 @@ B|Tags were placed on the evidence boxes by police, who removed them from the mi
         .filter_map(|l| line_key(l))
         .collect();
         let cleaned = clean(text, &shared);
-        let kinds: Vec<(BlockKind, &str)> =
-            cleaned.blocks.iter().map(|b| (b.kind, b.reason)).collect();
+        let kinds: Vec<(BlockKind, &str)> = cleaned
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.reason()))
+            .collect();
         assert_eq!(kinds[1], (BlockKind::Boilerplate, "shared"));
         assert_eq!(kinds[3].0, BlockKind::Body);
     }
@@ -2079,16 +2126,19 @@ B|Tags were placed on the evidence boxes by police, who removed them from the mi
         assert_eq!(cleaned.blocks.len(), lines);
         let mut prev_end = 0;
         for b in &cleaned.blocks {
-            assert!(b.range.start < b.range.end, "empty block");
-            assert!(b.range.start >= prev_end, "blocks overlap or out of order");
-            assert!(b.range.end <= text.len());
-            assert!(text.is_char_boundary(b.range.start));
-            assert!(text.is_char_boundary(b.range.end));
-            assert!(!text[b.range.clone()].contains('\n'));
-            prev_end = b.range.end;
+            assert!(b.range().start < b.range().end, "empty block");
+            assert!(
+                b.range().start >= prev_end,
+                "blocks overlap or out of order"
+            );
+            assert!(b.range().end <= text.len());
+            assert!(text.is_char_boundary(b.range().start));
+            assert!(text.is_char_boundary(b.range().end));
+            assert!(!text[b.range()].contains('\n'));
+            prev_end = b.range().end;
         }
         if let Some(h) = &cleaned.headline {
-            assert!(cleaned.blocks.iter().any(|b| &b.range == h));
+            assert!(cleaned.blocks.iter().any(|b| &b.range() == h));
         }
     }
 

@@ -77,7 +77,7 @@ fn article_date(
     headline: Option<&Range<usize>>,
 ) -> Option<DateValue> {
     for b in blocks {
-        if let Some(c) = DATE_LABEL.captures(&text[b.range.clone()])
+        if let Some(c) = DATE_LABEL.captures(&text[b.range()])
             && let Some(d) = dates::parse_date_label(&c[1])
         {
             return Some(d);
@@ -90,10 +90,10 @@ fn article_date(
         return Some(d);
     }
     let h = headline?;
-    let at = blocks.iter().position(|b| b.range == *h)?;
+    let at = blocks.iter().position(|b| b.range() == *h)?;
     let near = blocks[at.saturating_sub(2)..(at + 3).min(blocks.len())].iter();
-    near.filter(|b| b.kind == BlockKind::Boilerplate && b.range.len() < 60)
-        .find_map(|b| dates::parse_date_label(&text[b.range.clone()]))
+    near.filter(|b| b.kind == BlockKind::Boilerplate && b.range().len() < 60)
+        .find_map(|b| dates::parse_date_label(&text[b.range()]))
 }
 
 fn urls(text: &str) -> Vec<String> {
@@ -148,11 +148,11 @@ mod tests {
             let t = line.trim();
             if !t.is_empty() {
                 let lead = line.len() - line.trim_start().len();
-                out.push(Block {
-                    range: pos + lead..pos + lead + t.len(),
-                    kind: BlockKind::Boilerplate,
-                    reason: "test",
-                });
+                out.push(Block::new(
+                    pos + lead..pos + lead + t.len(),
+                    BlockKind::Boilerplate,
+                    "test",
+                ));
             }
             pos += line.len();
         }
@@ -163,7 +163,7 @@ mod tests {
     fn label_beats_scrape_date_and_url() {
         let text = "Friday, 19 Sep 2025\nHeadline here\nLast updated: July 12, 2025 12:55 am\nSee https://x.com/2024/01/02/y\n";
         let blocks = blocks_of(text);
-        let m = read(text, &blocks, Some(blocks[1].range.clone()), None);
+        let m = read(text, &blocks, Some(blocks[1].range()), None);
         assert_eq!(m.date.map(|d| d.to_string()), Some("2025-07-12".into()));
         assert_eq!(m.title, "Headline here");
         assert!(!m.title_derived);
@@ -185,7 +185,7 @@ mod tests {
     fn far_date_line_is_not_the_article_date() {
         let text = "Friday, 19 Sep 2025\nMenu\nMenu two\nMenu three\nMenu four\nThe Headline\nBody text.\n";
         let blocks = blocks_of(text);
-        let m = read(text, &blocks, Some(blocks[5].range.clone()), None);
+        let m = read(text, &blocks, Some(blocks[5].range()), None);
         assert_eq!(m.date, None);
     }
 
@@ -193,7 +193,7 @@ mod tests {
     fn dateline_beside_headline_counts() {
         let text = "The Headline\n3 March 2024\nBody text.\n";
         let blocks = blocks_of(text);
-        let m = read(text, &blocks, Some(blocks[0].range.clone()), None);
+        let m = read(text, &blocks, Some(blocks[0].range()), None);
         assert_eq!(m.date.map(|d| d.to_string()), Some("2024-03-03".into()));
     }
 

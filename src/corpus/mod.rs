@@ -165,7 +165,7 @@ impl Article {
         self.blocks
             .iter()
             .filter(|b| b.kind == BlockKind::Body)
-            .map(|b| self.text[b.range.clone()].split_whitespace().count())
+            .map(|b| self.text[b.range()].split_whitespace().count())
             .sum()
     }
 }
@@ -791,7 +791,7 @@ fn passages(text: &str, blocks: &[Block]) -> Vec<Passage> {
             }
             BlockKind::Boilerplate => out.extend(open.take()),
             BlockKind::Body => {
-                for r in sentences::split(text, b.range.clone()) {
+                for r in sentences::split(text, b.range()) {
                     let p = match open.take() {
                         Some(mut o) => {
                             o.end = offset(r.end);
@@ -832,21 +832,9 @@ mod tests {
     fn colon_joins_the_statement_it_introduces() {
         let text = "Blinken stated from Brussels:\nEvery dollar will be spent.\nNext one.";
         let blocks = vec![
-            Block {
-                range: 0..29,
-                kind: BlockKind::Body,
-                reason: "t",
-            },
-            Block {
-                range: 30..57,
-                kind: BlockKind::Body,
-                reason: "t",
-            },
-            Block {
-                range: 58..67,
-                kind: BlockKind::Body,
-                reason: "t",
-            },
+            Block::new(0..29, BlockKind::Body, "t"),
+            Block::new(30..57, BlockKind::Body, "t"),
+            Block::new(58..67, BlockKind::Body, "t"),
         ];
         let ps = passages(text, &blocks);
         assert_eq!(

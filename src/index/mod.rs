@@ -185,7 +185,7 @@ fn text_options(positions: bool) -> TextOptions {
 fn context_of(article: &Article, p: usize) -> impl Iterator<Item = &str> {
     let heading = article.passages[p]
         .section()
-        .map(|h| &article.text[article.blocks[h].range.clone()]);
+        .map(|h| &article.text[article.blocks[h].range()]);
     let before = p.checked_sub(1).map(|q| article.passage_text(q));
     let after = (p + 1 < article.passages.len()).then(|| article.passage_text(p + 1));
     let parts = [heading, before, after];
