@@ -45,7 +45,10 @@ fn event_words<'e>(engine: &Engine, article: &'e Article, event: usize) -> &'e [
         .event_words
         .get_or_init(|| (0..article.events.len()).map(|_| OnceLock::new()).collect());
     slots[event].get_or_init(|| {
-        content_word_hashes(engine, article.passage_text(article.events[event].passage))
+        content_word_hashes(
+            engine,
+            article.passage_text(article.events[event].passage()),
+        )
     })
 }
 
@@ -124,8 +127,8 @@ fn events<'e>(engine: &'e Engine, topic: Option<&str>) -> Result<Vec<Entry<'e>>,
             date: ev.date,
             article: a,
             event,
-            passage: ev.passage,
-            expr: ev.expr.clone(),
+            passage: ev.passage(),
+            expr: ev.expr(),
             also: Vec::new(),
             words: None,
         })
@@ -134,7 +137,7 @@ fn events<'e>(engine: &'e Engine, topic: Option<&str>) -> Result<Vec<Entry<'e>>,
         // A topic: only its passages are looked at, so the cost follows the topic.
         Some(passages) => {
             for &(a, p) in passages {
-                if let Ok(i) = a.events.binary_search_by_key(&p, |ev| ev.passage) {
+                if let Ok(i) = a.events.binary_search_by_key(&p, |ev| ev.passage()) {
                     push(a, i, &a.events[i]);
                 }
             }
@@ -258,7 +261,7 @@ mod tests {
         let mut entries: Vec<(DateValue, usize, usize)> = engine
             .corpus
             .iter()
-            .flat_map(|a| a.events.iter().map(|ev| (ev.date, a.id, ev.passage)))
+            .flat_map(|a| a.events.iter().map(|ev| (ev.date, a.id, ev.passage())))
             .filter(|(_, a, p)| allowed.as_ref().is_none_or(|s| s.contains(&(*a, *p))))
             .collect();
         entries.sort();

@@ -118,12 +118,32 @@ fn offset(n: usize) -> u32 {
 }
 
 /// A dated event: a passage and the date expression in it that resolved to a real date.
+/// In 32 bytes: 32-bit numbers, as in `Passage`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
-    pub passage: usize,
-    /// The date expression as written.
-    pub expr: Range<usize>,
+    passage: u32,
+    start: u32,
+    end: u32,
     pub date: DateValue,
+}
+
+impl Event {
+    pub fn new(passage: usize, expr: Range<usize>, date: DateValue) -> Event {
+        Event {
+            passage: offset(passage),
+            start: offset(expr.start),
+            end: offset(expr.end),
+            date,
+        }
+    }
+    /// The passage it is in.
+    pub fn passage(&self) -> usize {
+        self.passage as usize
+    }
+    /// The date expression as written.
+    pub fn expr(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// Saved with the engine's state (see `store`).
@@ -768,11 +788,7 @@ fn events(text: &str, passages: &[Passage], article_date: Option<DateValue>) -> 
             })
             .max_by(|a, b| a.0.cmp(&b.0));
         if let Some((_, expr, date)) = best {
-            out.push(Event {
-                passage: i,
-                expr,
-                date,
-            });
+            out.push(Event::new(i, expr, date));
         }
     }
     out

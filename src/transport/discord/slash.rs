@@ -152,7 +152,7 @@ pub fn timeline_topics(engine: &Engine) -> Vec<String> {
             for e in engine
                 .table
                 .mentions_in()
-                .get(&(a.id, ev.passage))
+                .get(&(a.id, ev.passage()))
                 .into_iter()
                 .flatten()
             {
@@ -160,7 +160,7 @@ pub fn timeline_topics(engine: &Engine) -> Vec<String> {
             }
             let mut seen: Vec<String> = Vec::new();
             for w in a
-                .passage_text(ev.passage)
+                .passage_text(ev.passage())
                 .split(|c: char| !c.is_alphabetic())
                 .filter(|w| w.chars().count() >= 4)
             {
