@@ -90,9 +90,9 @@ impl MentionsIn {
         // against its passages, in order (a binary search per mention missed the cache).
         let mut starts: Vec<Vec<(u32, u32)>> = vec![Vec::new(); corpus.slot_count()];
         for (e, entity) in entities.iter().enumerate() {
-            for (doc, range) in &entity.mentions {
-                if let Some(list) = starts.get_mut(*doc) {
-                    list.push((range.start as u32, e as u32));
+            for m in &entity.mentions {
+                if let Some(list) = starts.get_mut(m.doc()) {
+                    list.push((m.range().start as u32, e as u32));
                 }
             }
         }
@@ -478,9 +478,9 @@ mod tests {
         let engine = Engine::load(&dir).unwrap();
         let mut naive: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
         for (e, entity) in engine.entities().iter().enumerate() {
-            for (doc, range) in &entity.mentions {
-                if let Some(p) = engine.passage_at(*doc, range.start) {
-                    let list = naive.entry((*doc, p)).or_default();
+            for m in &entity.mentions {
+                if let Some(p) = engine.passage_at(m.doc(), m.range().start) {
+                    let list = naive.entry((m.doc(), p)).or_default();
                     if !list.contains(&e) {
                         list.push(e);
                     }

@@ -9,7 +9,7 @@ use crate::answer::{Answer, Block, Inline, Item, code, em, fold_whitespace, stro
 use crate::corpus::Article;
 use crate::engine::{Engine, passage_at};
 use crate::index::IndexError;
-use crate::nlp::entities::{self, Entity, EntityKind};
+use crate::nlp::entities::{self, Entity, EntityKind, Spot};
 use crate::strings;
 
 const MAX_ROLES: usize = 3;
@@ -118,20 +118,19 @@ fn fold(s: &str) -> String {
 /// changed, until it is resolved again. One corpus lookup per run, not per span.
 fn served_by_article<'e, 's>(
     engine: &'e Engine,
-    spans: &'s [(usize, Range<usize>)],
-) -> impl Iterator<Item = (&'e Article, &'s [(usize, Range<usize>)])> {
+    spans: &'s [Spot],
+) -> impl Iterator<Item = (&'e Article, &'s [Spot])> {
     spans
-        .chunk_by(|x, y| x.0 == y.0)
-        .filter_map(|run| Some((engine.corpus.get(run[0].0)?, run)))
+        .chunk_by(|x, y| x.doc() == y.doc())
+        .filter_map(|run| Some((engine.corpus.get(run[0].doc())?, run)))
 }
 
 /// `spans` in the articles still served, each with its article.
 fn served<'e, 's>(
     engine: &'e Engine,
-    spans: &'s [(usize, Range<usize>)],
+    spans: &'s [Spot],
 ) -> impl Iterator<Item = (&'e Article, Range<usize>)> + use<'e, 's> {
-    served_by_article(engine, spans)
-        .flat_map(|(a, run)| run.iter().map(move |(_, r)| (a, r.clone())))
+    served_by_article(engine, spans).flat_map(|(a, run)| run.iter().map(move |s| (a, s.range())))
 }
 
 /// What a card says about an entity, from the articles still served.
@@ -167,7 +166,7 @@ fn facts(engine: &Engine, entity: &Entity) -> Facts {
     let mut first_mention = None;
     for (a, run) in served_by_article(engine, &entity.mentions) {
         per_article.push((a.id, run.len()));
-        first_mention.get_or_insert((a.id, run[0].1.clone()));
+        first_mention.get_or_insert((a.id, run[0].range()));
     }
     let by_count = |a: &(usize, usize), b: &(usize, usize)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
     let (mentions, articles) = (per_article.iter().map(|(_, n)| n).sum(), per_article.len());
@@ -223,7 +222,7 @@ impl CardCache {
             let roles = entities.iter().flat_map(|e| &e.roles);
             sorted_last
                 .chain(roles)
-                .map(|(doc, _)| doc + 1)
+                .map(|s| s.doc() + 1)
                 .max()
                 .unwrap_or(0)
         });
@@ -402,8 +401,8 @@ fn company(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
     let mut lists: Vec<&[usize]> = Vec::new();
     for (a, run) in served_by_article(engine, &engine.entities()[e].mentions) {
         let mut last = None;
-        for (_, r) in run {
-            let Some(p) = passage_at(a, r.start) else {
+        for s in run {
+            let Some(p) = passage_at(a, s.range().start) else {
                 continue;
             };
             if last.replace(p) == Some(p) {
@@ -656,7 +655,7 @@ mod tests {
 
     /// The entity with only what the served articles still say, copied whole.
     fn live(engine: &Engine, entity: &Entity) -> Entity {
-        let served = |(doc, _): &&(usize, Range<usize>)| engine.corpus.get(*doc).is_some();
+        let served = |s: &&Spot| engine.corpus.get(s.doc()).is_some();
         Entity {
             roles: entity.roles.iter().filter(served).cloned().collect(),
             mentions: entity.mentions.iter().filter(served).cloned().collect(),
@@ -671,16 +670,16 @@ mod tests {
         let entity = &live(engine, entity);
         let mut roles = Vec::new();
         let mut seen_roles: HashSet<String> = HashSet::new();
-        for (doc, range) in &entity.roles {
-            let role = fold_whitespace(&engine.article(*doc).text[range.clone()]);
+        for s in &entity.roles {
+            let role = fold_whitespace(&engine.article(s.doc()).text[s.range()]);
             if seen_roles.insert(fold(&role)) {
-                roles.push((role, *doc, range.clone()));
+                roles.push((role, s.doc(), s.range()));
             }
         }
         roles.truncate(MAX_ROLES);
         let mut counts: HashMap<usize, usize> = HashMap::new();
-        for (doc, _) in &entity.mentions {
-            *counts.entry(*doc).or_default() += 1;
+        for s in &entity.mentions {
+            *counts.entry(s.doc()).or_default() += 1;
         }
         let mut per_article: Vec<(usize, usize)> = counts.into_iter().collect();
         per_article.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -691,8 +690,13 @@ mod tests {
             mentions: entity.mentions.len(),
             articles,
             per_article,
-            first_mention: entity.mentions.first().cloned(),
-            quotes: entity.quotes.iter().take(MAX_QUOTES).cloned().collect(),
+            first_mention: entity.mentions.first().map(|s| (s.doc(), s.range())),
+            quotes: entity
+                .quotes
+                .iter()
+                .take(MAX_QUOTES)
+                .map(|s| (s.doc(), s.range()))
+                .collect(),
         }
     }
 
@@ -701,7 +705,7 @@ mod tests {
         let passages: HashSet<(usize, usize)> = engine.entities()[e]
             .mentions
             .iter()
-            .filter_map(|(doc, r)| Some((*doc, engine.passage_at(*doc, r.start)?)))
+            .filter_map(|s| Some((s.doc(), engine.passage_at(s.doc(), s.range().start)?)))
             .collect();
         let lists = passages
             .iter()

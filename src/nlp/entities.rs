@@ -49,12 +49,37 @@ pub struct Entity {
     pub kind: EntityKind,
     /// Other surface forms: "Trump", "Zelensky".
     pub aliases: Vec<String>,
-    /// (doc, role range) as written.
-    pub roles: Vec<(usize, Range<usize>)>,
-    /// (doc, mention range).
-    pub mentions: Vec<(usize, Range<usize>)>,
-    /// (doc, quote range) attributed to it.
-    pub quotes: Vec<(usize, Range<usize>)>,
+    /// Its roles as written.
+    pub roles: Vec<Spot>,
+    pub mentions: Vec<Spot>,
+    /// The quotes attributed to it.
+    pub quotes: Vec<Spot>,
+}
+
+/// A place in the corpus: an article's slot and a byte range of its file, in 12 bytes (a
+/// large corpus names its entities millions of times).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Spot {
+    doc: u32,
+    start: u32,
+    end: u32,
+}
+
+impl Spot {
+    pub fn new(doc: usize, range: Range<usize>) -> Spot {
+        Spot {
+            doc: small(doc),
+            start: small(range.start),
+            end: small(range.end),
+        }
+    }
+    /// The article's slot.
+    pub fn doc(&self) -> usize {
+        self.doc as usize
+    }
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -3544,11 +3569,13 @@ impl<'a> Member<'a> {
         let f = &self.article.forms[self.group.longest as usize];
         &self.article.strings[f.text.range()]
     }
-    fn spans(self, which: Span) -> impl Iterator<Item = (usize, Range<usize>)> {
-        let doc = self.article.doc;
-        self.article.spans[which.range()]
-            .iter()
-            .map(move |s| (doc, s.range()))
+    fn spans(self, which: Span) -> impl Iterator<Item = Spot> {
+        let doc = small(self.article.doc);
+        self.article.spans[which.range()].iter().map(move |s| Spot {
+            doc,
+            start: s.start,
+            end: s.end,
+        })
     }
 }
 
@@ -3767,9 +3794,9 @@ fn to_entity(g: Merged) -> Entity {
     let kind = g.kind();
     // One pass over the members (they are spread over the articles' memory).
     let mut forms: Vec<(&str, usize, u32)> = Vec::new();
-    let mut roles: Vec<(usize, Range<usize>)> = Vec::new();
-    let mut mentions: Vec<(usize, Range<usize>)> = Vec::new();
-    let mut quotes: Vec<(usize, Range<usize>)> = Vec::new();
+    let mut roles: Vec<Spot> = Vec::new();
+    let mut mentions: Vec<Spot> = Vec::new();
+    let mut quotes: Vec<Spot> = Vec::new();
     for m in &g.members {
         // Surface forms with counts and word counts, in first-seen order.
         for (surface, f) in m.forms() {
@@ -3800,10 +3827,13 @@ fn to_entity(g: Merged) -> Entity {
         .map(|(f, _, _)| f.to_string())
         .collect();
     roles.dedup();
-    mentions.sort_by_key(|(d, r)| (*d, r.start));
+    mentions.sort_by_key(|s| (s.doc, s.start));
     mentions.dedup();
-    quotes.sort_by_key(|(d, r)| (*d, r.start));
+    quotes.sort_by_key(|s| (s.doc, s.start));
     quotes.dedup();
+    for spots in [&mut roles, &mut mentions, &mut quotes] {
+        spots.shrink_to_fit();
+    }
     Entity {
         name,
         kind,
@@ -4001,7 +4031,7 @@ mod tests {
             let roles: Vec<String> = e
                 .roles
                 .iter()
-                .map(|(d, r)| docs[*d].1[r.clone()].to_string())
+                .map(|s| docs[s.doc()].1[s.range()].to_string())
                 .collect();
             println!(
                 "{:?} {} aliases={:?} roles={:?} mentions={} quotes={}",
@@ -4100,13 +4130,13 @@ mod tests {
     fn seen_in(entities: &[Entity], text: &str, doc: usize, kind: EntityKind) -> Vec<Seen> {
         entities
             .iter()
-            .filter(|e| e.kind == kind && e.mentions.iter().any(|(d, _)| *d == doc))
+            .filter(|e| e.kind == kind && e.mentions.iter().any(|s| s.doc() == doc))
             .map(|e| {
                 let mut roles: Vec<String> = e
                     .roles
                     .iter()
-                    .filter(|(d, _)| *d == doc)
-                    .map(|(_, r)| text[r.clone()].to_string())
+                    .filter(|s| s.doc() == doc)
+                    .map(|s| text[s.range()].to_string())
                     .collect();
                 roles.sort();
                 roles.dedup();
@@ -4562,7 +4592,7 @@ mod tests {
         assert_eq!(trump.aliases, vec!["Trump".to_string()]);
         assert_eq!(trump.mentions.len(), 4);
         assert_eq!(trump.roles.len(), 1);
-        assert_eq!(&text[trump.roles[0].1.clone()], "President");
+        assert_eq!(&text[trump.roles[0].range()], "President");
         assert_eq!(
             es.iter().filter(|e| e.kind == EntityKind::Person).count(),
             1
@@ -4576,12 +4606,11 @@ mod tests {
         let es = resolve(&one_doc(text));
         let hunter = find(&es, "Hunter Biden");
         let joe = find(&es, "Joe Biden");
-        let at = |e: &Entity| -> Vec<&str> {
-            e.mentions.iter().map(|(_, r)| &text[r.clone()]).collect()
-        };
+        let at =
+            |e: &Entity| -> Vec<&str> { e.mentions.iter().map(|s| &text[s.range()]).collect() };
         assert_eq!(at(hunter), vec!["Hunter Biden", "Biden"]);
         assert_eq!(at(joe), vec!["Joe Biden", "Biden"]);
-        assert!(hunter.mentions[1].1.start < joe.mentions[0].1.start);
+        assert!(hunter.mentions[1].range().start < joe.mentions[0].range().start);
     }
 
     #[test]
@@ -4603,7 +4632,7 @@ mod tests {
         assert_eq!(z.len(), 1, "{z:?}");
         assert_eq!(z[0].name, "Volodymyr Zelenskyy");
         assert_eq!(z[0].mentions.len(), 4);
-        let docs_seen: HashSet<usize> = z[0].mentions.iter().map(|(d, _)| *d).collect();
+        let docs_seen: HashSet<usize> = z[0].mentions.iter().map(|s| s.doc()).collect();
         assert_eq!(docs_seen.len(), 3);
         assert!(z[0].aliases.contains(&"Zelensky".to_string()));
         // Patriot is a thing, not a person.
@@ -4627,25 +4656,25 @@ mod tests {
         let docs = seed_docs();
         let es = resolve(&docs);
         let trump = find(&es, "Donald Trump");
-        let docs_seen: HashSet<usize> = trump.mentions.iter().map(|(d, _)| *d).collect();
+        let docs_seen: HashSet<usize> = trump.mentions.iter().map(|s| s.doc()).collect();
         assert_eq!(docs_seen.len(), 5, "Trump is in every seed");
         let trump_quotes: Vec<&str> = trump
             .quotes
             .iter()
-            .map(|(d, r)| &docs[*d].1[r.clone()])
+            .map(|s| &docs[s.doc()].1[s.range()])
             .collect();
         assert!(trump_quotes.contains(&"I don’t think he’s looking to stop"));
         let blinken = find(&es, "Antony Blinken");
         assert_eq!(blinken.quotes.len(), 1);
         let putin = find(&es, "Vladimir Putin");
         assert!(
-            putin.mentions.iter().any(|(d, _)| *d == 3),
+            putin.mentions.iter().any(|s| s.doc() == 3),
             "bare 'Putin' in 003 joins"
         );
         // Every returned range cites the text it claims.
         for e in &es {
-            for (d, r) in e.mentions.iter().chain(&e.roles).chain(&e.quotes) {
-                assert!(docs[*d].1.get(r.clone()).is_some());
+            for s in e.mentions.iter().chain(&e.roles).chain(&e.quotes) {
+                assert!(docs[s.doc()].1.get(s.range()).is_some());
             }
         }
         // Furniture never leaks: names only in 001's 'Popular Posts' are absent.
@@ -4729,8 +4758,8 @@ mod tests {
             }
             let es = resolve(&[(0, text.as_str(), vec![sentence.clone(), 0..text.len()])]);
             for e in &es {
-                for (_, r) in e.mentions.iter().chain(&e.roles).chain(&e.quotes) {
-                    proptest::prop_assert!(text.get(r.clone()).is_some());
+                for s in e.mentions.iter().chain(&e.roles).chain(&e.quotes) {
+                    proptest::prop_assert!(text.get(s.range()).is_some());
                 }
             }
             let _ = complete(&es, &text, 3);
