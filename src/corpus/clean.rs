@@ -62,13 +62,12 @@ pub struct Block {
 }
 
 impl Block {
-    pub fn new(range: Range<usize>, kind: BlockKind, reason: &str) -> Block {
-        let offset = |n: usize| u32::try_from(n).expect("a file is at most MAX_FILE_BYTES long");
+    pub fn new(range: Range<usize>, kind: BlockKind, reason: &'static str) -> Block {
         Block {
-            start: offset(range.start),
-            end: offset(range.end),
+            start: super::offset(range.start),
+            end: super::offset(range.end),
             kind,
-            reason: Reason::of(reason),
+            reason: Reason::of(reason).expect("the cleaner gives fewer than 256 reasons"),
         }
     }
     /// Byte range of the block's content in the file: the line without surrounding
@@ -97,17 +96,22 @@ impl std::fmt::Debug for Reason {
 static REASONS: std::sync::RwLock<Vec<&'static str>> = std::sync::RwLock::new(Vec::new());
 
 impl Reason {
-    fn of(text: &str) -> Reason {
+    /// The reason of this text; None once 256 distinct texts have been given.
+    fn of(text: &str) -> Option<Reason> {
         let find = |all: &[&str]| all.iter().position(|r| *r == text);
         if let Some(i) = find(&REASONS.read().unwrap_or_else(|e| e.into_inner())) {
-            return Reason(i as u8);
+            return Some(Reason(i as u8));
         }
         let mut all = REASONS.write().unwrap_or_else(|e| e.into_inner());
-        let i = find(&all).unwrap_or_else(|| {
-            all.push(Box::leak(text.into()));
-            all.len() - 1
-        });
-        Reason(u8::try_from(i).expect("the cleaner gives fewer than 256 reasons"))
+        let i = match find(&all) {
+            Some(i) => i,
+            None if all.len() <= u8::MAX as usize => {
+                all.push(Box::leak(text.into()));
+                all.len() - 1
+            }
+            None => return None,
+        };
+        Some(Reason(i as u8))
     }
     fn text(self) -> &'static str {
         REASONS.read().unwrap_or_else(|e| e.into_inner())[self.0 as usize]
@@ -118,7 +122,8 @@ impl Reason {
 /// in the order reasons are first met.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct SavedBlock<'a> {
-    range: Range<usize>,
+    start: u32,
+    end: u32,
     kind: BlockKind,
     reason: &'a str,
 }
@@ -126,7 +131,8 @@ struct SavedBlock<'a> {
 impl serde::Serialize for Block {
     fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         SavedBlock {
-            range: self.range(),
+            start: self.start,
+            end: self.end,
             kind: self.kind,
             reason: self.reason(),
         }
@@ -137,7 +143,14 @@ impl serde::Serialize for Block {
 impl<'de> serde::Deserialize<'de> for Block {
     fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Block, D::Error> {
         let b = SavedBlock::deserialize(de)?;
-        Ok(Block::new(b.range, b.kind, b.reason))
+        let reason = Reason::of(b.reason)
+            .ok_or_else(|| serde::de::Error::custom("more block reasons than the cleaner has"))?;
+        Ok(Block {
+            start: b.start,
+            end: b.end,
+            kind: b.kind,
+            reason,
+        })
     }
 }
 
@@ -1831,6 +1844,31 @@ B|Tags were placed on the evidence boxes by police, who removed them from the mi
             expected.push(code.chars().next().unwrap_or('?'));
         }
         (text.join("\n"), expected)
+    }
+
+    #[test]
+    fn blocks_round_trip_through_saved_state_by_their_reasons_text() {
+        let cleaned = clean(
+            "Menu\nHome | News | Sport\n\nThe council met on Tuesday.\n",
+            &HashSet::new(),
+        );
+        let bytes = postcard::to_allocvec(&cleaned.blocks).unwrap();
+        let back: Vec<Block> = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back, cleaned.blocks);
+        let reasons: Vec<&str> = back.iter().map(Block::reason).collect();
+        assert!(reasons.iter().all(|r| !r.is_empty()), "{reasons:?}");
+        // A reason this build does not give (an older build's) reads back as itself.
+        let saved = SavedBlock {
+            start: 3,
+            end: 9,
+            kind: BlockKind::Boilerplate,
+            reason: "an older build's reason",
+        };
+        let block: Block = postcard::from_bytes(&postcard::to_allocvec(&saved).unwrap()).unwrap();
+        assert_eq!(
+            (block.range(), block.reason()),
+            (3..9, "an older build's reason")
+        );
     }
 
     fn verdict(cleaned: &Cleaned, block: &Block) -> char {

@@ -112,7 +112,7 @@ impl Passage {
 }
 
 /// A byte offset or count within one file, in 32 bits.
-fn offset(n: usize) -> u32 {
+pub(crate) fn offset(n: usize) -> u32 {
     const _: () = assert!(MAX_FILE_BYTES <= u32::MAX as u64);
     u32::try_from(n).expect("a file is at most MAX_FILE_BYTES long")
 }
