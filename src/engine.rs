@@ -81,7 +81,7 @@ pub struct MentionsIn {
     /// entities end in `entities[slot]`.
     passages: Vec<Vec<(u32, u32)>>,
     /// Per slot: each listed passage's entities, ascending.
-    entities: Vec<Vec<usize>>,
+    entities: Vec<Vec<u32>>,
 }
 
 impl MentionsIn {
@@ -125,7 +125,7 @@ impl MentionsIn {
                         _ => passages.push((*p, n as u32 + 1)),
                     }
                 }
-                let list = pairs.into_iter().map(|(_, e)| e as usize).collect();
+                let list = pairs.into_iter().map(|(_, e)| e).collect();
                 (passages, list)
             })
             .unzip();
@@ -133,7 +133,7 @@ impl MentionsIn {
     }
 
     /// The entities mentioned in passage `key.1` of article `key.0`, ascending.
-    pub fn get(&self, key: &(usize, usize)) -> Option<&[usize]> {
+    pub fn get(&self, key: &(usize, usize)) -> Option<&[u32]> {
         let (a, p) = *key;
         let passages = self.passages.get(a)?;
         let i = passages.binary_search_by_key(&(p as u32), |x| x.0).ok()?;
@@ -476,8 +476,8 @@ mod tests {
     fn mentions_in_lists_what_a_map_of_every_mention_does() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
         let engine = Engine::load(&dir).unwrap();
-        let mut naive: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-        for (e, entity) in engine.entities().iter().enumerate() {
+        let mut naive: HashMap<(usize, usize), Vec<u32>> = HashMap::new();
+        for (e, entity) in (0u32..).zip(engine.entities()) {
             for m in &entity.mentions {
                 if let Some(p) = engine.passage_at(m.doc(), m.range().start) {
                     let list = naive.entry((m.doc(), p)).or_default();

@@ -398,7 +398,7 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
 fn company(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
     // The passages that name `e`, from its own mentions (not a scan of every passage): in
     // reading order, so a passage named twice comes twice in a row.
-    let mut lists: Vec<&[usize]> = Vec::new();
+    let mut lists: Vec<&[u32]> = Vec::new();
     for (a, run) in served_by_article(engine, &engine.entities()[e].mentions) {
         let mut last = None;
         for s in run {
@@ -421,16 +421,16 @@ fn company(engine: &Engine, e: usize) -> Vec<(usize, usize)> {
 fn tally_company<'l>(
     engine: &Engine,
     e: usize,
-    lists: impl IntoIterator<Item = &'l [usize]>,
+    lists: impl IntoIterator<Item = &'l [u32]>,
 ) -> Vec<(usize, usize)> {
     let mut counts: HashMap<usize, usize> = HashMap::new();
-    for list in lists.into_iter().filter(|l| l.contains(&e)) {
-        for o in list.iter().filter(|o| **o != e) {
+    for list in lists.into_iter().filter(|l| l.contains(&(e as u32))) {
+        for o in list.iter().map(|o| *o as usize).filter(|o| *o != e) {
             if matches!(
-                engine.entities()[*o].kind,
+                engine.entities()[o].kind,
                 EntityKind::Person | EntityKind::Org
             ) {
-                *counts.entry(*o).or_default() += 1;
+                *counts.entry(o).or_default() += 1;
             }
         }
     }
@@ -497,18 +497,18 @@ fn involved(
             };
             let excerpt = a.passages[p.min(h.passage)].range().start
                 ..a.passages[p.max(h.passage)].range().end;
-            for e in list {
-                if Some(*e) == thing
-                    || counted.contains(e)
+            for e in list.iter().map(|e| *e as usize) {
+                if Some(e) == thing
+                    || counted.contains(&e)
                     || !matches!(
-                        engine.entities()[*e].kind,
+                        engine.entities()[e].kind,
                         EntityKind::Person | EntityKind::Org
                     )
                 {
                     continue;
                 }
-                counted.push(*e);
-                let t = tally.entry(*e).or_insert(Tie {
+                counted.push(e);
+                let t = tally.entry(e).or_insert(Tie {
                     passages: 0,
                     score: 0.0,
                     best: (f32::MIN, h.article, excerpt.clone()),

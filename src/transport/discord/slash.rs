@@ -156,7 +156,7 @@ pub fn timeline_topics(engine: &Engine) -> Vec<String> {
                 .into_iter()
                 .flatten()
             {
-                *names.entry(*e).or_default() += 1;
+                *names.entry(*e as usize).or_default() += 1;
             }
             let mut seen: Vec<String> = Vec::new();
             for w in a
