@@ -3631,31 +3631,20 @@ impl<'a> Merged<'a> {
     }
 }
 
-/// An article group with its votes, gathered in one pass over the articles in order.
-struct Entry<'a> {
-    member: Member<'a>,
-    votes: [u64; 4],
-    /// Kinds with lexicon evidence, bit per kind.
-    strong: u8,
-}
-
 /// Resolves the articles' entities across the corpus: the same person, organisation, place
 /// or thing named in several articles (also as a surname, a transliteration variant or an
 /// acronym) becomes one `Entity`. Most mentioned first. The result is the same for the same
 /// articles in the same order.
 pub fn merge<'a>(articles: impl IntoIterator<Item = &'a ArticleEntities>) -> Vec<Entity> {
-    let entries: Vec<Entry<'a>> = articles
+    // Every article group, in the articles' order. A large corpus has millions: their votes
+    // are counted again where they are needed rather than kept beside them.
+    let entries: Vec<Member<'a>> = articles
         .into_iter()
         .flat_map(|article| {
-            article.groups.iter().map(move |group| {
-                let member = Member { article, group };
-                let (votes, strong) = member.votes();
-                Entry {
-                    member,
-                    votes,
-                    strong,
-                }
-            })
+            article
+                .groups
+                .iter()
+                .map(move |group| Member { article, group })
         })
         .collect();
     // Full personal names first, so short forms from other articles find them; longer names
@@ -3663,9 +3652,9 @@ pub fn merge<'a>(articles: impl IntoIterator<Item = &'a ArticleEntities>) -> Vec
     let mut order: Vec<(bool, Reverse<u32>, u32)> = entries
         .iter()
         .enumerate()
-        .map(|(i, e)| {
-            let words = e.member.group.words;
-            let full_person = kind_of(&e.votes) == EntityKind::Person && words >= 2;
+        .map(|(i, m)| {
+            let words = m.group.words;
+            let full_person = kind_of(&m.votes().0) == EntityKind::Person && words >= 2;
             (!full_person, Reverse(words), small(i))
         })
         .collect();
@@ -3675,11 +3664,8 @@ pub fn merge<'a>(articles: impl IntoIterator<Item = &'a ArticleEntities>) -> Vec
     let mut by_key: FxMap<GroupKey, usize> = FxMap::default();
     let mut persons: FxMap<&str, Vec<usize>> = FxMap::default();
     for (_, _, i) in order {
-        let Entry {
-            member: m,
-            votes,
-            strong,
-        } = entries[i as usize];
+        let m = entries[i as usize];
+        let (votes, strong) = m.votes();
         let kind = kind_of(&votes);
         let name = m.name();
         let bucket = persons
