@@ -66,13 +66,6 @@ pub struct Spot {
 }
 
 impl Spot {
-    pub fn new(doc: usize, range: Range<usize>) -> Spot {
-        Spot {
-            doc: small(doc),
-            start: small(range.start),
-            end: small(range.end),
-        }
-    }
     /// The article's slot.
     pub fn doc(&self) -> usize {
         self.doc as usize
