@@ -24,6 +24,7 @@ pub mod engine;
 pub mod index;
 pub mod live;
 pub mod nlp;
+pub mod span;
 pub mod store;
 pub mod strings;
 pub mod synth;

@@ -40,6 +40,8 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::span::Span;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum BlockKind {
     /// Article prose: indexed and quotable.
@@ -55,8 +57,7 @@ pub enum BlockKind {
 /// reason by number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
-    start: u32,
-    end: u32,
+    span: Span,
     pub kind: BlockKind,
     reason: Reason,
 }
@@ -64,8 +65,7 @@ pub struct Block {
 impl Block {
     pub fn new(range: Range<usize>, kind: BlockKind, reason: &'static str) -> Block {
         Block {
-            start: super::offset(range.start),
-            end: super::offset(range.end),
+            span: Span::new(range),
             kind,
             reason: Reason::of(reason).expect("the cleaner gives fewer than 256 reasons"),
         }
@@ -74,7 +74,7 @@ impl Block {
     /// whitespace, without a leading list marker ("- ", "• ", "* ", "– ", "1. ") and without
     /// Markdown heading hashes ("## ").
     pub fn range(&self) -> Range<usize> {
-        self.start as usize..self.end as usize
+        self.span.range()
     }
     /// Short fixed reason for the class, for logs and tests ("menu run", "tail", "stopwords", ...).
     pub fn reason(&self) -> &'static str {
@@ -122,8 +122,7 @@ impl Reason {
 /// in the order reasons are first met.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct SavedBlock<'a> {
-    start: u32,
-    end: u32,
+    span: Span,
     kind: BlockKind,
     reason: &'a str,
 }
@@ -131,8 +130,7 @@ struct SavedBlock<'a> {
 impl serde::Serialize for Block {
     fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         SavedBlock {
-            start: self.start,
-            end: self.end,
+            span: self.span,
             kind: self.kind,
             reason: self.reason(),
         }
@@ -146,8 +144,7 @@ impl<'de> serde::Deserialize<'de> for Block {
         let reason = Reason::of(b.reason)
             .ok_or_else(|| serde::de::Error::custom("more block reasons than the cleaner has"))?;
         Ok(Block {
-            start: b.start,
-            end: b.end,
+            span: b.span,
             kind: b.kind,
             reason,
         })
@@ -1859,8 +1856,7 @@ B|Tags were placed on the evidence boxes by police, who removed them from the mi
         assert!(reasons.iter().all(|r| !r.is_empty()), "{reasons:?}");
         // A reason this build does not give (an older build's) reads back as itself.
         let saved = SavedBlock {
-            start: 3,
-            end: 9,
+            span: Span::new(3..9),
             kind: BlockKind::Boilerplate,
             reason: "an older build's reason",
         };

@@ -17,6 +17,7 @@ use tracing::warn;
 
 use crate::nlp::dates::{self, DateValue, ExprKind};
 use crate::nlp::{entities, sentences};
+use crate::span::{Span, small};
 use clean::{Block, BlockKind};
 
 /// Files larger than this are skipped: no news article is that long (a long feature is
@@ -76,11 +77,10 @@ pub struct Skipped {
 
 /// A quotable unit: one sentence of article prose, or a sentence ending in a colon together
 /// with the sentence it introduces ("Blinken stated from Brussels:" + the statement).
-/// Kept in 32 bits (files are at most `MAX_FILE_BYTES`): a corpus has millions of them.
+/// Kept in 32 bits (see `span`): a corpus has millions of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Passage {
-    start: u32,
-    end: u32,
+    span: Span,
     /// The article's section heading block above it, or `NO_SECTION`.
     section: u32,
     block: u32,
@@ -91,15 +91,14 @@ const NO_SECTION: u32 = u32::MAX;
 impl Passage {
     pub fn new(range: Range<usize>, section: Option<usize>, block: usize) -> Passage {
         Passage {
-            start: offset(range.start),
-            end: offset(range.end),
-            section: section.map_or(NO_SECTION, offset),
-            block: offset(block),
+            span: Span::new(range),
+            section: section.map_or(NO_SECTION, small),
+            block: small(block),
         }
     }
     /// Its byte range in the file.
     pub fn range(&self) -> Range<usize> {
-        self.start as usize..self.end as usize
+        self.span.range()
     }
     /// Index of the article's section heading block above it, if any.
     pub fn section(&self) -> Option<usize> {
@@ -111,28 +110,20 @@ impl Passage {
     }
 }
 
-/// A byte offset or count within one file, in 32 bits.
-pub(crate) fn offset(n: usize) -> u32 {
-    const _: () = assert!(MAX_FILE_BYTES <= u32::MAX as u64);
-    u32::try_from(n).expect("a file is at most MAX_FILE_BYTES long")
-}
-
 /// A dated event: a passage and the date expression in it that resolved to a real date.
 /// In 32 bytes: 32-bit numbers, as in `Passage`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     passage: u32,
-    start: u32,
-    end: u32,
+    expr: Span,
     pub date: DateValue,
 }
 
 impl Event {
     pub fn new(passage: usize, expr: Range<usize>, date: DateValue) -> Event {
         Event {
-            passage: offset(passage),
-            start: offset(expr.start),
-            end: offset(expr.end),
+            passage: small(passage),
+            expr: Span::new(expr),
             date,
         }
     }
@@ -142,7 +133,7 @@ impl Event {
     }
     /// The date expression as written.
     pub fn expr(&self) -> Range<usize> {
-        self.start as usize..self.end as usize
+        self.expr.range()
     }
 }
 
@@ -810,7 +801,7 @@ fn passages(text: &str, blocks: &[Block]) -> Vec<Passage> {
                 for r in sentences::split(text, b.range()) {
                     let p = match open.take() {
                         Some(mut o) => {
-                            o.end = offset(r.end);
+                            o.span = Span::new(o.range().start..r.end);
                             o
                         }
                         None => Passage::new(r, section, i),

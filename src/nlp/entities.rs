@@ -14,6 +14,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::span::{Span, small};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EntityKind {
     Person,
@@ -61,8 +63,7 @@ pub struct Entity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Spot {
     doc: u32,
-    start: u32,
-    end: u32,
+    span: Span,
 }
 
 impl Spot {
@@ -71,7 +72,7 @@ impl Spot {
         self.doc as usize
     }
     pub fn range(&self) -> Range<usize> {
-        self.start as usize..self.end as usize
+        self.span.range()
     }
 }
 
@@ -3192,30 +3193,6 @@ fn group_occs<'o>(occs: &'o [Occ]) -> Vec<Group> {
     groups
 }
 
-/// A byte range or index range kept in 8 bytes: see `ArticleEntities`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-struct Span {
-    start: u32,
-    end: u32,
-}
-
-impl Span {
-    fn new(r: Range<usize>) -> Span {
-        Span {
-            start: small(r.start),
-            end: small(r.end),
-        }
-    }
-    fn range(self) -> Range<usize> {
-        self.start as usize..self.end as usize
-    }
-}
-
-/// Offsets into an article (cut to 4 GiB) or into its entities, which are smaller.
-fn small(n: usize) -> u32 {
-    u32::try_from(n).expect("article offsets fit in 32 bits")
-}
-
 /// One surface form of a group.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Form {
@@ -3564,11 +3541,9 @@ impl<'a> Member<'a> {
     }
     fn spans(self, which: Span) -> impl Iterator<Item = Spot> {
         let doc = small(self.article.doc);
-        self.article.spans[which.range()].iter().map(move |s| Spot {
-            doc,
-            start: s.start,
-            end: s.end,
-        })
+        self.article.spans[which.range()]
+            .iter()
+            .map(move |span| Spot { doc, span: *span })
     }
 }
 
@@ -3806,9 +3781,9 @@ fn to_entity(g: Merged) -> Entity {
         .map(|(f, _, _)| f.to_string())
         .collect();
     roles.dedup();
-    mentions.sort_by_key(|s| (s.doc, s.start));
+    mentions.sort_by_key(|s| (s.doc, s.range().start));
     mentions.dedup();
-    quotes.sort_by_key(|s| (s.doc, s.start));
+    quotes.sort_by_key(|s| (s.doc, s.range().start));
     quotes.dedup();
     for spots in [&mut roles, &mut mentions, &mut quotes] {
         spots.shrink_to_fit();
