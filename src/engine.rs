@@ -11,7 +11,7 @@ use tracing::{error, info, warn};
 
 use crate::answer::{Answer, Block, CitationSource, text};
 use crate::commands::{self, Command, Parsed};
-use crate::corpus::{self, Article, Corpus, CorpusError, Delta};
+use crate::corpus::{self, Article, Corpus, CorpusError, Delta, Opened};
 use crate::index::{Hit, IndexError, Mode, NewsIndex, UserQuery};
 use crate::nlp::entities::{self, Entity};
 use crate::nlp::stopwords;
@@ -426,28 +426,25 @@ impl Engine {
         self.index.search_top(q, Mode::All, limit)
     }
 
-    /// Cites bytes `range` of article `id` in `answer`.
-    pub fn cite(&self, answer: &mut Answer, id: usize, range: Range<usize>) -> usize {
-        cite_article(answer, self.article(id), range)
+    /// The article in slot `id` with its text, to quote it (see `Corpus::read`): None when
+    /// its file no longer holds the text it was analysed from, until the watcher reloads it.
+    pub fn read(&self, id: usize) -> Option<Opened<'_>> {
+        self.corpus.read(id)
     }
 
     /// The passage of article `id` that holds byte `at`, if that article is served.
     pub fn passage_at(&self, id: usize, at: usize) -> Option<usize> {
         passage_at(self.corpus.get(id)?, at)
     }
-
-    /// Cites passage `p` of article `id`.
-    pub fn cite_passage(&self, answer: &mut Answer, id: usize, p: usize) -> usize {
-        cite_passage_of(answer, self.article(id), p)
-    }
 }
 
-/// Cites passage `p` of `a`, an article already looked up.
-pub fn cite_passage_of(answer: &mut Answer, a: &Article, p: usize) -> usize {
-    cite_article(answer, a, a.passages[p].range())
+/// Cites passage `p` of `a`.
+pub fn cite_passage(answer: &mut Answer, a: &Opened, p: usize) -> usize {
+    cite(answer, a, a.passages[p].range())
 }
 
-fn cite_article(answer: &mut Answer, a: &Article, range: Range<usize>) -> usize {
+/// Cites bytes `range` of `a`.
+pub fn cite(answer: &mut Answer, a: &Opened, range: Range<usize>) -> usize {
     answer.cite(CitationSource {
         doc: &a.doc,
         title: &a.meta.title,

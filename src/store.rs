@@ -3,12 +3,12 @@
 //! cleaning, analysing and indexing every article again.
 //!
 //! `STATE_DIR/index/` holds the tantivy index (`tantivy/`, written in place by every update),
-//! `corpus.state` (the articles with their texts and analysis, the file list, the entities)
-//! and a lock file: one process at a time keeps its state there. The state names the tantivy
-//! commit it goes with; any mismatch (another build of newsdesk, another folder, a crash
-//! between the index commit and the save) means the folder is analysed afresh. A saved text
-//! is served only while its file has the size and modification time it was read with; any
-//! other file is read again, as a live reload reads it.
+//! `corpus.state` (the articles' analysis, the file list, the entities) and a lock file: one
+//! process at a time keeps its state there. The state names the tantivy commit it goes with;
+//! any mismatch (another build of newsdesk, another folder, a crash between the index commit
+//! and the save) means the folder is analysed afresh. Texts are not saved: an article reads
+//! its text back from its file, by length and hash (see `corpus::Source`). A file whose size
+//! or modification time differs from the saved one is read again, as a live reload reads it.
 //!
 //! `corpus.state` is a magic number and a run of frames, each a little-endian u64 length and
 //! a postcard value: the header, the slots in runs of `SLOTS_PER_FRAME`, the rest of the
@@ -32,7 +32,7 @@ use crate::nlp::entities::Entity;
 
 const MAGIC: &[u8; 8] = b"newsdsk\x01";
 /// Bumped whenever what is saved changes shape.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const SLOTS_PER_FRAME: usize = 256;
 const ENTITIES_PER_FRAME: usize = 4096;
 /// Frames encoded at a time while saving (bounds the memory a save takes).

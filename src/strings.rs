@@ -119,6 +119,9 @@ pub fn source_not_found(query: &str) -> String {
 pub fn source_ambiguous(n: usize) -> String {
     format!("{n} articles match; be more specific:")
 }
+pub fn file_changed(doc: &str) -> String {
+    format!("{doc} changed since I read it; I am reading it again. Ask again in a moment.")
+}
 pub const DERIVED_TITLE: &str = "no headline; label taken from the lead";
 
 pub fn digest_heading(stories: usize, articles: usize, days: Option<u32>) -> String {

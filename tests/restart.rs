@@ -80,7 +80,7 @@ fn an_unchanged_folder_is_read_back_and_answers_as_before() {
             .corpus
             .by_doc(&a.doc)
             .expect("served after the restart");
-        assert_eq!(a.text, b.text);
+        assert_eq!(a.source, b.source);
         assert_eq!(a.passages, b.passages);
         assert_eq!(a.blocks, b.blocks);
         assert_eq!(a.events, b.events);

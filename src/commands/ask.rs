@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::answer::{Answer, Block, Inline, Item, fold_whitespace, strong, text};
-use crate::engine::Engine;
+use crate::corpus::Opened;
+use crate::engine::{Engine, cite_passage};
 use crate::index::{Hit, IndexError, Mode, UserQuery};
 use crate::nlp::dates::{self, ExprKind, Granularity};
 use crate::nlp::question::{self, QuestionType};
@@ -191,7 +192,8 @@ fn candidates(engine: &Engine, asked: &Asked, hits: &[Hit]) -> Vec<Candidate> {
     };
     hits.iter()
         .filter_map(|h| {
-            let article = engine.article(h.article);
+            // A file changed since it was analysed is left out until the watcher reloads it.
+            let article = engine.read(h.article)?;
             let sentence = article.passage_text(h.passage);
             let mut body: HashSet<&str> = HashSet::new();
             let mut words: Vec<u64> = Vec::new();
@@ -222,14 +224,7 @@ fn candidates(engine: &Engine, asked: &Asked, hits: &[Hit]) -> Vec<Candidate> {
             if matched < weights.len().min(MIN_MATCHED_TERMS) {
                 return None;
             }
-            let span = best_span(
-                engine,
-                h.article,
-                h.passage,
-                qtype,
-                question_words,
-                &anchors,
-            );
+            let span = best_span(&article, h.passage, qtype, question_words, &anchors);
             let typed = qtype == QuestionType::Other || span.is_some();
             let score = coverage * if typed { 1.0 } else { 0.7 } + 0.1 * h.score / top_bm25;
             Some(Candidate {
@@ -265,10 +260,18 @@ impl<'q> Around<'_, 'q> {
     fn found(&mut self, text: Text) -> &HashSet<&'q str> {
         let (engine, sought) = (self.engine, self.sought);
         self.texts.entry(text).or_insert_with(|| {
-            let s = match text {
+            // An article whose file changed since (left out until reloaded) adds nothing.
+            let opened;
+            let s: &str = match text {
                 Text::Title(a) => &engine.article(a).meta.title,
-                Text::Block(a, b) => &engine.article(a).text[engine.article(a).blocks[b].range()],
-                Text::Passage(a, p) => engine.article(a).passage_text(p),
+                Text::Block(a, b) => {
+                    opened = engine.read(a);
+                    opened.as_ref().map_or("", |o| &o.text[o.blocks[b].range()])
+                }
+                Text::Passage(a, p) => {
+                    opened = engine.read(a);
+                    opened.as_ref().map_or("", |o| o.passage_text(p))
+                }
             };
             let mut found = HashSet::new();
             engine.index.for_each_term(s, |t, _| {
@@ -372,14 +375,12 @@ fn coverage(weights: &[Weighted], body: &HashSet<&str>, context: &HashSet<&str>)
 
 /// The typed span nearest to the question's words (`anchors`, offsets in the sentence).
 fn best_span(
-    engine: &Engine,
-    article: usize,
+    a: &Opened,
     passage: usize,
     qtype: QuestionType,
     question_words: &[String],
     anchors: &[usize],
 ) -> Option<Range<usize>> {
-    let a = engine.article(article);
     let range = a.passages[passage].range();
     let sentence = &a.text[range.clone()];
     let spans: Vec<(u8, Range<usize>)> = match qtype {
@@ -454,12 +455,17 @@ fn trim_asked(sentence: &str, span: Range<usize>, question_words: &[String]) -> 
 fn render(engine: &Engine, answer: &mut Answer, groups: &Selection) {
     for group in groups {
         let lead = &group[0];
-        let article = engine.article(lead.article);
+        // Candidates were read from their files; one changed since is left out.
+        let Some(article) = engine.read(lead.article) else {
+            continue;
+        };
         let range = article.passages[lead.passage].range();
         let sentence = &article.text[range.clone()];
         let mut cites = Vec::with_capacity(group.len());
         for c in group {
-            cites.push(engine.cite_passage(answer, c.article, c.passage));
+            if let Some(a) = engine.read(c.article) {
+                cites.push(cite_passage(answer, &a, c.passage));
+            }
         }
         let mut parts = emphasised(sentence, lead.span.clone());
         parts.push(Inline::Cite(cites.clone()));
@@ -504,7 +510,7 @@ mod tests {
     }
 
     fn context_terms(engine: &Engine, article: usize, p: usize) -> HashSet<String> {
-        let a = engine.article(article);
+        let a = engine.read(article).unwrap();
         let mut set = terms_of(engine, &a.meta.title);
         if let Some(h) = a.passages[p].section() {
             set.extend(terms_of(engine, &a.text[a.blocks[h].range()]));
@@ -527,7 +533,8 @@ mod tests {
         let query_terms: HashSet<&str> = q.terms.iter().map(|t| t.term.as_str()).collect();
         hits.iter()
             .filter_map(|h| {
-                let sentence = engine.article(h.article).passage_text(h.passage);
+                let opened = engine.read(h.article).unwrap();
+                let sentence = opened.passage_text(h.passage);
                 let tokens = engine.index.analyse(sentence);
                 let body: HashSet<String> = tokens.iter().map(|(t, _)| t.clone()).collect();
                 let words: HashSet<String> = tokens
@@ -557,14 +564,7 @@ mod tests {
                     .filter(|(t, _)| query_terms.contains(t.as_str()))
                     .map(|(_, r)| r.start)
                     .collect();
-                let span = best_span(
-                    engine,
-                    h.article,
-                    h.passage,
-                    asked.qtype,
-                    &asked.words,
-                    &anchors,
-                );
+                let span = best_span(&opened, h.passage, asked.qtype, &asked.words, &anchors);
                 let typed = asked.qtype == QuestionType::Other || span.is_some();
                 let score = coverage * if typed { 1.0 } else { 0.7 } + 0.1 * h.score / top_bm25;
                 let mut hashed: Vec<u64> = words.iter().map(|w| nlp::word_hash(w)).collect();

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
 use crate::answer::{Answer, Block, Inline, Item, em, fold_whitespace, text};
-use crate::corpus::Article;
-use crate::engine::Engine;
+use crate::corpus::{Article, Opened};
+use crate::engine::{Engine, cite_passage};
 use crate::nlp::dates::DateValue;
 use crate::nlp::stopwords;
 use crate::strings;
@@ -65,20 +65,20 @@ fn digest_from(engine: &Engine, articles: Vec<&Article>, days: Option<u32>) -> A
 }
 
 fn entry(engine: &Engine, answer: &mut Answer, story: &[usize]) {
+    // Articles whose files changed since they were analysed are left out until reloaded.
+    let story: Vec<Opened> = story.iter().filter_map(|id| engine.read(*id)).collect();
     // The story's face: a real headline if any article has one, else the newest.
-    let lead = story
+    let Some(a) = story
         .iter()
-        .copied()
-        .find(|id| !engine.article(*id).meta.title_derived)
-        .unwrap_or(story[0]);
-    let a = engine.article(lead);
-    let date = story
-        .iter()
-        .filter_map(|id| engine.article(*id).meta.date)
-        .max();
-    let mut cites = vec![engine.cite_passage(answer, lead, 0)];
-    for id in story.iter().filter(|id| **id != lead) {
-        cites.push(engine.cite_passage(answer, *id, 0));
+        .find(|a| !a.meta.title_derived)
+        .or(story.first())
+    else {
+        return;
+    };
+    let date = story.iter().filter_map(|a| a.meta.date).max();
+    let mut cites = vec![cite_passage(answer, a, 0)];
+    for other in story.iter().filter(|o| o.id != a.id) {
+        cites.push(cite_passage(answer, other, 0));
     }
     let mut line = vec![
         em(strings::shorten(&a.meta.title, 150)),
@@ -101,10 +101,7 @@ fn entry(engine: &Engine, answer: &mut Answer, story: &[usize]) {
     answer.items.push(Item::Digest {
         title: a.meta.title.clone(),
         date: date.map(|d| d.to_string()),
-        docs: story
-            .iter()
-            .map(|id| engine.article(*id).doc.clone())
-            .collect(),
+        docs: story.iter().map(|a| a.doc.clone()).collect(),
         cite: cites[0],
     });
 }
@@ -135,7 +132,11 @@ fn stories(engine: &Engine, ids: &[usize]) -> Vec<Vec<usize>> {
         .iter()
         .map(|id| {
             let a = engine.article(*id);
-            a.term_counts.get_or_init(|| term_counts(engine, a))
+            a.term_counts.get_or_init(|| match engine.read(*id) {
+                Some(a) => term_counts(engine, &a),
+                // Left out of every reply until reloaded: it shares no words.
+                None => HashMap::new(),
+            })
         })
         .collect();
     // Terms numbered for this digest, with their document frequency.
@@ -270,7 +271,7 @@ fn day_number(d: DateValue) -> Option<i64> {
 }
 
 /// Content words of the article and how often each occurs (computed once per article).
-fn term_counts(engine: &Engine, a: &Article) -> HashMap<String, f32> {
+fn term_counts(engine: &Engine, a: &Opened) -> HashMap<String, f32> {
     let mut counts: HashMap<String, f32> = HashMap::new();
     for p in 0..a.passages.len() {
         let s = a.passage_text(p);

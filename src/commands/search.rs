@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::answer::{Answer, Block, Inline, Item, code, em, fold_whitespace, strong, text};
-use crate::engine::Engine;
+use crate::engine::{Engine, cite_passage};
 use crate::index::{Hit, IndexError, Mode, UserQuery};
 use crate::strings;
 
@@ -38,7 +38,10 @@ pub fn search(engine: &Engine, words: &str) -> Result<Answer, IndexError> {
     }
     let highlight = highlight_terms(&q);
     for group in groups.iter().take(MAX_ARTICLES) {
-        let article = engine.article(group.article);
+        // A file changed since it was analysed is left out until the watcher reloads it.
+        let Some(article) = engine.read(group.article) else {
+            continue;
+        };
         let date = article
             .date_string()
             .unwrap_or_else(|| strings::UNDATED.to_string());
@@ -51,7 +54,7 @@ pub fn search(engine: &Engine, words: &str) -> Result<Answer, IndexError> {
         let mut shown: Vec<&Hit> = group.top.iter().take(PER_ARTICLE).collect();
         shown.sort_by_key(|h| h.passage);
         for h in shown {
-            let n = engine.cite_passage(&mut answer, h.article, h.passage);
+            let n = cite_passage(&mut answer, &article, h.passage);
             let mut parts = highlighted(engine, article.passage_text(h.passage), &highlight);
             parts.push(Inline::Cite(vec![n]));
             answer.push(Block::Quote(parts));

@@ -3,8 +3,7 @@
 use std::collections::HashSet;
 
 use crate::answer::{Answer, Block, Inline, Item, code, em, fold_whitespace, strong, text};
-use crate::corpus::Article;
-use crate::engine::Engine;
+use crate::engine::{Engine, cite};
 use crate::strings;
 
 const MAX_LISTED: usize = 10;
@@ -101,7 +100,12 @@ fn by_title(engine: &Engine, query: &str) -> Vec<usize> {
 }
 
 fn card(engine: &Engine, answer: &mut Answer, id: usize) {
-    let a: &Article = engine.article(id);
+    let Some(a) = engine.read(id) else {
+        answer.push(Block::Note(vec![text(strings::file_changed(
+            &engine.article(id).doc,
+        ))]));
+        return;
+    };
     answer.push(Block::Heading(vec![text(&a.meta.title)]));
     if a.meta.title_derived {
         answer.push(Block::Note(vec![text(strings::DERIVED_TITLE)]));
@@ -133,7 +137,7 @@ fn card(engine: &Engine, answer: &mut Answer, id: usize) {
     ));
     answer.push(field("File", code(&a.doc)));
     if let Some(first) = a.passages.first() {
-        let n = engine.cite(answer, id, first.range());
+        let n = cite(answer, &a, first.range());
         answer.push(Block::Quote(vec![
             text(fold_whitespace(a.passage_text(0))),
             Inline::Cite(vec![n]),

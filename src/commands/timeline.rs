@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use crate::answer::{Answer, Block, Inline, Item, fold_whitespace, strong, text};
 use crate::corpus::{Article, Event};
-use crate::engine::{Engine, cite_passage_of};
+use crate::engine::{Engine, cite_passage};
 use crate::index::IndexError;
 use crate::nlp::{self, dates, dates::DateValue, dates::Granularity, stopwords};
 use crate::strings;
@@ -44,11 +44,10 @@ fn event_words<'e>(engine: &Engine, article: &'e Article, event: usize) -> &'e [
     let slots = article
         .event_words
         .get_or_init(|| (0..article.events.len()).map(|_| OnceLock::new()).collect());
-    slots[event].get_or_init(|| {
-        content_word_hashes(
-            engine,
-            article.passage_text(article.events[event].passage()),
-        )
+    slots[event].get_or_init(|| match engine.read(article.id) {
+        Some(a) => content_word_hashes(engine, a.passage_text(a.events[event].passage())),
+        // Left out of every reply until reloaded: it shares no words.
+        None => Vec::new(),
     })
 }
 
@@ -83,10 +82,15 @@ pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexErr
             answer.push(Block::Para(vec![strong(display_date(e.date))]));
             last_date = Some(e.date);
         }
-        let a = e.article;
-        let mut cites = vec![cite_passage_of(&mut answer, a, e.passage)];
+        // Files changed since they were analysed are left out until reloaded.
+        let Some(a) = engine.read(e.article.id) else {
+            continue;
+        };
+        let mut cites = vec![cite_passage(&mut answer, &a, e.passage)];
         for (article, passage) in &e.also {
-            cites.push(cite_passage_of(&mut answer, article, *passage));
+            if let Some(other) = engine.read(article.id) {
+                cites.push(cite_passage(&mut answer, &other, *passage));
+            }
         }
         let range = a.passages[e.passage].range();
         let sentence = &a.text[range.clone()];
@@ -265,7 +269,8 @@ mod tests {
             .filter(|(_, a, p)| allowed.as_ref().is_none_or(|s| s.contains(&(*a, *p))))
             .collect();
         entries.sort();
-        let words = |a: usize, p: usize| engine.content_words(engine.article(a).passage_text(p));
+        let words =
+            |a: usize, p: usize| engine.content_words(engine.read(a).unwrap().passage_text(p));
         let mut out: Merged = Vec::new();
         for (date, a, p) in entries {
             let same = out.iter().rev().take_while(|o| o.0 == date).position(|o| {
@@ -316,7 +321,9 @@ mod tests {
             "",
             "a an the of",
         ];
-        let a = engine.corpus.iter().next().unwrap();
+        let a = engine
+            .read(engine.corpus.iter().next().unwrap().id)
+            .unwrap();
         texts.extend((0..a.passages.len()).map(|p| a.passage_text(p)));
         for s in texts {
             let mut expected: Vec<u64> = engine

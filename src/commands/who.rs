@@ -6,8 +6,8 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use crate::answer::{Answer, Block, Inline, Item, code, em, fold_whitespace, strong, text};
-use crate::corpus::Article;
-use crate::engine::{Engine, passage_at};
+use crate::corpus::{Article, Opened};
+use crate::engine::{Engine, cite, cite_passage, passage_at};
 use crate::index::IndexError;
 use crate::nlp::entities::{self, Entity, EntityKind, Spot};
 use crate::strings;
@@ -125,12 +125,15 @@ fn served_by_article<'e, 's>(
         .filter_map(|run| Some((engine.corpus.get(run[0].doc())?, run)))
 }
 
-/// `spans` in the articles still served, each with its article.
+/// `spans` in the articles still served, each with its article and text (an article whose
+/// file changed since it was analysed is left out until reloaded).
 fn served<'e, 's>(
     engine: &'e Engine,
     spans: &'s [Spot],
-) -> impl Iterator<Item = (&'e Article, Range<usize>)> + use<'e, 's> {
-    served_by_article(engine, spans).flat_map(|(a, run)| run.iter().map(move |s| (a, s.range())))
+) -> impl Iterator<Item = (Opened<'e>, Range<usize>)> + use<'e, 's> {
+    served_by_article(engine, spans)
+        .filter_map(|(a, run)| Some((engine.read(a.id)?, run)))
+        .flat_map(|(a, run)| run.iter().map(move |s| (a.clone(), s.range())))
 }
 
 /// What a card says about an entity, from the articles still served.
@@ -299,7 +302,10 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
         let Some(p) = engine.passage_at(*doc, range.start) else {
             continue;
         };
-        let n = engine.cite_passage(answer, *doc, p);
+        let Some(a) = engine.read(*doc) else {
+            continue;
+        };
+        let n = cite_passage(answer, &a, p);
         cites.push(n);
         answer.push(Block::Bullet(vec![
             strong(strings::ROLE),
@@ -311,10 +317,11 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
     // The sentence that says who they are, quoted.
     if let Some((_, doc, range)) = roles.first()
         && let Some(p) = engine.passage_at(*doc, range.start)
+        && let Some(a) = engine.read(*doc)
     {
-        let n = engine.cite_passage(answer, *doc, p);
+        let n = cite_passage(answer, &a, p);
         answer.push(Block::Quote(vec![
-            text(fold_whitespace(engine.article(*doc).passage_text(p))),
+            text(fold_whitespace(a.passage_text(p))),
             Inline::Cite(vec![n]),
         ]));
     }
@@ -352,9 +359,12 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
         let Some(p) = engine.passage_at(*doc, range.start) else {
             continue;
         };
-        let n = engine.cite_passage(answer, *doc, p);
+        let Some(a) = engine.read(*doc) else {
+            continue;
+        };
+        let n = cite_passage(answer, &a, p);
         cites.push(n);
-        let words = fold_whitespace(&engine.article(*doc).text[range.clone()]);
+        let words = fold_whitespace(&a.text[range.clone()]);
         answer.push(Block::Quote(vec![
             text(format!("“{}”", strings::shorten(&words, 300))),
             Inline::Cite(vec![n]),
@@ -364,11 +374,12 @@ fn card(engine: &Engine, answer: &mut Answer, e: usize) {
     if cites.is_empty()
         && let Some((doc, range)) = &facts.first_mention
         && let Some(p) = engine.passage_at(*doc, range.start)
+        && let Some(a) = engine.read(*doc)
     {
-        let n = engine.cite_passage(answer, *doc, p);
+        let n = cite_passage(answer, &a, p);
         cites.push(n);
         answer.push(Block::Quote(vec![
-            text(fold_whitespace(engine.article(*doc).passage_text(p))),
+            text(fold_whitespace(a.passage_text(p))),
             Inline::Cite(vec![n]),
         ]));
     }
@@ -542,7 +553,10 @@ fn involved(
         let role = served(engine, &entity.roles)
             .next()
             .map(|(a, r)| expand_title(&fold_whitespace(&a.text[r])));
-        let n = engine.cite(answer, *article, excerpt.clone());
+        let Some(a) = engine.read(*article) else {
+            continue;
+        };
+        let n = cite(answer, &a, excerpt.clone());
         let mut line = vec![strong(&entity.name)];
         if let Some(r) = &role {
             line.push(text(format!(", {r}")));
@@ -550,9 +564,7 @@ fn involved(
         line.push(text(format!(" ({})", strings::passages_count(*passages))));
         answer.push(Block::Bullet(line));
         answer.push(Block::Quote(vec![
-            text(fold_whitespace(
-                &engine.article(*article).text[excerpt.clone()],
-            )),
+            text(fold_whitespace(&a.text[excerpt.clone()])),
             Inline::Cite(vec![n]),
         ]));
         answer.items.push(Item::Who {
@@ -671,7 +683,7 @@ mod tests {
         let mut roles = Vec::new();
         let mut seen_roles: HashSet<String> = HashSet::new();
         for s in &entity.roles {
-            let role = fold_whitespace(&engine.article(s.doc()).text[s.range()]);
+            let role = fold_whitespace(&engine.read(s.doc()).unwrap().text[s.range()]);
             if seen_roles.insert(fold(&role)) {
                 roles.push((role, s.doc(), s.range()));
             }

@@ -144,7 +144,9 @@ pub struct Article {
     pub id: usize,
     /// File name relative to the corpus folder, with `/` separators.
     pub doc: String,
-    pub text: String,
+    /// The text as analysed, by length and hash: the text itself is read back from the file
+    /// when a reply quotes it (`Corpus::read`).
+    pub source: Source,
     pub modified: Option<SystemTime>,
     pub blocks: Vec<Block>,
     pub passages: Vec<Passage>,
@@ -153,6 +155,8 @@ pub struct Article {
     pub events: Vec<Event>,
     /// Names found in the article, before they are merged across articles.
     pub entities: entities::ArticleNames,
+    /// Its short lines' keys as counted in `LineCounts`, to uncount when it goes.
+    line_keys: Box<[u64]>,
     /// Content words and their counts, filled the first time a digest compares stories.
     #[serde(skip)]
     pub term_counts: std::sync::OnceLock<HashMap<String, f32>>,
@@ -163,21 +167,110 @@ pub struct Article {
 }
 
 impl Article {
-    pub fn passage_text(&self, p: usize) -> &str {
-        &self.text[self.passages[p].range()]
-    }
     pub fn date_string(&self) -> Option<String> {
         self.meta.date.map(|d| d.to_string())
     }
     pub fn url(&self) -> Option<&str> {
         self.meta.urls.first().map(String::as_str)
     }
+}
+
+/// An article's text as analysed, by its length and a hash of its bytes: what a text read
+/// back from the file must match to be quoted by the article's offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    len: u32,
+    hash: u64,
+}
+
+impl Source {
+    pub fn of(text: &str) -> Source {
+        Source {
+            len: small(text.len()),
+            hash: hash_bytes(text.as_bytes()),
+        }
+    }
+    /// The text's length in bytes.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    // A fixed hasher: saved state names texts by it.
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
+}
+
+/// An article with its text, read back from its file (`Corpus::read`): quotes borrow from it.
+#[derive(Debug, Clone)]
+pub struct Opened<'a> {
+    pub article: &'a Article,
+    pub text: Arc<str>,
+}
+
+impl std::ops::Deref for Opened<'_> {
+    type Target = Article;
+    fn deref(&self) -> &Article {
+        self.article
+    }
+}
+
+impl<'a> Opened<'a> {
+    pub fn passage_text(&self, p: usize) -> &str {
+        &self.text[self.article.passages[p].range()]
+    }
     pub fn word_count(&self) -> usize {
-        self.blocks
+        self.article
+            .blocks
             .iter()
             .filter(|b| b.kind == BlockKind::Body)
             .map(|b| self.text[b.range()].split_whitespace().count())
             .sum()
+    }
+}
+
+/// The texts most recently read back, shared by every version of a corpus: slots are never
+/// reused, so a slot's text is the same in all of them. Kept to a byte budget.
+#[derive(Debug)]
+struct Texts {
+    recent: lru::LruCache<usize, Arc<str>>,
+    bytes: usize,
+}
+
+/// What the text cache may hold: a reply reads a few dozen articles; `/timeline` and `/who`
+/// a few hundred.
+const TEXT_CACHE_BYTES: usize = 16 << 20;
+
+impl Texts {
+    fn get(&mut self, id: usize) -> Option<Arc<str>> {
+        self.recent.get(&id).cloned()
+    }
+    fn put(&mut self, id: usize, text: Arc<str>) {
+        self.bytes += text.len();
+        if let Some(old) = self.recent.put(id, text) {
+            self.bytes -= old.len();
+        }
+        while self.bytes > TEXT_CACHE_BYTES && self.recent.len() > 1 {
+            match self.recent.pop_lru() {
+                Some((_, t)) => self.bytes -= t.len(),
+                None => break,
+            }
+        }
+    }
+}
+
+impl Default for Texts {
+    fn default() -> Texts {
+        Texts {
+            recent: lru::LruCache::unbounded(),
+            bytes: 0,
+        }
     }
 }
 
@@ -212,16 +305,10 @@ impl LineCounts {
         keys.dedup();
         keys
     }
-    fn add(&mut self, text: &str) {
-        self.add_keys(&Self::keys_of(text));
-    }
     fn add_keys(&mut self, keys: &[u64]) {
         for k in keys {
             *self.0.entry(*k).or_insert(0) += 1;
         }
-    }
-    fn remove(&mut self, text: &str) {
-        self.remove_keys(&Self::keys_of(text));
     }
     fn remove_keys(&mut self, keys: &[u64]) {
         for k in keys {
@@ -253,6 +340,7 @@ pub struct Corpus {
     pub load_time: Duration,
     /// Read back from saved state at start-up rather than from every file.
     pub restored: bool,
+    texts: Arc<std::sync::Mutex<Texts>>,
 }
 
 /// A file's size and modification time.
@@ -294,6 +382,30 @@ impl Corpus {
             live: 0,
             load_time: Duration::ZERO,
             restored: false,
+            texts: Arc::default(),
+        }
+    }
+
+    /// The article in slot `id` with its text, read back from its file (or the texts
+    /// recently read). None when the slot is empty, or when the file no longer holds the
+    /// text the article was analysed from (changed or gone, and not yet reloaded): its
+    /// offsets would quote other bytes, so the article is left out until the reload.
+    pub fn read(&self, id: usize) -> Option<Opened<'_>> {
+        let article = self.get(id)?;
+        let texts = || self.texts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(text) = texts().get(id) {
+            return Some(Opened { article, text });
+        }
+        match read_source(&self.dir.join(&article.doc), article.source) {
+            Ok(text) => {
+                let text: Arc<str> = text.into();
+                texts().put(id, text.clone());
+                Some(Opened { article, text })
+            }
+            Err(why) => {
+                warn!(file = %article.doc, why, "left out until reloaded");
+                None
+            }
         }
     }
 
@@ -349,7 +461,7 @@ impl Corpus {
         self.seen.remove(doc);
         if let Some(id) = self.by_doc.remove(doc) {
             if let Some(Some(old)) = self.slots.get(id) {
-                self.lines.remove(&old.text);
+                self.lines.remove_keys(&old.line_keys);
                 self.live -= 1;
             }
             self.slots.set(id, None);
@@ -365,19 +477,23 @@ impl Corpus {
         delta: &mut Delta,
     ) {
         let id = self.slots.len();
-        self.lines.add(&text);
-        match analyse(id, doc.clone(), text, modified, &self.lines) {
+        let keys = LineCounts::keys_of(&text);
+        self.lines.add_keys(&keys);
+        match analyse(id, doc.clone(), &text, modified, keys.clone(), &self.lines) {
             Some(a) => {
+                // A reload indexes it next: its text is at hand.
+                self.texts
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .put(id, text.into());
                 self.slots.push_back(Some(Arc::new(a)));
                 self.by_doc.insert(doc, id);
                 self.live += 1;
                 delta.added.push(id);
             }
             None => {
-                // Keep the slot numbering simple: the text was counted, so uncount it.
-                if let Ok((text, _)) = read_article_file(&self.dir.join(&doc)) {
-                    self.lines.remove(&text);
-                }
+                // The text was counted: uncount it.
+                self.lines.remove_keys(&keys);
                 self.skipped.insert(doc, SkipReason::NoArticleText);
             }
         }
@@ -574,42 +690,39 @@ pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
     let mut corpus = Corpus::empty(dir);
     let mut skipped = Vec::new();
     let paths = article_paths(dir, &mut skipped);
-    // Reading and cleaning are per file: every core takes a share, in file order.
-    let read: Vec<(String, Option<FileStamp>, ReadResult)> = paths
+    // Reading and cleaning are per file: every core takes a share, in file order. Texts are
+    // not kept: each file is read once to count its short lines, and again to be analysed.
+    let read: Vec<(String, Option<FileStamp>, KeysRead)> = paths
         .par_iter()
         .map(|path| {
-            (
-                relative_name(dir, path),
-                stamp(path),
-                read_article_file(path),
-            )
+            let keys = read_article_file(path).map(|(text, _)| LineCounts::keys_of(&text));
+            (relative_name(dir, path), stamp(path), keys)
         })
         .collect();
-    let mut files: Vec<(String, String, Option<SystemTime>)> = Vec::new();
+    // Count shared lines over every file first, so each is cleaned knowing the whole site.
+    let mut files: Vec<(String, Vec<u64>)> = Vec::new();
     for (doc, stamp, read) in read {
         if let Some(s) = stamp {
             corpus.seen.insert(doc.clone(), s);
         }
         match read {
-            Ok((text, modified)) => files.push((doc, text, modified)),
+            Ok(keys) => {
+                corpus.lines.add_keys(&keys);
+                files.push((doc, keys));
+            }
             Err(reason) => skipped.push(Skipped { doc, reason }),
         }
     }
-    // Count shared lines over every file first, so each is cleaned knowing the whole site.
-    let keys: Vec<Vec<u64>> = files
-        .par_iter()
-        .map(|(_, text, _)| LineCounts::keys_of(text))
-        .collect();
-    for k in keys {
-        corpus.lines.add_keys(&k);
-    }
     let lines = &corpus.lines;
     // Slot i is file i (the corpus starts empty).
-    let analysed: Vec<(String, Option<Article>)> = files
+    let analysed: Vec<(String, Result<Option<Article>, SkipReason>)> = files
         .into_par_iter()
         .enumerate()
-        .map(|(i, (doc, text, modified))| {
-            let article = analyse(i, doc.clone(), text, modified, lines);
+        .map(|(i, (doc, keys))| {
+            // A file changed between the two reads is analysed as it is now; its new stamp
+            // tells the watcher to read it again.
+            let article = read_article_file(&dir.join(&doc))
+                .map(|(text, modified)| analyse(i, doc.clone(), &text, modified, keys, lines));
             (doc, article)
         })
         .collect();
@@ -617,18 +730,22 @@ pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
         // Slots are numbered by file, so a file that yields no article leaves its slot empty.
         let id = corpus.slots.len();
         match article {
-            Some(a) => {
+            Ok(Some(a)) => {
                 debug_assert_eq!(a.id, id);
                 corpus.slots.push_back(Some(Arc::new(a)));
                 corpus.by_doc.insert(doc, id);
                 corpus.live += 1;
             }
-            None => {
+            Ok(None) => {
                 corpus.slots.push_back(None);
                 skipped.push(Skipped {
                     doc,
                     reason: SkipReason::NoArticleText,
                 });
+            }
+            Err(reason) => {
+                corpus.slots.push_back(None);
+                skipped.push(Skipped { doc, reason });
             }
         }
     }
@@ -694,6 +811,29 @@ fn relative_name(dir: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// The text of `path` when it is still the one `source` describes.
+fn read_source(path: &Path, source: Source) -> Result<String, &'static str> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|_| "the file cannot be opened")?;
+    let len = file
+        .metadata()
+        .map_err(|_| "the file cannot be read")?
+        .len();
+    if len != source.len as u64 {
+        return Err("the file changed");
+    }
+    let mut bytes = Vec::with_capacity(source.len());
+    file.read_to_end(&mut bytes)
+        .map_err(|_| "the file cannot be read")?;
+    if bytes.len() != source.len() || hash_bytes(&bytes) != source.hash {
+        return Err("the file changed");
+    }
+    String::from_utf8(bytes).map_err(|_| "the file changed")
+}
+
+/// A file's short lines' keys (see `LineCounts`), or why it cannot be an article.
+type KeysRead = Result<Vec<u64>, SkipReason>;
+
 /// A file's text and modification time, or why it cannot be an article.
 type ReadResult = Result<(String, Option<SystemTime>), SkipReason>;
 
@@ -720,15 +860,17 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, SkipReason> {
 }
 
 /// Cleans one file and cuts its prose into passages; None when nothing quotable is left.
+/// `line_keys` are its short lines' keys as counted in `shared`.
 pub fn analyse(
     id: usize,
     doc: String,
-    text: String,
+    text: &str,
     modified: Option<SystemTime>,
+    line_keys: Vec<u64>,
     shared: &dyn clean::SharedLines,
 ) -> Option<Article> {
-    let mut cleaned = clean::clean(&text, shared);
-    let mut passages = passages(&text, &cleaned.blocks);
+    let mut cleaned = clean::clean(text, shared);
+    let mut passages = passages(text, &cleaned.blocks);
     if passages.is_empty() {
         return None;
     }
@@ -736,21 +878,22 @@ pub fn analyse(
     passages.shrink_to_fit();
     cleaned.blocks.shrink_to_fit();
     let lead = passages.first().map(|p| p.range());
-    let meta = meta::read(&text, &cleaned.blocks, cleaned.headline.clone(), lead);
-    let mut events = events(&text, &passages, meta.date);
+    let meta = meta::read(text, &cleaned.blocks, cleaned.headline.clone(), lead);
+    let mut events = events(text, &passages, meta.date);
     events.shrink_to_fit();
     let sentences: Vec<Range<usize>> = passages.iter().map(|p| p.range()).collect();
-    let entities = entities::analyse_article(id, &text, &sentences);
+    let entities = entities::analyse_article(id, text, &sentences);
     Some(Article {
         id,
         doc,
-        text,
+        source: Source::of(text),
         modified,
         blocks: cleaned.blocks,
         passages,
         meta,
         events,
         entities: entities::ArticleNames::Analysed(entities),
+        line_keys: line_keys.into_boxed_slice(),
         term_counts: std::sync::OnceLock::new(),
         event_words: std::sync::OnceLock::new(),
     })
@@ -918,6 +1061,43 @@ mod tests {
         "Train drivers returned to work on Friday after a four-day strike over pay.\n";
 
     #[test]
+    fn a_text_is_read_back_only_while_the_file_holds_the_bytes_analysed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, HARBOUR).unwrap();
+        // Same length, one byte changed: only the hash tells.
+        let mut same_length = HARBOUR.as_bytes().to_vec();
+        let at = HARBOUR.find("approved").unwrap();
+        same_length[at] = b'A';
+        for (changed, why) in [
+            (same_length, "same length, other bytes"),
+            (format!("{HARBOUR}More.\n").into_bytes(), "longer"),
+            (Vec::new(), "emptied"),
+        ] {
+            // A corpus that has not read the text yet.
+            let c = load(dir.path()).unwrap();
+            let id = c.by_doc("a.txt").unwrap().id;
+            std::fs::write(&path, &changed).unwrap();
+            assert!(c.read(id).is_none(), "{why}");
+            // Put back, it is served again: a failed read is not remembered.
+            std::fs::write(&path, HARBOUR).unwrap();
+            assert_eq!(&*c.read(id).expect(why).text, HARBOUR);
+        }
+        // Gone altogether.
+        let c = load(dir.path()).unwrap();
+        let id = c.by_doc("a.txt").unwrap().id;
+        std::fs::remove_file(&path).unwrap();
+        assert!(c.read(id).is_none());
+        // A text already read is the one analysed, whatever the file holds now.
+        std::fs::write(&path, HARBOUR).unwrap();
+        let c = load(dir.path()).unwrap();
+        let id = c.by_doc("a.txt").unwrap().id;
+        assert_eq!(&*c.read(id).unwrap().text, HARBOUR);
+        std::fs::write(&path, "Something else entirely.\n").unwrap();
+        assert_eq!(&*c.read(id).unwrap().text, HARBOUR);
+    }
+
+    #[test]
     fn update_reads_only_what_changed_and_never_reuses_a_slot() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path();
@@ -939,13 +1119,16 @@ mod tests {
         let a1 = c1.by_doc("a.txt").unwrap();
         assert_ne!(a1.id, a0, "a changed file gets a new slot");
         assert!(c1.get(a0).is_none(), "its old slot is empty");
-        assert!(a1.text.contains("rejected"));
+        assert!(c1.read(a1.id).unwrap().text.contains("rejected"));
         assert!(c1.by_doc("b.txt").is_none() && c1.by_doc("c.txt").is_some());
         assert_eq!(delta.removed.len(), 2);
         assert_eq!(delta.added.len(), 2);
         // The old version is untouched: queries still running on it see what they saw.
         assert_eq!(c0.len(), 2);
-        assert!(c0.get(a0).unwrap().text.contains("approved"));
+        assert!(c0.get(a0).is_some());
+        // But its file no longer holds the text it was analysed from: it is not quoted by
+        // its old offsets.
+        assert!(c0.read(a0).is_none());
     }
 
     #[test]

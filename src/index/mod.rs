@@ -31,7 +31,7 @@ use tantivy::{
 };
 use thiserror::Error;
 
-use crate::corpus::{Article, Corpus, Delta};
+use crate::corpus::{Corpus, Delta, Opened};
 pub use grouped::{ArticleHits, Grouped};
 pub use query::{Term, UserQuery};
 
@@ -182,7 +182,7 @@ fn text_options(positions: bool) -> TextOptions {
 /// The words around a passage that help it match: its section heading and its neighbours,
 /// each a value of its own (they are the texts the writer's analyser has just seen; see
 /// `recent`). A field's values count together, as one text would.
-fn context_of(article: &Article, p: usize) -> impl Iterator<Item = &str> {
+fn context_of<'a>(article: &'a Opened, p: usize) -> impl Iterator<Item = &'a str> {
     let heading = article.passages[p]
         .section()
         .map(|h| &article.text[article.blocks[h].range()]);
@@ -229,7 +229,7 @@ fn add_article(
     writer: &feed::Writer,
     feed: &feed::Feed,
     f: &Fields,
-    article: &Article,
+    article: &Opened,
 ) -> Result<(), IndexError> {
     let date = article.meta.date.and_then(|d| {
         chrono::NaiveDate::from_ymd_opt(d.year, d.month.unwrap_or(1), d.day.unwrap_or(1))
@@ -294,8 +294,12 @@ impl NewsIndex {
         let mut writer = writer_of(&index)?;
         // This thread analyses; the writer's threads build the postings.
         let feed = feed::Feed::default();
+        // Each text is read back from its file; one changed since it was analysed is left
+        // out, as every reply leaves it out, until the watcher reloads it.
         for article in corpus.iter() {
-            add_article(&writer, &feed, &fields, article)?;
+            if let Some(article) = corpus.read(article.id) {
+                add_article(&writer, &feed, &fields, &article)?;
+            }
         }
         // The commit waits for every document: none is queued after it.
         let opstamp = writer.commit()?;
@@ -365,8 +369,8 @@ impl NewsIndex {
             writer.delete_term(TantivyTerm::from_field_u64(f.aid, *id as u64));
         }
         for id in &delta.added {
-            if let Some(article) = corpus.get(*id) {
-                add_article(&writer, &self.shared.feed, &f, article)?;
+            if let Some(article) = corpus.read(*id) {
+                add_article(&writer, &self.shared.feed, &f, &article)?;
             }
         }
         let opstamp = match writer.commit() {

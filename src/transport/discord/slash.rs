@@ -148,6 +148,13 @@ pub fn timeline_topics(engine: &Engine) -> Vec<String> {
     let mut names: HashMap<usize, usize> = HashMap::new();
     let mut words: HashMap<String, usize> = HashMap::new();
     for a in engine.corpus.iter() {
+        if a.events.is_empty() {
+            continue;
+        }
+        // An article whose file changed since it was analysed is left out until reloaded.
+        let Some(a) = engine.read(a.id) else {
+            continue;
+        };
         for ev in &a.events {
             for e in engine
                 .table
