@@ -93,6 +93,12 @@ pub fn watch(engine: SharedEngine, poll: Option<Duration>) -> Result<Watcher, Wa
             Some(d)
         }
     };
+    // A file that changed unseen (size and modification time kept) is found by the first
+    // reply that reads it: it is read again like any other change.
+    let stale = jobs.clone();
+    engine.load().corpus.on_stale(Box::new(move |path| {
+        let _ = stale.send(Job::Paths(vec![path.to_path_buf()]));
+    }));
     let thread = std::thread::Builder::new()
         .name("corpus-reload".into())
         .spawn(move || reload_loop(engine, rx, poll))?;

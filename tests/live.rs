@@ -87,6 +87,38 @@ fn live_polling_picks_up_changes_where_notifications_are_silent() {
 }
 
 #[test]
+fn live_a_file_changed_unseen_is_read_again_once_a_reply_finds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("harbour.txt");
+    std::fs::write(&path, HARBOUR).unwrap();
+    let engine = shared(Engine::load(dir.path()).unwrap());
+    // Polling once an hour: only a reply can tell the watcher of this change.
+    let _w = live::watch(engine.clone(), Some(Duration::from_secs(3600))).unwrap();
+    let stamp = std::fs::metadata(&path).unwrap().modified().unwrap();
+    // Same size and modification time, other words.
+    let changed = HARBOUR.replace("dredging", "drainage");
+    assert_eq!(changed.len(), HARBOUR.len());
+    std::fs::write(&path, &changed).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(stamp)
+        .unwrap();
+    assert!(engine.load().corpus.changed_files().is_empty(), "unseen");
+    // The first reply finds the file changed: it quotes nothing of it by the old offsets.
+    assert_eq!(hits(&engine.load(), "dredging"), 0);
+    wait_for(&engine, Duration::from_secs(10), "file read again", |e| {
+        hits(e, "drainage") == 1
+    });
+    let e = engine.load();
+    let a = e.answer(&commands::parse_line("/search drainage"));
+    let file = std::fs::read(&path).unwrap();
+    let c = &a.citations[0];
+    assert_eq!(&file[c.start..c.end], c.excerpt.as_bytes());
+}
+
+#[test]
 fn live_chat_script_finds_a_file_written_meanwhile() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("harbour.txt"), HARBOUR).unwrap();

@@ -235,12 +235,28 @@ impl<'a> Opened<'a> {
     }
 }
 
+/// Told of a file that no longer holds the text its article was analysed from (see
+/// `Corpus::read`), once per article: the watcher reads it again.
+pub type StaleHook = Box<dyn Fn(&Path) + Send + Sync>;
+
 /// The texts most recently read back, shared by every version of a corpus: slots are never
 /// reused, so a slot's text is the same in all of them. Kept to a byte budget.
-#[derive(Debug)]
 struct Texts {
     recent: lru::LruCache<usize, Arc<str>>,
     bytes: usize,
+    /// Slots whose file was found changed, reported once each.
+    stale: HashSet<usize>,
+    on_stale: Option<StaleHook>,
+}
+
+impl fmt::Debug for Texts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Texts")
+            .field("cached", &self.recent.len())
+            .field("bytes", &self.bytes)
+            .field("stale", &self.stale.len())
+            .finish()
+    }
 }
 
 /// What the text cache may hold: a reply reads a few dozen articles; `/timeline` and `/who`
@@ -270,6 +286,8 @@ impl Default for Texts {
         Texts {
             recent: lru::LruCache::unbounded(),
             bytes: 0,
+            stale: HashSet::new(),
+            on_stale: None,
         }
     }
 }
@@ -391,22 +409,49 @@ impl Corpus {
     /// text the article was analysed from (changed or gone, and not yet reloaded): its
     /// offsets would quote other bytes, so the article is left out until the reload.
     pub fn read(&self, id: usize) -> Option<Opened<'_>> {
-        let article = self.get(id)?;
-        let texts = || self.texts.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(text) = texts().get(id) {
-            return Some(Opened { article, text });
+        if let Some(text) = self.texts().get(id) {
+            return Some(Opened {
+                article: self.get(id)?,
+                text,
+            });
         }
-        match read_source(&self.dir.join(&article.doc), article.source) {
-            Ok(text) => {
-                let text: Arc<str> = text.into();
-                texts().put(id, text.clone());
-                Some(Opened { article, text })
-            }
+        let opened = self.read_file(id)?;
+        self.texts().put(id, opened.text.clone());
+        Some(opened)
+    }
+
+    /// `read` from the file, and without keeping the text among those recently read: for
+    /// reading every article once (indexing).
+    pub fn read_file(&self, id: usize) -> Option<Opened<'_>> {
+        let article = self.get(id)?;
+        let path = self.dir.join(&article.doc);
+        match read_source(&path, article.source) {
+            Ok(text) => Some(Opened {
+                article,
+                text: text.into(),
+            }),
             Err(why) => {
-                warn!(file = %article.doc, why, "left out until reloaded");
+                let mut texts = self.texts();
+                if texts.stale.insert(id) {
+                    warn!(file = %article.doc, why, "left out until read again");
+                    if let Some(hook) = &texts.on_stale {
+                        hook(&path);
+                    }
+                }
                 None
             }
         }
+    }
+
+    fn texts(&self) -> std::sync::MutexGuard<'_, Texts> {
+        self.texts.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Calls `hook` with the path of each file found no longer holding the text its article
+    /// was analysed from (once per article), in this corpus and every later version of it.
+    /// Such a file may have changed unseen: its size and modification time kept.
+    pub fn on_stale(&self, hook: StaleHook) {
+        self.texts().on_stale = Some(hook);
     }
 
     /// The articles being served, in slot order.
@@ -482,10 +527,7 @@ impl Corpus {
         match analyse(id, doc.clone(), &text, modified, keys.clone(), &self.lines) {
             Some(a) => {
                 // A reload indexes it next: its text is at hand.
-                self.texts
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .put(id, text.into());
+                self.texts().put(id, text.into());
                 self.slots.push_back(Some(Arc::new(a)));
                 self.by_doc.insert(doc, id);
                 self.live += 1;
@@ -814,16 +856,11 @@ fn relative_name(dir: &Path, path: &Path) -> String {
 /// The text of `path` when it is still the one `source` describes.
 fn read_source(path: &Path, source: Source) -> Result<String, &'static str> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path).map_err(|_| "the file cannot be opened")?;
-    let len = file
-        .metadata()
-        .map_err(|_| "the file cannot be read")?
-        .len();
-    if len != source.len as u64 {
-        return Err("the file changed");
-    }
-    let mut bytes = Vec::with_capacity(source.len());
-    file.read_to_end(&mut bytes)
+    let file = std::fs::File::open(path).map_err(|_| "the file cannot be opened")?;
+    // One byte more than expected tells a longer file without reading all of it.
+    let mut bytes = Vec::with_capacity(source.len() + 1);
+    file.take(source.len() as u64 + 1)
+        .read_to_end(&mut bytes)
         .map_err(|_| "the file cannot be read")?;
     if bytes.len() != source.len() || hash_bytes(&bytes) != source.hash {
         return Err("the file changed");

@@ -297,7 +297,7 @@ impl NewsIndex {
         // Each text is read back from its file; one changed since it was analysed is left
         // out, as every reply leaves it out, until the watcher reloads it.
         for article in corpus.iter() {
-            if let Some(article) = corpus.read(article.id) {
+            if let Some(article) = corpus.read_file(article.id) {
                 add_article(&writer, &feed, &fields, &article)?;
             }
         }
