@@ -1098,6 +1098,29 @@ mod tests {
         "Train drivers returned to work on Friday after a four-day strike over pay.\n";
 
     #[test]
+    fn recent_texts_keep_to_their_budget_dropping_the_least_recently_read() {
+        let mut texts = Texts::default();
+        let text = |c: char| -> Arc<str> { c.to_string().repeat(TEXT_CACHE_BYTES / 4).into() };
+        for (id, c) in "abcd".chars().enumerate() {
+            texts.put(id, text(c));
+        }
+        assert_eq!(texts.bytes, TEXT_CACHE_BYTES);
+        // Reading `a` makes `b` the least recently read.
+        assert!(texts.get(0).is_some());
+        texts.put(4, text('e'));
+        assert!(texts.get(1).is_none());
+        assert!([0, 2, 3, 4].iter().all(|id| texts.get(*id).is_some()));
+        assert_eq!(texts.bytes, TEXT_CACHE_BYTES);
+        // The same slot again replaces, and is counted once.
+        texts.put(4, text('e'));
+        assert_eq!(texts.bytes, TEXT_CACHE_BYTES);
+        // A text over the whole budget is still kept (alone): the reply reading it needs it.
+        texts.put(5, "x".repeat(TEXT_CACHE_BYTES + 1).into());
+        assert_eq!(texts.recent.len(), 1);
+        assert_eq!(texts.bytes, TEXT_CACHE_BYTES + 1);
+    }
+
+    #[test]
     fn a_text_is_read_back_only_while_the_file_holds_the_bytes_analysed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.txt");
