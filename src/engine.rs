@@ -184,6 +184,7 @@ impl Engine {
             || NewsIndex::build_in(&corpus, index_dir.as_deref()),
             || Arc::new(EntityTable::resolve(&corpus)),
         );
+        crate::release_free_memory();
         let index = index?;
         Ok(Engine {
             corpus,

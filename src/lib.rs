@@ -16,6 +16,17 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Hands the allocator's free pages back to the system, on this thread and on every rayon
+/// thread: after a phase that churned through memory on every core (start-up's analysis and
+/// indexing), which mimalloc would otherwise keep until each of those threads allocates
+/// again. 70 MB at 100,000 articles after the analysis.
+pub fn release_free_memory() {
+    // SAFETY: `mi_collect` only frees the calling thread's unused pages; it takes no
+    // pointers and may be called at any time.
+    rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
+    unsafe { libmimalloc_sys::mi_collect(true) };
+}
+
 pub mod answer;
 pub mod commands;
 pub mod config;
