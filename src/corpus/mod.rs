@@ -199,9 +199,9 @@ impl Source {
     }
 }
 
+/// A fixed hasher: saved state names texts and line keys by it.
 fn hash_bytes(bytes: &[u8]) -> u64 {
     use std::hash::Hasher;
-    // A fixed hasher: saved state names texts by it.
     let mut h = std::hash::DefaultHasher::new();
     h.write(bytes);
     h.finish()
@@ -300,15 +300,10 @@ pub struct LineCounts(imbl::HashMap<u64, u32>);
 
 impl clean::SharedLines for LineCounts {
     fn is_shared(&self, key: &str) -> bool {
-        self.0.get(&key_hash(key)).is_some_and(|n| *n >= 2)
+        self.0
+            .get(&hash_bytes(key.as_bytes()))
+            .is_some_and(|n| *n >= 2)
     }
-}
-
-fn key_hash(key: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    key.hash(&mut h);
-    h.finish()
 }
 
 impl LineCounts {
@@ -317,7 +312,7 @@ impl LineCounts {
         let mut keys: Vec<u64> = text
             .lines()
             .filter_map(clean::line_key)
-            .map(|k| key_hash(&k))
+            .map(|k| hash_bytes(k.as_bytes()))
             .collect();
         keys.sort_unstable();
         keys.dedup();
