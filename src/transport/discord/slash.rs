@@ -152,7 +152,8 @@ pub fn timeline_topics(engine: &Engine) -> Vec<String> {
             continue;
         }
         // An article whose file changed since it was analysed is left out until reloaded.
-        let Some(a) = engine.read(a.id) else {
+        // Every dated article is read once: past the recent texts, which replies use.
+        let Some(a) = engine.corpus.read_file(a.id) else {
             continue;
         };
         for ev in &a.events {
