@@ -174,7 +174,7 @@ impl Store {
             let mut out = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
             out.write_all(MAGIC)?;
             let mut bytes = MAGIC.len() as u64;
-            bytes += write_frame(&mut out, &encode(&header)?)?;
+            bytes += write_value(&mut out, &header)?;
             let starts: Vec<usize> = (0..slots).step_by(SLOTS_PER_FRAME).collect();
             for batch in starts.chunks(FRAMES_IN_FLIGHT) {
                 let frames: Vec<io::Result<Vec<u8>>> = batch
@@ -190,13 +190,11 @@ impl Store {
                     bytes += write_frame(&mut out, &f?)?;
                 }
             }
-            bytes += write_frame(&mut out, &encode(&engine.corpus.saved_rest())?)?;
-            let runs: Vec<&[Entity]> = entities.chunks(ENTITIES_PER_FRAME).collect();
-            for batch in runs.chunks(FRAMES_IN_FLIGHT) {
-                let frames: Vec<io::Result<Vec<u8>>> = batch.par_iter().map(encode).collect();
-                for f in frames {
-                    bytes += write_frame(&mut out, &f?)?;
-                }
+            bytes += write_value(&mut out, &engine.corpus.saved_rest())?;
+            // A large corpus names a few entities millions of times: their frames are
+            // written as they are encoded, never held whole.
+            for run in entities.chunks(ENTITIES_PER_FRAME) {
+                bytes += write_value(&mut out, run)?;
             }
             let file = out.into_inner().map_err(|e| e.into_error())?;
             file.sync_all()?;
@@ -318,6 +316,16 @@ fn decode_runs<T: for<'a> Deserialize<'a> + Send>(frames: &[Vec<u8>]) -> Result<
         .map(|f| decode::<Vec<T>>(f))
         .collect::<Result<_, _>>()?;
     Ok(runs.into_iter().flatten().collect())
+}
+
+/// Writes `value` as one frame, encoding it straight into `out`: its length is measured by
+/// a first pass that writes nothing.
+fn write_value<T: Serialize + ?Sized>(out: &mut impl Write, value: &T) -> io::Result<u64> {
+    let len = postcard::serialize_with_flavor(value, postcard::ser_flavors::Size::default())
+        .map_err(io::Error::other)?;
+    out.write_all(&(len as u64).to_le_bytes())?;
+    postcard::to_io(value, &mut *out).map_err(io::Error::other)?;
+    Ok(8 + len as u64)
 }
 
 fn write_frame(out: &mut impl Write, bytes: &[u8]) -> io::Result<u64> {
