@@ -26,11 +26,11 @@ struct Entry<'e> {
     /// The other articles' (article, passage).
     also: Vec<(&'e Article, usize)>,
     /// Content words, looked up only when another article has an event on the same date.
-    words: Option<&'e [u64]>,
+    words: Option<&'e [u32]>,
 }
 
 impl<'e> Entry<'e> {
-    fn words(&mut self, engine: &Engine) -> &'e [u64] {
+    fn words(&mut self, engine: &Engine) -> &'e [u32] {
         let (article, event) = (self.article, self.event);
         self.words
             .get_or_insert_with(|| event_words(engine, article, event))
@@ -39,30 +39,31 @@ impl<'e> Entry<'e> {
 
 /// The content words of the passage of `article.events[event]`, hashed and sorted: worked
 /// out once per event and kept with the article, since the same events meet again in
-/// every timeline whose topic they match.
-fn event_words<'e>(engine: &Engine, article: &'e Article, event: usize) -> &'e [u64] {
+/// every timeline whose topic they match. Hashes are 32-bit: a large corpus keeps millions
+/// of these lists, and a collision only adds one shared word to one comparison.
+fn event_words<'e>(engine: &Engine, article: &'e Article, event: usize) -> &'e [u32] {
     let slots = article
         .event_words
         .get_or_init(|| (0..article.events.len()).map(|_| OnceLock::new()).collect());
     slots[event].get_or_init(|| match engine.read(article.id) {
         Some(a) => content_word_hashes(engine, a.passage_text(a.events[event].passage())),
         // Left out of every reply until reloaded: it shares no words.
-        None => Vec::new(),
+        None => Box::default(),
     })
 }
 
 /// `Engine::content_words` of `s`, hashed, sorted and de-duplicated, without a `String` or a
 /// set per word.
-fn content_word_hashes(engine: &Engine, s: &str) -> Vec<u64> {
+fn content_word_hashes(engine: &Engine, s: &str) -> Box<[u32]> {
     let mut hashed = Vec::new();
     engine.index.for_each_term(s, |term, r| {
         if !stopwords::is_stopword_as_written(&s[r]) {
-            hashed.push(nlp::word_hash(term));
+            hashed.push(nlp::word_hash(term) as u32);
         }
     });
     hashed.sort_unstable();
     hashed.dedup();
-    hashed
+    hashed.into_boxed_slice()
 }
 
 pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexError> {
@@ -326,13 +327,14 @@ mod tests {
             .unwrap();
         texts.extend((0..a.passages.len()).map(|p| a.passage_text(p)));
         for s in texts {
-            let mut expected: Vec<u64> = engine
+            let mut expected: Vec<u32> = engine
                 .content_words(s)
                 .iter()
-                .map(|w| nlp::word_hash(w))
+                .map(|w| nlp::word_hash(w) as u32)
                 .collect();
             expected.sort_unstable();
-            assert_eq!(content_word_hashes(&engine, s), expected, "{s}");
+            expected.dedup();
+            assert_eq!(*content_word_hashes(&engine, s), *expected, "{s}");
         }
     }
 

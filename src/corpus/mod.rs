@@ -163,7 +163,7 @@ pub struct Article {
     /// Content words (hashed, sorted) of each event's passage, in the order of `events`;
     /// each filled the first time a timeline compares that event with another article's.
     #[serde(skip)]
-    pub event_words: std::sync::OnceLock<Vec<std::sync::OnceLock<Vec<u64>>>>,
+    pub event_words: std::sync::OnceLock<Box<[EventWords]>>,
 }
 
 impl Article {
@@ -174,6 +174,9 @@ impl Article {
         self.meta.urls.first().map(String::as_str)
     }
 }
+
+/// One event's content words (see `commands::timeline`), worked out on first use.
+pub type EventWords = std::sync::OnceLock<Box<[u32]>>;
 
 /// An article's text as analysed, by its length and a hash of its bytes: what a text read
 /// back from the file must match to be quoted by the article's offsets.
