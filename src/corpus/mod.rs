@@ -958,7 +958,7 @@ pub fn analyse(
         passages,
         meta,
         events,
-        entities: entities::ArticleNames::Analysed(entities),
+        entities: entities::ArticleNames::encoded(&entities),
         line_keys: line_keys.into_boxed_slice(),
         term_counts: std::sync::OnceLock::new(),
         event_words: std::sync::OnceLock::new(),
@@ -1146,6 +1146,34 @@ mod tests {
                 assert!(c.read(a.id).is_some(), "{}", a.doc);
             }
         }
+    }
+
+    #[test]
+    fn an_article_keeps_its_names_encoded_as_the_analysis_found_them() {
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let c = load(&seeds).unwrap();
+        let mut found_all = Vec::new();
+        for a in c.iter() {
+            assert!(
+                matches!(a.entities, entities::ArticleNames::Saved(_)),
+                "{}",
+                a.doc
+            );
+            let text = c.read(a.id).unwrap();
+            let sentences: Vec<Range<usize>> = a.passages.iter().map(|p| p.range()).collect();
+            let found = entities::analyse_article(a.id, &text.text, &sentences);
+            assert_eq!(
+                format!("{:?}", a.entities.get()),
+                format!("{found:?}"),
+                "{}",
+                a.doc
+            );
+            found_all.push(found);
+        }
+        assert!(
+            entities::merge(&found_all).len() > 3,
+            "the seeds name people and places"
+        );
     }
 
     #[test]
