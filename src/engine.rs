@@ -46,9 +46,13 @@ impl EntityTable {
     fn resolve(corpus: &Corpus) -> EntityTable {
         // Names read back from saved state are decoded here, on every core.
         let articles: Vec<&crate::corpus::Article> = corpus.iter().collect();
-        let names: Vec<std::borrow::Cow<'_, entities::ArticleEntities>> =
-            articles.par_iter().map(|a| a.entities.get()).collect();
-        let table = EntityTable::of(entities::merge(names.iter().map(|n| n.as_ref())), corpus);
+        let merged = {
+            let names: Vec<std::borrow::Cow<'_, entities::ArticleEntities>> =
+                articles.par_iter().map(|a| a.entities.get()).collect();
+            entities::merge(names.iter().map(|n| n.as_ref()))
+        };
+        // The decoded names are gone before the passage lists are built beside the table.
+        let table = EntityTable::of(merged, corpus);
         // A merge runs beside indexing or in the background: the lists are built with it.
         table.mentions_in();
         table
@@ -88,7 +92,14 @@ impl MentionsIn {
     fn of(entities: &[Entity], corpus: &Corpus) -> MentionsIn {
         // (start, entity) of every mention, by article; then each article is walked once
         // against its passages, in order (a binary search per mention missed the cache).
-        let mut starts: Vec<Vec<(u32, u32)>> = vec![Vec::new(); corpus.slot_count()];
+        // Each article's list is sized first (they hold every mention of the corpus).
+        let mut counts = vec![0usize; corpus.slot_count()];
+        for m in entities.iter().flat_map(|e| &e.mentions) {
+            if let Some(n) = counts.get_mut(m.doc()) {
+                *n += 1;
+            }
+        }
+        let mut starts: Vec<Vec<(u32, u32)>> = counts.into_iter().map(Vec::with_capacity).collect();
         for (e, entity) in entities.iter().enumerate() {
             for m in &entity.mentions {
                 if let Some(list) = starts.get_mut(m.doc()) {
@@ -125,7 +136,10 @@ impl MentionsIn {
                         _ => passages.push((*p, n as u32 + 1)),
                     }
                 }
-                let list = pairs.into_iter().map(|(_, e)| e).collect();
+                // Kept for as long as the table serves: no room to grow.
+                let mut list: Vec<u32> = pairs.into_iter().map(|(_, e)| e).collect();
+                list.shrink_to_fit();
+                passages.shrink_to_fit();
                 (passages, list)
             })
             .unzip();

@@ -3756,9 +3756,14 @@ fn to_entity(g: Merged) -> Entity {
     let kind = g.kind();
     // One pass over the members (they are spread over the articles' memory).
     let mut forms: Vec<(&str, usize, u32)> = Vec::new();
-    let mut roles: Vec<Spot> = Vec::new();
-    let mut mentions: Vec<Spot> = Vec::new();
-    let mut quotes: Vec<Spot> = Vec::new();
+    // The lists are sized first: an entity of a large corpus has millions of mentions, and
+    // a list that grows by doubling leaves the memory it outgrew behind.
+    let count = |which: fn(&ArticleGroup) -> Span| -> usize {
+        g.members.iter().map(|m| which(m.group).range().len()).sum()
+    };
+    let mut roles: Vec<Spot> = Vec::with_capacity(count(|a| a.roles));
+    let mut mentions: Vec<Spot> = Vec::with_capacity(count(|a| a.mentions));
+    let mut quotes: Vec<Spot> = Vec::with_capacity(count(|a| a.quotes));
     for m in &g.members {
         // Surface forms with counts and word counts, in first-seen order.
         for (surface, f) in m.forms() {
