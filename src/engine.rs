@@ -193,11 +193,11 @@ impl Engine {
     /// `save`), else in memory.
     pub fn build(corpus: Corpus, store: Option<Arc<Store>>) -> Result<Engine, EngineError> {
         let index_dir = store.as_ref().map(|s| s.index_dir());
-        // Indexing and entity resolution read the corpus independently.
-        let (index, table) = rayon::join(
-            || NewsIndex::build_in(&corpus, index_dir.as_deref()),
-            || Arc::new(EntityTable::resolve(&corpus)),
-        );
+        // Entities are resolved first, on every core, and what the merge decoded goes back
+        // to the system before indexing: side by side, the two peaked together.
+        let table = Arc::new(EntityTable::resolve(&corpus));
+        crate::release_free_memory();
+        let index = NewsIndex::build_in(&corpus, index_dir.as_deref());
         crate::release_free_memory();
         let index = index?;
         Ok(Engine {
