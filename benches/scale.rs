@@ -444,7 +444,7 @@ fn main() {
         "phases: corpus (read, clean, sentences, dates) {corpus_s:.2} s, index and entities {index_s:.2} s"
     );
     eprintln!(
-        "memory: {rss_corpus:.0} MB resident after the corpus phase, {:.0} MB after index and entities ({:.0} MB of it mapped files: the index)",
+        "memory: {rss_corpus:.0} MB resident after the corpus phase, {:.0} MB after index and entities ({:.0} MB of it mapped files: the index), peak {rss_after_load:.0} MB",
         rss_now_mb(),
         status_mb("RssFile:")
     );
