@@ -32,7 +32,7 @@ use crate::nlp::entities::Entity;
 
 const MAGIC: &[u8; 8] = b"newsdsk\x01";
 /// Bumped whenever what is saved changes shape.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 const SLOTS_PER_FRAME: usize = 256;
 const ENTITIES_PER_FRAME: usize = 4096;
 /// Frames encoded at a time while saving (bounds the memory a save takes).

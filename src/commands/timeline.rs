@@ -129,7 +129,7 @@ fn events<'e>(engine: &'e Engine, topic: Option<&str>) -> Result<Vec<Entry<'e>>,
     let mut entries: Vec<Entry> = Vec::new();
     let mut push = |a, event: usize, ev: &Event| {
         entries.push(Entry {
-            date: ev.date,
+            date: ev.date(),
             article: a,
             event,
             passage: ev.passage(),
@@ -266,7 +266,7 @@ mod tests {
         let mut entries: Vec<(DateValue, usize, usize)> = engine
             .corpus
             .iter()
-            .flat_map(|a| a.events.iter().map(|ev| (ev.date, a.id, ev.passage())))
+            .flat_map(|a| a.events.iter().map(|ev| (ev.date(), a.id, ev.passage())))
             .filter(|(_, a, p)| allowed.as_ref().is_none_or(|s| s.contains(&(*a, *p))))
             .collect();
         entries.sort();
