@@ -53,7 +53,7 @@ impl EntityTable {
         };
         // The decoded names are gone before the passage lists are built beside the table.
         let table = EntityTable::of(merged, corpus);
-        // A merge runs beside indexing or in the background: the lists are built with it.
+        // A merge runs before indexing or in the background: the lists are built with it.
         table.mentions_in();
         table
     }

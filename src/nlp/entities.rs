@@ -3261,8 +3261,8 @@ impl Default for ArticleNames {
 }
 
 impl ArticleNames {
-    /// The names as kept beside an article: encoded, as saved (a third of their size in
-    /// memory; only a merge reads them).
+    /// The names as kept beside an article: encoded, as saved (less than half their
+    /// decoded size; only a merge reads them).
     pub fn encoded(names: &ArticleEntities) -> ArticleNames {
         match postcard::to_allocvec(names) {
             Ok(bytes) => ArticleNames::Saved(bytes.into_boxed_slice()),
