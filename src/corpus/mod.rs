@@ -1006,11 +1006,12 @@ fn events(text: &str, passages: &[Passage], article_date: Option<DateValue>) -> 
                     value.granularity(),
                     std::cmp::Reverse(e.range.start),
                 );
-                Some((rank, e.range, value))
+                // Only a calendar date can be an event: another date of the passage may be.
+                Some((rank, Event::new(i, e.range, value)?))
             })
             .max_by(|a, b| a.0.cmp(&b.0));
-        if let Some((_, expr, date)) = best {
-            out.extend(Event::new(i, expr, date));
+        if let Some((_, event)) = best {
+            out.push(event);
         }
     }
     out
