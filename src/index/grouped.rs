@@ -4,18 +4,20 @@
 //! are known as runs of one article's consecutive passages (`Runs`, worked out once per
 //! segment), and an article's best passages are kept in a fixed array, not a vector.
 //!
-//! `search` does it in three passes: every match counted without scores (`Counting`); the
-//! best articles found by a ranking search that skips what cannot make the cut
-//! (`leading_articles`); and only those articles' matches scored and kept (`ByArticle`).
+//! `search` does it in three passes: every match counted without scores (`Counting`, or
+//! from bitsets for several words, see `dense`); the best articles found by a ranking
+//! search that skips what cannot make the cut (`leading_articles`); and only those
+//! articles' matches scored and kept (`ByArticle`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
-use tantivy::query::{EnableScoring, Query};
+use tantivy::query::{EnableScoring, Query, Scorer};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader};
 
+use super::dense::{DocBits, TermGroups};
 use super::{Hit, by_score};
 
 /// The most passages kept per article (what `/search` shows of one article).
@@ -469,6 +471,7 @@ const MARGIN: Score = 1e-4;
 fn leading_articles(
     searcher: &Searcher,
     query: &dyn Query,
+    dense: Option<&[DocBits]>,
     ranking: &dyn Query,
     tables: &RunTables,
     best: usize,
@@ -490,18 +493,18 @@ fn leading_articles(
             Score::MIN
         }
     };
-    for reader in searcher.segment_readers() {
+    for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
         let runs = tables.of(reader)?;
         let alive = reader.alive_bitset();
-        // The query's own matches, sought in order as the ranking finds documents.
-        let mut matching = matches.scorer(reader, 1.0)?;
+        // The query's own matches: its bits, or its documents sought in order as the
+        // ranking finds them.
+        let mut matching = match dense {
+            Some(bits) => Matching::Bits(&bits[ordinal]),
+            None => Matching::Sought(matches.scorer(reader, 1.0)?),
+        };
         let mut at = 0;
         weight.for_each_pruning(cut, reader, &mut |doc, score| {
-            if score < cut
-                || alive.is_some_and(|a| a.is_deleted(doc))
-                || matching.doc() > doc
-                || matching.seek(doc) != doc
-            {
+            if score < cut || alive.is_some_and(|a| a.is_deleted(doc)) || !matching.has(doc) {
                 return cut;
             }
             at = runs.step(at, doc);
@@ -524,19 +527,77 @@ fn leading_articles(
         .collect())
 }
 
+/// A query's matches in one segment, for a ranking search to check its documents against.
+enum Matching<'b> {
+    Bits(&'b DocBits),
+    Sought(Box<dyn Scorer>),
+}
+
+impl Matching<'_> {
+    /// Whether `doc` matches; documents are asked in order.
+    fn has(&mut self, doc: DocId) -> bool {
+        match self {
+            Matching::Bits(bits) => bits.contains(doc),
+            Matching::Sought(scorer) => scorer.doc() <= doc && scorer.seek(doc) == doc,
+        }
+    }
+}
+
+/// Every match of `groups` counted, segment by segment on the searcher's threads, from its
+/// bits (see `dense`); the bits are kept for the ranking search.
+fn count_dense(
+    searcher: &Searcher,
+    groups: &TermGroups,
+    tables: &RunTables,
+) -> tantivy::Result<((usize, usize), Vec<DocBits>)> {
+    let counting = Counting { tables };
+    let segments = searcher.segment_readers().iter().enumerate();
+    let per_segment = searcher.index().search_executor().map(
+        |(ordinal, reader)| {
+            let bits = groups.matches(reader)?;
+            let alive = reader.alive_bitset();
+            let mut count = counting.for_segment(ordinal as SegmentOrdinal, reader)?;
+            let mut block = Vec::with_capacity(64);
+            for doc in bits.iter() {
+                if alive.is_none_or(|a| !a.is_deleted(doc)) {
+                    block.push(doc);
+                }
+                if block.len() == 64 {
+                    count.collect_block(&block);
+                    block.clear();
+                }
+            }
+            count.collect_block(&block);
+            Ok((count.harvest(), bits))
+        },
+        segments,
+    )?;
+    let (fruits, bits): (Vec<_>, Vec<_>) = per_segment.into_iter().unzip();
+    Ok((counting.merge_fruits(fruits)?, bits))
+}
+
 /// Every match of `query` grouped by article (see `ByArticle`), its `best` articles with
-/// their best `per_article` passages. `ranking` must score every match of `query` as
-/// `query` does, and `of_articles` must give `query` narrowed to the given articles.
+/// their best `per_article` passages. `groups`, when given, must match what `query` does
+/// (it is counted faster). `ranking` must score every match of `query` as `query` does, and
+/// `of_articles` must give `query` narrowed to the given articles.
+#[allow(clippy::too_many_arguments)]
 pub fn search(
     searcher: &Searcher,
     query: &dyn Query,
+    groups: Option<&TermGroups>,
     ranking: &dyn Query,
     of_articles: impl Fn(&[u32]) -> Box<dyn Query>,
     tables: &RunTables,
     per_article: usize,
     best: usize,
 ) -> tantivy::Result<Grouped> {
-    let (total, article_count) = searcher.search(query, &Counting { tables })?;
+    let ((total, article_count), dense) = match groups {
+        Some(groups) => {
+            let (counts, bits) = count_dense(searcher, groups, tables)?;
+            (counts, Some(bits))
+        }
+        None => (searcher.search(query, &Counting { tables })?, None),
+    };
     if total == 0 || best == 0 {
         return Ok(Grouped {
             total,
@@ -544,7 +605,7 @@ pub fn search(
             articles: Vec::new(),
         });
     }
-    let leading = leading_articles(searcher, query, ranking, tables, best)?;
+    let leading = leading_articles(searcher, query, dense.as_deref(), ranking, tables, best)?;
     let tallies = searcher.search(
         &*of_articles(&leading),
         &ByArticle {

@@ -1,6 +1,7 @@
 //! The tantivy index of passages, in RAM or in the state folder (see `store`): English
 //! stemming, ASCII folding, BM25 with a title boost.
 
+mod dense;
 pub mod dir;
 mod feed;
 mod grouped;
@@ -32,6 +33,7 @@ use tantivy::{
 use thiserror::Error;
 
 use crate::corpus::{Corpus, Delta, Opened};
+use dense::TermGroups;
 pub use grouped::{ArticleHits, Grouped};
 pub use query::{Term, UserQuery};
 
@@ -524,6 +526,27 @@ impl NewsIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// What `to_query(q, mode)` matches as groups of terms (see `dense`), for a query of
+    /// several words that must all be found: each word in the passage or its context, and
+    /// one of them in the passage. Other queries are one group (a term's own postings or
+    /// their union, which tantivy reads as fast) or have a phrase (positions are not read
+    /// there): none.
+    fn dense_groups(&self, q: &UserQuery, mode: Mode) -> Option<TermGroups> {
+        if mode != Mode::All || q.terms.len() < 2 || !q.phrases.is_empty() {
+            return None;
+        }
+        let f = &self.shared.fields;
+        let words = || q.terms.iter().map(|t| t.term.as_str());
+        let term = |field: Field, t: &str| TantivyTerm::from_field_text(field, t);
+        Some(TermGroups {
+            all: words()
+                .map(|t| vec![term(f.body, t), term(f.context, t)])
+                .chain([words().map(|t| term(f.body, t)).collect()])
+                .collect(),
+            none: q.excluded.iter().map(|t| term(f.body, t)).collect(),
+        })
+    }
+
     /// The best `limit` passages for `q`, with the total number of matching passages.
     pub fn search(
         &self,
@@ -630,6 +653,7 @@ impl NewsIndex {
         Ok(grouped::search(
             self.searcher(),
             &*query,
+            self.dense_groups(q, mode).as_ref(),
             &*ranking,
             of_articles,
             &self.runs,
@@ -741,6 +765,9 @@ mod tests {
                 "tariffs",
                 "ferry route",
                 "minister said",
+                // Several words, one excluded: their matches are counted from bitsets.
+                "minister said -ferry",
+                "port ferry route -tariffs",
                 "Lisbon",
                 "\"power grid\"",
                 "zeppelin",
