@@ -31,8 +31,8 @@ use crate::engine::Engine;
 use crate::nlp::entities::Entity;
 
 const MAGIC: &[u8; 8] = b"newsdsk\x01";
-/// Bumped whenever what is saved changes shape.
-const FORMAT: u32 = 5;
+/// Bumped whenever what is saved changes shape or meaning (6: texts hashed with XXH3).
+const FORMAT: u32 = 6;
 const SLOTS_PER_FRAME: usize = 256;
 const ENTITIES_PER_FRAME: usize = 4096;
 /// Frames encoded at a time while saving (bounds the memory a save takes).
