@@ -120,7 +120,7 @@ impl Reason {
 
 /// A `Block` as saved with the engine's state: its reason by text, since numbers are given
 /// in the order reasons are first met.
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Serialize)]
 struct SavedBlock<'a> {
     span: Span,
     kind: BlockKind,
@@ -138,11 +138,41 @@ impl serde::Serialize for Block {
     }
 }
 
+/// A `SavedBlock` as read back: its reason as bytes (postcard writes a text as its bytes),
+/// looked up in this thread's table of the reasons met (a restart reads millions of blocks).
+#[derive(serde::Deserialize)]
+struct ReadBlock<'a> {
+    span: Span,
+    kind: BlockKind,
+    reason: &'a [u8],
+}
+
+impl Reason {
+    /// `Reason::of` a saved text: a thread's own table first, without a lock.
+    fn of_saved(text: &[u8]) -> Option<Reason> {
+        thread_local! {
+            static MET: std::cell::RefCell<rustc_hash::FxHashMap<&'static [u8], Reason>> =
+                Default::default();
+        }
+        MET.with_borrow_mut(|met| {
+            if let Some(&r) = met.get(text) {
+                return Some(r);
+            }
+            let r = Reason::of(std::str::from_utf8(text).ok()?)?;
+            met.insert(r.text().as_bytes(), r);
+            Some(r)
+        })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Block {
     fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Block, D::Error> {
-        let b = SavedBlock::deserialize(de)?;
-        let reason = Reason::of(b.reason)
-            .ok_or_else(|| serde::de::Error::custom("more block reasons than the cleaner has"))?;
+        let b = ReadBlock::deserialize(de)?;
+        let reason = Reason::of_saved(b.reason).ok_or_else(|| {
+            serde::de::Error::custom(
+                "a block reason that is not text, or more than the cleaner has",
+            )
+        })?;
         Ok(Block {
             span: b.span,
             kind: b.kind,
@@ -1865,6 +1895,20 @@ B|Tags were placed on the evidence boxes by police, who removed them from the mi
             (block.range(), block.reason()),
             (3..9, "an older build's reason")
         );
+        // A reason whose bytes are not text is a damaged state, not a panic.
+        #[derive(serde::Serialize)]
+        struct Damaged<'a> {
+            span: Span,
+            kind: BlockKind,
+            reason: &'a [u8],
+        }
+        let damaged = Damaged {
+            span: Span::new(3..9),
+            kind: BlockKind::Body,
+            reason: b"\xff\xfe",
+        };
+        let bytes = postcard::to_allocvec(&damaged).unwrap();
+        assert!(postcard::from_bytes::<Block>(&bytes).is_err());
     }
 
     fn verdict(cleaned: &Cleaned, block: &Block) -> char {
