@@ -190,24 +190,49 @@ pub fn code(s: impl Into<String>) -> Inline {
 /// Replaces each run of whitespace (line breaks included) with one space.
 pub fn fold_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut in_space = false;
-    for ch in s.chars() {
-        if ch.is_whitespace() {
-            if !in_space {
-                out.push(' ');
-            }
-            in_space = true;
-        } else {
-            out.push(ch);
-            in_space = false;
-        }
+    // Copied a run at a time between the spaces.
+    let mut rest = s;
+    while let Some(i) = rest.find(char::is_whitespace) {
+        out.push_str(&rest[..i]);
+        out.push(' ');
+        rest = rest[i..].trim_start_matches(char::is_whitespace);
     }
+    out.push_str(rest);
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whitespace_runs_of_any_kind_fold_to_one_space() {
+        // As first written: a char at a time.
+        let by_chars = |s: &str| {
+            let mut out = String::new();
+            let mut in_space = false;
+            for ch in s.chars() {
+                if !ch.is_whitespace() {
+                    out.push(ch);
+                } else if !in_space {
+                    out.push(' ');
+                }
+                in_space = ch.is_whitespace();
+            }
+            out
+        };
+        let pieces = [
+            "a", "é", "東京", " ", "  ", "\t", "\n\r\n", "\u{a0}", "\u{2009}", "\u{3000}", "—",
+        ];
+        let mut rng = crate::synth::Rng::new(3);
+        for _ in 0..5000 {
+            let s: String = (0..rng.below(9))
+                .map(|_| pieces[rng.below(pieces.len())])
+                .collect();
+            assert_eq!(fold_whitespace(&s), by_chars(&s), "{s:?}");
+        }
+        assert_eq!(fold_whitespace(" a \u{a0}\n b\t"), " a b ");
+    }
 
     #[test]
     fn same_bytes_cited_twice_get_one_number() {

@@ -226,6 +226,7 @@ fn topic_passages<'e>(
 
 /// Folds entries of one date that report the same event in different articles.
 fn merge_same_events<'e>(engine: &Engine, entries: Vec<Entry<'e>>) -> Vec<Entry<'e>> {
+    let same_event = nlp::JaccardAtLeast::new(SAME_EVENT_JACCARD);
     let mut out: Vec<Entry> = Vec::new();
     for mut e in entries {
         let mut same = None;
@@ -235,11 +236,7 @@ fn merge_same_events<'e>(engine: &Engine, entries: Vec<Entry<'e>>) -> Vec<Entry<
             }
             if o.article.id != e.article.id
                 && !o.also.iter().any(|(a, _)| a.id == e.article.id)
-                && nlp::jaccard_sorted_at_least(
-                    o.words(engine),
-                    e.words(engine),
-                    SAME_EVENT_JACCARD,
-                )
+                && same_event.test(o.words(engine), e.words(engine))
             {
                 same = Some(i);
                 break;

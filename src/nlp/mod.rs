@@ -58,35 +58,69 @@ fn jaccard_of(inter: usize, a: usize, b: usize) -> f32 {
     }
 }
 
-/// Whether `jaccard_sorted(a, b) >= threshold`, giving up as soon as what is left of the
-/// lists could no longer bring the overlap that far (most pairs differ early).
-pub fn jaccard_sorted_at_least<T: Ord>(a: &[T], b: &[T], threshold: f32) -> bool {
-    let (la, lb) = (a.len(), b.len());
-    let most = la.min(lb);
-    // The least overlap that reaches the threshold; the jaccard grows with the overlap.
-    let guess = (threshold.max(0.0) * (la + lb) as f32 / (1.0 + threshold.max(0.0))) as usize;
-    let mut need = guess.min(most + 1);
-    while need > 0 && jaccard_of(need - 1, la, lb) >= threshold {
-        need -= 1;
+/// Whether two sorted, duplicate-free lists' `jaccard_sorted` reaches a threshold, giving up
+/// as soon as what is left of them could no longer bring the overlap that far (most pairs
+/// differ early). The overlap a pair needs depends only on the lists' total length: for the
+/// usual lengths it is looked up, not worked out with divisions at every pair.
+pub struct JaccardAtLeast {
+    threshold: f32,
+    /// By the two lists' total length: the least overlap that reaches the threshold.
+    need: Box<[usize]>,
+}
+
+impl JaccardAtLeast {
+    pub fn new(threshold: f32) -> JaccardAtLeast {
+        JaccardAtLeast::with_table(threshold, 512)
     }
-    while need <= most && jaccard_of(need, la, lb) < threshold {
-        need += 1;
+
+    /// With the needed overlap looked up for totals under `sums`.
+    fn with_table(threshold: f32, sums: usize) -> JaccardAtLeast {
+        JaccardAtLeast {
+            threshold,
+            need: (0..sums).map(|s| least_overlap(threshold, s)).collect(),
+        }
     }
-    if need > most {
-        return false;
-    }
-    let (mut i, mut j, mut inter) = (0, 0, 0);
-    while i < la && j < lb {
-        if inter + (la - i).min(lb - j) < need {
+
+    /// Whether `jaccard_sorted(a, b) >= threshold`.
+    pub fn test<T: Ord>(&self, a: &[T], b: &[T]) -> bool {
+        let (la, lb) = (a.len(), b.len());
+        let need = match self.need.get(la + lb) {
+            Some(&n) => n,
+            None => least_overlap(self.threshold, la + lb),
+        };
+        if need > la.min(lb) {
             return false;
         }
-        // Without branches on the comparison, which a processor cannot foresee here.
-        let (le, ge) = (a[i] <= b[j], b[j] <= a[i]);
-        inter += usize::from(le & ge);
-        i += usize::from(le);
-        j += usize::from(ge);
+        let (mut i, mut j, mut inter) = (0, 0, 0);
+        while i < la && j < lb {
+            if inter + (la - i).min(lb - j) < need {
+                return false;
+            }
+            // Without branches on the comparison, which a processor cannot foresee here.
+            let (le, ge) = (a[i] <= b[j], b[j] <= a[i]);
+            inter += usize::from(le & ge);
+            i += usize::from(le);
+            j += usize::from(ge);
+        }
+        inter >= need
     }
-    inter >= need
+}
+
+/// The least overlap at which two sets `sum` elements long in all reach a jaccard of
+/// `threshold`; more than either can share (`sum / 2 + 1`) when none does.
+fn least_overlap(threshold: f32, sum: usize) -> usize {
+    let most = sum / 2;
+    let reaches = |n: usize| jaccard_of(n, sum, 0) >= threshold;
+    // The jaccard grows with the overlap: start from the real-valued answer.
+    let t = threshold.max(0.0);
+    let mut need = ((t * sum as f32 / (1.0 + t)) as usize).min(most + 1);
+    while need > 0 && reaches(need - 1) {
+        need -= 1;
+    }
+    while need <= most && !reaches(need) {
+        need += 1;
+    }
+    need
 }
 
 #[cfg(test)]
@@ -115,14 +149,36 @@ mod tests {
             v.dedup();
             v
         };
+        let thresholds = [
+            -0.1,
+            0.0,
+            0.2,
+            1.0 / 3.0,
+            0.5,
+            0.51,
+            2.0 / 3.0,
+            0.9,
+            1.0,
+            1.1,
+        ];
+        // Totals past a table are worked out at the pair: both ways are checked.
+        let tests: Vec<(f32, [JaccardAtLeast; 2])> = thresholds
+            .iter()
+            .map(|&t| {
+                let both = [JaccardAtLeast::new(t), JaccardAtLeast::with_table(t, 9)];
+                (t, both)
+            })
+            .collect();
         for _ in 0..20_000 {
             let (a, b) = (list(&mut rng), list(&mut rng));
-            for t in [0.0, 0.2, 1.0 / 3.0, 0.5, 0.51, 2.0 / 3.0, 0.9, 1.0, 1.1] {
-                assert_eq!(
-                    jaccard_sorted_at_least(&a, &b, t),
-                    jaccard_sorted(&a, &b) >= t,
-                    "{a:?} {b:?} {t}"
-                );
+            for (t, both) in &tests {
+                for test in both {
+                    assert_eq!(
+                        test.test(&a, &b),
+                        jaccard_sorted(&a, &b) >= *t,
+                        "{a:?} {b:?} {t}"
+                    );
+                }
             }
         }
     }
