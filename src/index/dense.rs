@@ -2,10 +2,14 @@
 //! block by block. A common word is in a quarter of all passages' neighbours: intersecting
 //! unions of such lists document by document (tantivy's way, which also scores) costs
 //! several times more than setting their bits and ANDing the sets, when every match is to
-//! be counted anyway.
+//! be counted anyway. The matches of such a query can also be scored here, a term at a
+//! time (`TermGroups::top`), when thousands of the best are wanted.
 
+use std::cmp::Ordering;
+
+use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, SegmentReader, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 /// What a query matches: a passage with a term of every group, and with none of `none`.
 /// No group at all matches nothing (as a query of only excluded words).
@@ -107,6 +111,128 @@ impl TermGroups {
             for_each_block(reader, term, |docs| found.set(docs, false))?;
         }
         Ok(found)
+    }
+}
+
+/// A term's share of a match's score: its BM25 over the whole index, times `boost` (as
+/// tantivy scores a boosted term query).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub term: Term,
+    pub boost: f32,
+}
+
+/// How a match is scored: each part's terms are added up, then the parts in order (as the
+/// clauses of the query the groups stand for).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scoring(pub Vec<Vec<Scored>>);
+
+impl TermGroups {
+    /// The best `limit` matches by `scoring`, best first; equal scores by address. Each
+    /// segment's matches are scored a term at a time, on the searcher's threads: a term's
+    /// postings are read in order beside the matches, rather than intersected document by
+    /// document (tantivy's way, whose top-k cannot skip anything when thousands are kept).
+    pub fn top(
+        &self,
+        searcher: &Searcher,
+        scoring: &Scoring,
+        limit: usize,
+    ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut parts = Vec::with_capacity(scoring.0.len());
+        for part in &scoring.0 {
+            let mut weighed = Vec::with_capacity(part.len());
+            for s in part {
+                weighed.push((
+                    Bm25Weight::for_terms(searcher, std::slice::from_ref(&s.term))?,
+                    s,
+                ));
+            }
+            parts.push(weighed);
+        }
+        let segments = searcher.segment_readers().iter().enumerate();
+        let per_segment = searcher.index().search_executor().map(
+            |(ordinal, reader)| {
+                let bits = self.matches(reader)?;
+                let alive = reader.alive_bitset();
+                let docs: Vec<DocId> = bits
+                    .iter()
+                    .filter(|&doc| alive.is_none_or(|a| a.is_alive(doc)))
+                    .collect();
+                let mut scores = vec![0.0; docs.len()];
+                let mut sum = vec![0.0; docs.len()];
+                for part in &parts {
+                    sum.fill(0.0);
+                    for (weight, s) in part {
+                        add_scores(reader, s, weight, &docs, &mut sum)?;
+                    }
+                    for (score, add) in scores.iter_mut().zip(&sum) {
+                        *score += add;
+                    }
+                }
+                let mut top: Vec<(Score, DocAddress)> = scores
+                    .into_iter()
+                    .zip(docs)
+                    .map(|(score, doc)| (score, DocAddress::new(ordinal as u32, doc)))
+                    .collect();
+                keep_best(&mut top, limit);
+                Ok(top)
+            },
+            segments,
+        )?;
+        let mut top: Vec<(Score, DocAddress)> = per_segment.into_iter().flatten().collect();
+        keep_best(&mut top, limit);
+        top.sort_unstable_by(best_first);
+        Ok(top)
+    }
+}
+
+/// Adds `s`'s score in `reader` to `sums`, for each of `docs` (ascending) that has its term.
+fn add_scores(
+    reader: &SegmentReader,
+    s: &Scored,
+    weight: &Bm25Weight,
+    docs: &[DocId],
+    sums: &mut [Score],
+) -> tantivy::Result<()> {
+    let field = s.term.field();
+    let norms = reader.get_fieldnorms_reader(field)?;
+    let inverted = reader.inverted_index(field)?;
+    let Some(mut block) = inverted.read_block_postings(&s.term, IndexRecordOption::WithFreqs)?
+    else {
+        return Ok(());
+    };
+    let mut i = 0;
+    while !block.docs().is_empty() && i < docs.len() {
+        for (&doc, &freq) in block.docs().iter().zip(block.freqs()) {
+            while docs.get(i).is_some_and(|&d| d < doc) {
+                i += 1;
+            }
+            match docs.get(i) {
+                Some(&d) if d == doc => {
+                    sums[i] += weight.score(norms.fieldnorm_id(doc), freq) * s.boost;
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+        block.advance();
+    }
+    Ok(())
+}
+
+/// Best first: higher scores, then lower addresses.
+fn best_first(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+/// Keeps the best `limit` of `scored`, in no order.
+fn keep_best(scored: &mut Vec<(Score, DocAddress)>, limit: usize) {
+    if scored.len() > limit {
+        scored.select_nth_unstable_by(limit, best_first);
+        scored.truncate(limit);
     }
 }
 

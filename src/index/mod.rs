@@ -33,7 +33,7 @@ use tantivy::{
 use thiserror::Error;
 
 use crate::corpus::{Corpus, Delta, Opened};
-use dense::TermGroups;
+use dense::{Scored, Scoring, TermGroups};
 pub use grouped::{ArticleHits, Grouped};
 pub use query::{Term, UserQuery};
 
@@ -547,6 +547,28 @@ impl NewsIndex {
         })
     }
 
+    /// How `to_query(q, Mode::All)` scores what `dense_groups` matches: its clauses' term
+    /// scores, clause by clause (the filter on the passage's own words scores nothing).
+    fn dense_scoring(&self, q: &UserQuery) -> Scoring {
+        let f = &self.shared.fields;
+        let scored = |field: Field, t: &str, boost: f32| Scored {
+            term: TantivyTerm::from_field_text(field, t),
+            boost,
+        };
+        Scoring(
+            q.terms
+                .iter()
+                .flat_map(|t| {
+                    let t = t.term.as_str();
+                    [
+                        vec![scored(f.body, t, 1.0), scored(f.context, t, CONTEXT_BOOST)],
+                        vec![scored(f.title, t, TITLE_BOOST)],
+                    ]
+                })
+                .collect(),
+        )
+    }
+
     /// The best `limit` passages for `q`, with the total number of matching passages.
     pub fn search(
         &self,
@@ -573,6 +595,11 @@ impl NewsIndex {
             return Ok(Vec::new());
         }
         let searcher = self.searcher();
+        // All of several words: scored a term at a time over the matches' bits.
+        if let Some(groups) = self.dense_groups(q, mode) {
+            let top = groups.top(searcher, &self.dense_scoring(q), limit.max(1))?;
+            return self.hits(searcher, top);
+        }
         let query = self.to_query(q, mode);
         let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         self.hits(searcher, top)
@@ -753,6 +780,44 @@ mod tests {
         total
     }
 
+    /// `search_top` of all of several words (scored a term at a time) against tantivy's
+    /// own top `limit` of the same query: the same scores rank by rank, up to rounding, and
+    /// the same passages but for those scored as the last one kept. Gives the matches.
+    fn check_top(index: &NewsIndex, q: &UserQuery, limit: usize) -> usize {
+        assert!(index.dense_groups(q, Mode::All).is_some(), "{q:?}");
+        let searcher = index.searcher();
+        let query = index.to_query(q, Mode::All);
+        let (theirs, count) = searcher
+            .search(
+                &query,
+                &(
+                    TopDocs::with_limit(limit).order_by_score(),
+                    tantivy::collector::Count,
+                ),
+            )
+            .unwrap();
+        let theirs = index.hits(searcher, theirs).unwrap();
+        let ours = index.search_top(q, Mode::All, limit).unwrap();
+        assert_eq!(ours.len(), theirs.len(), "{q:?} {limit}");
+        let close = |a: f32, b: f32| (a - b).abs() <= 1e-5 * a.abs().max(1.0);
+        for (o, t) in ours.iter().zip(&theirs) {
+            assert!(close(o.score, t.score), "{q:?} {o:?} {t:?}");
+        }
+        if let Some(cut) = theirs.last().map(|h| h.score) {
+            let above = |hits: &[Hit]| {
+                let mut v: Vec<(usize, usize)> = hits
+                    .iter()
+                    .filter(|h| !close(h.score, cut))
+                    .map(|h| (h.article, h.passage))
+                    .collect();
+                v.sort_unstable();
+                v
+            };
+            assert_eq!(above(&ours), above(&theirs), "{q:?} {limit}");
+        }
+        count
+    }
+
     #[test]
     fn grouped_search_over_a_generated_corpus() {
         let dir = tempfile::tempdir().unwrap();
@@ -760,7 +825,7 @@ mod tests {
         let corpus = crate::corpus::load(dir.path()).unwrap();
         let index = NewsIndex::build(&corpus).unwrap();
         let check = |index: &NewsIndex| {
-            let mut matched = 0;
+            let (mut matched, mut top_matched) = (0, 0);
             for words in [
                 "tariffs",
                 "ferry route",
@@ -777,8 +842,14 @@ mod tests {
                     matched += check_grouped(index, &q, Mode::All, per, best);
                     matched += check_grouped(index, &q, Mode::Any, per, best);
                 }
+                if index.dense_groups(&q, Mode::All).is_some() {
+                    for limit in [1, 7, 100, 5000] {
+                        top_matched += check_top(index, &q, limit);
+                    }
+                }
             }
             assert!(matched > 1000, "{matched} matches");
+            assert!(top_matched > 1000, "{top_matched} matches");
         };
         check(&index);
         // After live changes: deleted passages, a new segment, the old ones' runs reused.
