@@ -583,8 +583,10 @@ impl NewsIndex {
         self.top(&query, limit)
     }
 
-    /// The best `limit` passages for `q`, uncounted: without a count to keep, the search
-    /// can skip what cannot rank.
+    /// The best `limit` passages for `q`, best first, uncounted: without a count to keep,
+    /// the search can skip what cannot rank. All of several words are scored a term at a
+    /// time over their matches' bits instead (see `dense`): an intersection of unions can
+    /// skip nothing when thousands are kept (`/timeline` and `/who` keep 5,000).
     pub fn search_top(
         &self,
         q: &UserQuery,
@@ -595,7 +597,6 @@ impl NewsIndex {
             return Ok(Vec::new());
         }
         let searcher = self.searcher();
-        // All of several words: scored a term at a time over the matches' bits.
         if let Some(groups) = self.dense_groups(q, mode) {
             let top = groups.top(searcher, &self.dense_scoring(q), limit.max(1))?;
             return self.hits(searcher, top);
