@@ -56,6 +56,13 @@ impl DocBits {
         self.0.iter().all(|&w| w == 0)
     }
 
+    /// The documents in the set that `reader` has not deleted, in order.
+    pub fn alive<'a>(&'a self, reader: &'a SegmentReader) -> impl Iterator<Item = DocId> + 'a {
+        let alive = reader.alive_bitset();
+        self.iter()
+            .filter(move |&doc| alive.is_none_or(|a| a.is_alive(doc)))
+    }
+
     /// The documents in the set, in order.
     pub fn iter(&self) -> impl Iterator<Item = DocId> + '_ {
         self.0.iter().enumerate().flat_map(|(i, &word)| {
@@ -155,12 +162,7 @@ impl TermGroups {
         let segments = searcher.segment_readers().iter().enumerate();
         let per_segment = searcher.index().search_executor().map(
             |(ordinal, reader)| {
-                let bits = self.matches(reader)?;
-                let alive = reader.alive_bitset();
-                let docs: Vec<DocId> = bits
-                    .iter()
-                    .filter(|&doc| alive.is_none_or(|a| a.is_alive(doc)))
-                    .collect();
+                let docs: Vec<DocId> = self.matches(reader)?.alive(reader).collect();
                 let mut scores = vec![0.0; docs.len()];
                 let mut sum = vec![0.0; docs.len()];
                 for part in &parts {

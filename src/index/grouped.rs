@@ -555,13 +555,10 @@ fn count_dense(
     let per_segment = searcher.index().search_executor().map(
         |(ordinal, reader)| {
             let bits = groups.matches(reader)?;
-            let alive = reader.alive_bitset();
             let mut count = counting.for_segment(ordinal as SegmentOrdinal, reader)?;
             let mut block = Vec::with_capacity(64);
-            for doc in bits.iter() {
-                if alive.is_none_or(|a| !a.is_deleted(doc)) {
-                    block.push(doc);
-                }
+            for doc in bits.alive(reader) {
+                block.push(doc);
                 if block.len() == 64 {
                     count.collect_block(&block);
                     block.clear();
