@@ -428,7 +428,10 @@ fn main() {
     let _ = std::fs::remove_dir_all(&state);
     let store = Arc::new(Store::open(&state).expect("open the state folder"));
     let t = Instant::now();
-    let loaded = newsdesk::corpus::load(&dir).expect("load the scale corpus");
+    let names = newsdesk::corpus::names::NameFile::create(&store.names_file())
+        .expect("create the names file");
+    let loaded =
+        newsdesk::corpus::load_filing_names(&dir, Arc::new(names)).expect("load the scale corpus");
     let corpus_s = t.elapsed().as_secs_f64();
     let rss_corpus = rss_now_mb();
     let engine = Engine::build(loaded, Some(store)).expect("index the scale corpus");
@@ -630,6 +633,15 @@ fn run_only(engine: &Engine, only: &str, dump: Option<&Path>) {
             std::process::exit(2);
         };
         let parsed = parse(lines);
+        let memory = || {
+            format!(
+                "{:.0} MB resident ({:.0} MB of it mapped files), peak {:.0} MB",
+                rss_now_mb(),
+                status_mb("RssFile:"),
+                peak_rss_mb()
+            )
+        };
+        eprintln!("{only}: before, {}", memory());
         if dump.is_some() {
             for (line, q) in lines.iter().zip(&parsed) {
                 let reply = engine.answer(q);
@@ -642,7 +654,10 @@ fn run_only(engine: &Engine, only: &str, dump: Option<&Path>) {
         // The first pass fills what commands keep lazily (digest term counts, timeline
         // event words, who cards); the warm passes below are what a running bot sees.
         let (p50, p99) = timed(engine, &parsed);
-        eprintln!("{only} first pass: p50 {p50:.2} ms, p99 {p99:.2} ms");
+        eprintln!(
+            "{only} first pass: p50 {p50:.2} ms, p99 {p99:.2} ms; {}",
+            memory()
+        );
         let mut worst: Vec<(Duration, usize)> = vec![(Duration::ZERO, 0); parsed.len()];
         let mut fastest: Vec<Duration> = vec![Duration::MAX; parsed.len()];
         for _ in 0..5 {

@@ -11,6 +11,7 @@ use tracing::{error, info, warn};
 
 use crate::answer::{Answer, Block, CitationSource, text};
 use crate::commands::{self, Command, Parsed};
+use crate::corpus::names::NameFile;
 use crate::corpus::{self, Article, Corpus, CorpusError, Delta, Opened};
 use crate::index::{Hit, IndexError, Mode, NewsIndex, UserQuery};
 use crate::nlp::entities::{self, Entity};
@@ -44,11 +45,11 @@ pub struct EntityTable {
 impl EntityTable {
     /// Merges the names each article found (at load, in parallel) across the corpus.
     fn resolve(corpus: &Corpus) -> EntityTable {
-        // Names read back from saved state are decoded here, on every core.
+        // Names filed or read back from saved state are read and decoded here, on every core.
         let articles: Vec<&crate::corpus::Article> = corpus.iter().collect();
         let merged = {
             let names: Vec<std::borrow::Cow<'_, entities::ArticleEntities>> =
-                articles.par_iter().map(|a| a.entities.get()).collect();
+                articles.par_iter().map(|a| corpus.names_of(a)).collect();
             entities::merge(names.iter().map(|n| n.as_ref()))
         };
         // The decoded names are gone before the passage lists are built beside the table.
@@ -228,7 +229,13 @@ impl Engine {
         if let Err(e) = store.clear() {
             warn!(error = %e, "cannot clear the saved state");
         }
-        let corpus = corpus::load(dir)?;
+        let corpus = match NameFile::create(&store.names_file()) {
+            Ok(names) => corpus::load_filing_names(dir, Arc::new(names))?,
+            Err(e) => {
+                warn!(error = %e, "cannot keep names in the state folder; they are kept in memory");
+                corpus::load(dir)?
+            }
+        };
         let engine = match Engine::build(corpus.clone(), Some(store)) {
             Ok(e) => e,
             Err(e) => {
@@ -263,7 +270,12 @@ impl Engine {
             Err(panic) => std::panic::resume_unwind(panic),
         };
         let decoded_ms = ms(t);
-        let (corpus, changed) = Corpus::restore(dir, scan, saved.slots, saved.rest)?;
+        let names = NameFile::open(&store.names_file()).ok().map(Arc::new);
+        let (corpus, changed) = Corpus::restore(dir, scan, saved.slots, saved.rest, names)?;
+        if !corpus.names_are_held() {
+            info!("the names file does not hold the saved state's names");
+            return Ok(None);
+        }
         // Files are re-read one by one on an update, but on every core on a fresh load.
         if changed.len() > MAX_CHANGED_ON_RESTART.max(corpus.len() / 4) {
             info!(

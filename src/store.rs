@@ -3,7 +3,9 @@
 //! cleaning, analysing and indexing every article again.
 //!
 //! `STATE_DIR/index/` holds the tantivy index (`tantivy/`, written in place by every update),
-//! `corpus.state` (the articles' analysis, the file list, the entities) and a lock file: one
+//! `corpus.state` (the articles' analysis, the file list, the entities), `names` (what each
+//! article's entity analysis found, which only a merge reads: see `corpus::names`) and a
+//! lock file: one
 //! process at a time keeps its state there. The state names the tantivy commit it goes with;
 //! any mismatch (another build of newsdesk, another folder, a crash between the index commit
 //! and the save) means the folder is analysed afresh. Texts are not saved: an article reads
@@ -31,8 +33,8 @@ use crate::engine::Engine;
 use crate::nlp::entities::Entity;
 
 const MAGIC: &[u8; 8] = b"newsdsk\x01";
-/// Bumped whenever what is saved changes shape or meaning (6: texts hashed with XXH3).
-const FORMAT: u32 = 6;
+/// Bumped whenever what is saved changes shape or meaning (7: names filed beside the state).
+const FORMAT: u32 = 7;
 const SLOTS_PER_FRAME: usize = 256;
 const ENTITIES_PER_FRAME: usize = 4096;
 /// Frames encoded at a time while saving (bounds the memory a save takes).
@@ -50,6 +52,8 @@ pub enum StoreError {
     Other(String),
     #[error("the saved state is damaged: {0}")]
     Damaged(String),
+    #[error("articles' names are filed in {0}, not in the state folder")]
+    NamesElsewhere(PathBuf),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
@@ -145,6 +149,11 @@ impl Store {
         self.dir.join("tantivy")
     }
 
+    /// Where articles' names are filed (see `corpus::names`).
+    pub fn names_file(&self) -> PathBuf {
+        self.dir.join("names")
+    }
+
     fn state_file(&self) -> PathBuf {
         self.dir.join("corpus.state")
     }
@@ -204,6 +213,14 @@ impl Store {
         // on disk never names a commit whose files are not there after a power cut.
         let index_dir = self.index_dir();
         crate::index::dir::sync_all(&index_dir).map_err(io_err(&index_dir))?;
+        // The same for the names the state points into, which must be the file a restart
+        // opens.
+        if let Some(names) = engine.corpus.names_file() {
+            if names.path() != self.names_file() {
+                return Err(StoreError::NamesElsewhere(names.path().to_path_buf()));
+            }
+            names.sync().map_err(io_err(names.path()))?;
+        }
         let bytes = write().map_err(io_err(&tmp))?;
         std::fs::rename(&tmp, &path).map_err(io_err(&path))?;
         *saved = Some(opstamp);
@@ -416,5 +433,38 @@ mod tests {
         assert!(matches!(Store::open(dir.path()), Err(StoreError::Busy(_))));
         drop(first);
         Store::open(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn state_is_saved_only_with_names_filed_beside_it() {
+        use crate::corpus::{self, names::NameFile};
+        use std::sync::Arc;
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(
+            folder.path().join("a.txt"),
+            "Port director Amelia Okafor said on July 2 that the ferry would sail.\n",
+        )
+        .unwrap();
+        let (state, elsewhere) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let store = Arc::new(Store::open(state.path()).unwrap());
+        let build = |names: &Path| {
+            let names = Arc::new(NameFile::create(names).unwrap());
+            let corpus = corpus::load_filing_names(folder.path(), names).unwrap();
+            Engine::build(corpus, Some(store.clone())).unwrap()
+        };
+        let engine = build(&elsewhere.path().join("names"));
+        assert!(matches!(
+            store.save(&engine),
+            Err(StoreError::NamesElsewhere(_))
+        ));
+        assert!(matches!(
+            store.load(folder.path()),
+            Err(StoreError::Missing)
+        ));
+        drop(engine);
+        let engine = build(&store.names_file());
+        assert!(store.save(&engine).unwrap());
+        let saved = store.load(folder.path()).unwrap();
+        assert_eq!(saved.slots.iter().flatten().count(), 1);
     }
 }

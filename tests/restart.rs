@@ -177,6 +177,36 @@ fn damaged_or_foreign_state_means_reading_the_folder() {
     assert_eq!(answers(&engine), before);
     drop(engine);
 
+    // The names file beside the state cut short, or gone: the folder is read again (a merge
+    // after a reload would find no names).
+    let names = state.path().join("index").join("names");
+    let len = std::fs::metadata(&names).unwrap().len();
+    assert!(len > 0, "the articles' names are filed");
+    let cut = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&names)
+        .unwrap();
+    cut.set_len(len - 1).unwrap();
+    drop(cut);
+    let engine = open_and_save(dir.path(), state.path());
+    assert!(!engine.corpus.restored, "a cut names file is not read back");
+    assert_eq!(answers(&engine), before);
+    drop(engine);
+    std::fs::remove_file(&names).unwrap();
+    let engine = open_and_save(dir.path(), state.path());
+    assert!(
+        !engine.corpus.restored,
+        "state without its names file is not read back"
+    );
+    assert_eq!(answers(&engine), before);
+    drop(engine);
+    assert!(
+        Engine::open(dir.path(), state.path())
+            .unwrap()
+            .corpus
+            .restored
+    );
+
     // The same state folder for another corpus folder: that one is read, and saved.
     let other = tempfile::tempdir().unwrap();
     std::fs::write(

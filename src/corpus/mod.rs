@@ -2,6 +2,7 @@
 
 pub mod clean;
 pub mod meta;
+pub mod names;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -378,6 +379,8 @@ pub struct Corpus {
     /// Read back from saved state at start-up rather than from every file.
     pub restored: bool,
     texts: Arc<std::sync::Mutex<Texts>>,
+    /// Where articles' names are filed (see `names`); None keeps them in memory.
+    names: Option<Arc<names::NameFile>>,
 }
 
 /// A file's size and modification time.
@@ -420,7 +423,28 @@ impl Corpus {
             load_time: Duration::ZERO,
             restored: false,
             texts: Arc::default(),
+            names: None,
         }
+    }
+
+    /// The names `article` found, read back from the names file when filed there.
+    pub fn names_of<'a>(
+        &self,
+        article: &'a Article,
+    ) -> std::borrow::Cow<'a, entities::ArticleEntities> {
+        article.entities.get(self.names.as_deref())
+    }
+
+    /// Whether every article's filed names are in the names file (a saved state checked
+    /// against the file beside it).
+    pub fn names_are_held(&self) -> bool {
+        self.iter()
+            .all(|a| a.entities.held_by(self.names.as_deref()))
+    }
+
+    /// The names file, if articles' names are filed.
+    pub fn names_file(&self) -> Option<&names::NameFile> {
+        self.names.as_deref()
     }
 
     /// The article in slot `id` with its text, read back from its file (or the texts
@@ -544,7 +568,10 @@ impl Corpus {
         let keys = LineCounts::keys_of(&text);
         self.lines.add_keys(&keys);
         match analyse(id, doc.clone(), &text, modified, keys.clone(), &self.lines) {
-            Some(a) => {
+            Some(mut a) => {
+                if let Some(file) = &self.names {
+                    a.entities = std::mem::take(&mut a.entities).filed(file);
+                }
                 // A reload indexes it next: its text is at hand.
                 self.texts().put(id, text.into());
                 self.slots.push_back(Some(Arc::new(a)));
@@ -689,18 +716,21 @@ impl Corpus {
         Ok(Scan { stamps })
     }
 
-    /// The corpus saved as `slots` and `rest`, as it was saved, with the files that differ
-    /// from it now, as `scan` found them (changed size or modification time, new, gone): what
-    /// to pass to `update` to bring it up to date, as a live reload would.
+    /// The corpus saved as `slots` and `rest` (their names filed in `names`), as it was
+    /// saved, with the files that differ from it now, as `scan` found them (changed size or
+    /// modification time, new, gone): what to pass to `update` to bring it up to date, as a
+    /// live reload would.
     pub fn restore(
         dir: &Path,
         scan: Scan,
         slots: Vec<Option<Article>>,
         rest: SavedCorpus,
+        names: Option<Arc<names::NameFile>>,
     ) -> Result<(Corpus, Vec<PathBuf>), CorpusError> {
         let started = Instant::now();
         let now = scan.stamps;
         let mut corpus = Corpus::empty(dir);
+        corpus.names = names;
         corpus.lines = LineCounts(rest.lines.into_iter().collect());
         corpus.skipped = rest.skipped.into_iter().collect();
         let mut changed: Vec<PathBuf> = Vec::new();
@@ -746,13 +776,24 @@ fn check_dir(dir: &Path) -> Result<(), CorpusError> {
 /// Loads every `.txt` and `.md` file below `dir` (hidden files and folders skipped, symlinks
 /// followed, loops reported). Files that cannot serve are listed in `skipped`, never fatal.
 pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
-    load_in_chunks(dir, ANALYSIS_CHUNK)
+    load_in_chunks(dir, ANALYSIS_CHUNK, None)
 }
 
-fn load_in_chunks(dir: &Path, chunk_files: usize) -> Result<Corpus, CorpusError> {
+/// `load`, with the articles' names filed in `names` (see `names`) rather than kept in
+/// memory; later versions of the corpus file theirs there too.
+pub fn load_filing_names(dir: &Path, names: Arc<names::NameFile>) -> Result<Corpus, CorpusError> {
+    load_in_chunks(dir, ANALYSIS_CHUNK, Some(names))
+}
+
+fn load_in_chunks(
+    dir: &Path,
+    chunk_files: usize,
+    names: Option<Arc<names::NameFile>>,
+) -> Result<Corpus, CorpusError> {
     let started = Instant::now();
     check_dir(dir)?;
     let mut corpus = Corpus::empty(dir);
+    corpus.names = names;
     let mut skipped = Vec::new();
     let paths = article_paths(dir, &mut skipped);
     // Reading and cleaning are per file: every core takes a share, in file order. Texts are
@@ -806,7 +847,7 @@ fn load_in_chunks(dir: &Path, chunk_files: usize) -> Result<Corpus, CorpusError>
             .collect();
         analysed.extend(
             done.into_iter()
-                .map(|(doc, article)| (doc, article.map(packed))),
+                .map(|(doc, article)| (doc, article.map(|a| packed(a, corpus.names.as_deref())))),
         );
     }
     for (doc, article) in analysed {
@@ -910,9 +951,14 @@ fn read_source(path: &Path, source: Source) -> Result<String, &'static str> {
     String::from_utf8(bytes).map_err(|_| "the file changed")
 }
 
-/// A copy of `article` made on this thread, the original dropped (see `load`).
-fn packed(article: Option<Article>) -> Option<Article> {
-    article.as_ref().cloned()
+/// A copy of `article` made on this thread, the original dropped (see `load`), with its
+/// names moved to `names` when given.
+fn packed(article: Option<Article>, names: Option<&names::NameFile>) -> Option<Article> {
+    let mut article = article?;
+    if let Some(file) = names {
+        article.entities = std::mem::take(&mut article.entities).filed(file);
+    }
+    Some(article.clone())
 }
 
 /// Files analysed at a time at start-up (see `load`).
@@ -1151,7 +1197,7 @@ mod tests {
     #[test]
     fn loading_in_chunks_gives_the_same_corpus() {
         let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-        let whole = load_in_chunks(&seeds, usize::MAX).unwrap();
+        let whole = load_in_chunks(&seeds, usize::MAX, None).unwrap();
         assert!(whole.len() > 3);
         let key = |c: &Corpus| -> Vec<String> {
             c.slots
@@ -1161,7 +1207,7 @@ mod tests {
                 .collect()
         };
         for chunk in [1, 3] {
-            let c = load_in_chunks(&seeds, chunk).unwrap();
+            let c = load_in_chunks(&seeds, chunk, None).unwrap();
             assert_eq!(key(&c), key(&whole), "chunks of {chunk}");
             for a in c.iter() {
                 assert_eq!(c.by_doc(&a.doc).map(|b| b.id), Some(a.id));
@@ -1193,31 +1239,56 @@ mod tests {
     }
 
     #[test]
-    fn an_article_keeps_its_names_encoded_as_the_analysis_found_them() {
+    fn an_article_keeps_its_names_encoded_or_filed_as_the_analysis_found_them() {
         let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-        let c = load(&seeds).unwrap();
-        let mut found_all = Vec::new();
-        for a in c.iter() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = Arc::new(names::NameFile::create(&dir.path().join("names")).unwrap());
+        let in_memory = load(&seeds).unwrap();
+        let filing = load_filing_names(&seeds, file.clone()).unwrap();
+        for (c, filed) in [(&in_memory, false), (&filing, true)] {
+            let mut found_all = Vec::new();
+            for a in c.iter() {
+                assert_eq!(
+                    matches!(a.entities, entities::ArticleNames::Filed(_)),
+                    filed,
+                    "{}",
+                    a.doc
+                );
+                let text = c.read(a.id).unwrap();
+                let sentences: Vec<Range<usize>> = a.passages.iter().map(|p| p.range()).collect();
+                let found = entities::analyse_article(a.id, &text.text, &sentences);
+                assert_eq!(
+                    format!("{:?}", c.names_of(a)),
+                    format!("{found:?}"),
+                    "{}",
+                    a.doc
+                );
+                found_all.push(found);
+            }
             assert!(
-                matches!(a.entities, entities::ArticleNames::Saved(_)),
-                "{}",
-                a.doc
+                entities::merge(&found_all).len() > 3,
+                "the seeds name people and places"
             );
-            let text = c.read(a.id).unwrap();
-            let sentences: Vec<Range<usize>> = a.passages.iter().map(|p| p.range()).collect();
-            let found = entities::analyse_article(a.id, &text.text, &sentences);
-            assert_eq!(
-                format!("{:?}", a.entities.get()),
-                format!("{found:?}"),
-                "{}",
-                a.doc
-            );
-            found_all.push(found);
+            assert!(c.names_are_held());
         }
-        assert!(
-            entities::merge(&found_all).len() > 3,
-            "the seeds name people and places"
-        );
+        // A new file's names are filed too, after the others.
+        let folder = tempfile::tempdir().unwrap();
+        let lopez = "Maria Lopez, the mayor of Springfield, said the bridge would open.\n\nThe bridge opened on Monday, Maria Lopez said.\n";
+        std::fs::write(folder.path().join("a.txt"), lopez).unwrap();
+        let c = load_filing_names(folder.path(), file.clone()).unwrap();
+        let before = std::fs::metadata(file.path()).unwrap().len();
+        let doc = folder.path().join("b.txt");
+        std::fs::write(&doc, lopez.replace("Monday", "Tuesday")).unwrap();
+        let (next, delta) = c.update(&[doc]);
+        assert_eq!(delta.added.len(), 1);
+        let added = next.get(delta.added[0]).unwrap();
+        assert!(matches!(added.entities, entities::ArticleNames::Filed(_)));
+        assert!(std::fs::metadata(file.path()).unwrap().len() > before);
+        let text = next.read(added.id).unwrap();
+        let sentences: Vec<Range<usize>> = added.passages.iter().map(|p| p.range()).collect();
+        let found = entities::analyse_article(added.id, &text.text, &sentences);
+        assert_eq!(format!("{:?}", next.names_of(added)), format!("{found:?}"));
+        assert!(found.heap_size() > 0, "it names Maria Lopez");
     }
 
     #[test]

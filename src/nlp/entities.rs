@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::corpus::names::{Filed, NameFile};
 use crate::span::{Span, small};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -3245,13 +3246,15 @@ pub struct ArticleEntities {
     strings: Box<str>,
 }
 
-/// An article's names, kept encoded (`Saved`) whether analysed at load or read back with
-/// the engine's state: only a merge reads them, so they stay bytes (less than half their
-/// decoded size, and a save writes them as they are). `Analysed` holds them decoded.
+/// An article's names, kept encoded (`Saved`) or in the names file beside the saved state
+/// (`Filed`, see `corpus::names`): only a merge reads them, so they stay bytes (less than
+/// half their decoded size, and a save writes them as they are). `Analysed` holds them
+/// decoded.
 #[derive(Debug, Clone)]
 pub enum ArticleNames {
     Analysed(Box<ArticleEntities>),
     Saved(Box<[u8]>),
+    Filed(Filed),
 }
 
 impl Default for ArticleNames {
@@ -3269,20 +3272,105 @@ impl ArticleNames {
             Err(_) => ArticleNames::Analysed(Box::new(names.clone())),
         }
     }
-    /// The names, decoded if need be. Saved bytes that do not decode (a damaged state file
-    /// whose frames still read) give no names, with a warning.
-    pub fn get(&self) -> std::borrow::Cow<'_, ArticleEntities> {
-        use std::borrow::Cow;
-        match self {
-            ArticleNames::Analysed(names) => Cow::Borrowed(&**names),
-            ArticleNames::Saved(bytes) => match postcard::from_bytes(bytes) {
-                Ok(names) => Cow::Owned(names),
-                Err(e) => {
-                    tracing::warn!(error = %e, "saved names do not decode; the article's names are left out");
-                    Cow::Owned(ArticleEntities::default())
-                }
-            },
+
+    /// The names moved to `file`; kept as they are, with a warning, when it cannot take them.
+    pub fn filed(self, file: &NameFile) -> ArticleNames {
+        let appended = match &self {
+            ArticleNames::Filed(_) => return self,
+            ArticleNames::Saved(bytes) => file.append(bytes),
+            ArticleNames::Analysed(names) => postcard::to_allocvec(&**names)
+                .map_err(std::io::Error::other)
+                .and_then(|bytes| file.append(&bytes)),
+        };
+        match appended {
+            Ok(filed) => ArticleNames::Filed(filed),
+            Err(e) => {
+                tracing::warn!(error = %e, file = %file.path().display(), "cannot file an article's names; they stay in memory");
+                self
+            }
         }
+    }
+
+    /// Whether `file` holds these names, when filed (a saved state against its names file).
+    pub fn held_by(&self, file: Option<&NameFile>) -> bool {
+        match self {
+            ArticleNames::Filed(filed) => file.is_some_and(|f| f.holds(*filed)),
+            _ => true,
+        }
+    }
+
+    /// The names, decoded if need be, read from `file` when filed there. Bytes that cannot
+    /// be read or do not decode (a damaged state) give no names, with a warning.
+    pub fn get(&self, file: Option<&NameFile>) -> std::borrow::Cow<'_, ArticleEntities> {
+        use std::borrow::Cow;
+        let read;
+        let bytes: &[u8] = match self {
+            ArticleNames::Analysed(names) => return Cow::Borrowed(&**names),
+            ArticleNames::Saved(bytes) => bytes,
+            ArticleNames::Filed(filed) => {
+                read = match file.map(|f| f.read(*filed)) {
+                    Some(Ok(bytes)) => bytes,
+                    Some(Err(e)) => {
+                        tracing::warn!(error = %e, "cannot read an article's names back; they are left out");
+                        return Cow::Owned(ArticleEntities::default());
+                    }
+                    None => {
+                        tracing::warn!(
+                            "an article's names are filed but no names file is open; they are left out"
+                        );
+                        return Cow::Owned(ArticleEntities::default());
+                    }
+                };
+                &read
+            }
+        };
+        match postcard::from_bytes(bytes) {
+            Ok(names) => Cow::Owned(names),
+            Err(e) => {
+                tracing::warn!(error = %e, "saved names do not decode; the article's names are left out");
+                Cow::Owned(ArticleEntities::default())
+            }
+        }
+    }
+}
+
+/// How `ArticleNames` are saved: the encoded bytes, or where they are in the names file.
+#[derive(Serialize)]
+enum SavedNamesRef<'a> {
+    Bytes(#[serde(with = "raw_bytes")] &'a [u8]),
+    Filed(Filed),
+}
+
+/// `SavedNamesRef` as read back.
+#[derive(Deserialize)]
+enum SavedNames {
+    Bytes(#[serde(with = "raw_bytes")] Box<[u8]>),
+    Filed(Filed),
+}
+
+/// Bytes saved as one run (serde's default for a byte list is one value per byte).
+mod raw_bytes {
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &&[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Box<[u8]>, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Box<[u8]>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an article's names, encoded")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Box<[u8]>, E> {
+                Ok(v.into())
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Box<[u8]>, E> {
+                Ok(v.into_boxed_slice())
+            }
+        }
+        d.deserialize_bytes(Bytes)
     }
 }
 
@@ -3291,29 +3379,20 @@ impl Serialize for ArticleNames {
         match self {
             ArticleNames::Analysed(names) => {
                 let bytes = postcard::to_allocvec(names).map_err(serde::ser::Error::custom)?;
-                s.serialize_bytes(&bytes)
+                SavedNamesRef::Bytes(&bytes).serialize(s)
             }
-            ArticleNames::Saved(bytes) => s.serialize_bytes(bytes),
+            ArticleNames::Saved(bytes) => SavedNamesRef::Bytes(bytes).serialize(s),
+            ArticleNames::Filed(filed) => SavedNamesRef::Filed(*filed).serialize(s),
         }
     }
 }
 
 impl<'de> Deserialize<'de> for ArticleNames {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ArticleNames, D::Error> {
-        struct Bytes;
-        impl serde::de::Visitor<'_> for Bytes {
-            type Value = ArticleNames;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an article's names, encoded")
-            }
-            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<ArticleNames, E> {
-                Ok(ArticleNames::Saved(v.into()))
-            }
-            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<ArticleNames, E> {
-                Ok(ArticleNames::Saved(v.into_boxed_slice()))
-            }
-        }
-        d.deserialize_bytes(Bytes)
+        Ok(match SavedNames::deserialize(d)? {
+            SavedNames::Bytes(bytes) => ArticleNames::Saved(bytes),
+            SavedNames::Filed(filed) => ArticleNames::Filed(filed),
+        })
     }
 }
 
@@ -4940,14 +5019,41 @@ mod tests {
         let saved: Vec<ArticleNames> = postcard::from_bytes(&bytes).unwrap();
         assert!(saved.iter().all(|n| matches!(n, ArticleNames::Saved(_))));
         assert_eq!(postcard::to_allocvec(&saved).unwrap(), bytes);
-        let names = |all: &[ArticleNames]| -> Vec<ArticleEntities> {
-            all.iter().map(|n| n.get().into_owned()).collect()
+        let names = |all: &[ArticleNames], file: Option<&NameFile>| -> Vec<ArticleEntities> {
+            all.iter().map(|n| n.get(file).into_owned()).collect()
         };
-        assert_eq!(merge(&names(&saved)), merge(&names(&analysed)));
-        assert!(!merge(&names(&saved)).is_empty());
+        let expected = merge(&names(&analysed, None));
+        assert_eq!(merge(&names(&saved, None)), expected);
+        assert!(!expected.is_empty());
         // Bytes that do not decode give no names rather than a failure.
         let damaged = ArticleNames::Saved(vec![0xff; 3].into());
-        assert!(merge([damaged.get().as_ref()]).is_empty());
+        assert!(merge([damaged.get(None).as_ref()]).is_empty());
+
+        // Filed beside the state: saved as where they are, and read back from there.
+        let dir = tempfile::tempdir().unwrap();
+        let file = NameFile::create(&dir.path().join("names")).unwrap();
+        let filed: Vec<ArticleNames> = analysed
+            .iter()
+            .chain(&saved)
+            .map(|n| n.clone().filed(&file))
+            .collect();
+        assert!(filed.iter().all(|n| matches!(n, ArticleNames::Filed(_))));
+        let bytes = postcard::to_allocvec(&filed).unwrap();
+        let back: Vec<ArticleNames> = postcard::from_bytes(&bytes).unwrap();
+        assert!(back.iter().all(|n| n.held_by(Some(&file))));
+        let read = names(&back, Some(&file));
+        let (first, second) = read.split_at(analysed.len());
+        assert_eq!(merge(first), expected);
+        assert_eq!(merge(second), expected);
+        // Without their file, or against another, filed names are missing, not a failure.
+        let other = NameFile::create(&dir.path().join("other")).unwrap();
+        assert!(
+            !back
+                .iter()
+                .any(|n| n.held_by(None) || n.held_by(Some(&other)))
+        );
+        assert!(merge(&names(&back, None)).is_empty());
+        assert!(merge(&names(&back, Some(&other))).is_empty());
     }
 
     #[test]
