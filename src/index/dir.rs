@@ -5,19 +5,16 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
-use std::ops::Range;
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use tantivy::HasLen;
 use tantivy::directory::error::{
     DeleteError, LockError, OpenDirectoryError, OpenReadError, OpenWriteError,
 };
 use tantivy::directory::{
-    AntiCallToken, Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, OwnedBytes,
-    TerminatingWrite, WatchCallback, WatchHandle, WritePtr,
+    AntiCallToken, Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, TerminatingWrite,
+    WatchCallback, WatchHandle, WritePtr,
 };
 
 #[derive(Debug, Clone)]
@@ -54,31 +51,8 @@ impl TerminatingWrite for Unsynced {
 }
 
 impl Directory for LazySyncDirectory {
-    /// Postings and positions are read with `pread`, each term's list when a query needs it;
-    /// the rest is mapped. Mapped, every page a query touched stayed in the process's
-    /// resident memory: at 100,000 articles `/timeline`'s topics touched 160 MB of postings.
-    /// Read, they are copied for the query and kept only in the kernel's page cache.
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        let read = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("idx" | "pos")
-        );
-        if !read {
-            return self.inner.get_file_handle(path);
-        }
-        let full = self.root.join(path);
-        let file = File::open(&full).map_err(|e| {
-            if e.kind() == io::ErrorKind::NotFound {
-                OpenReadError::FileDoesNotExist(path.to_path_buf())
-            } else {
-                OpenReadError::wrap_io_error(e, path.to_path_buf())
-            }
-        })?;
-        let len = file
-            .metadata()
-            .map_err(|e| OpenReadError::wrap_io_error(e, path.to_path_buf()))?
-            .len() as usize;
-        Ok(Arc::new(ReadFile { file, len }))
+        self.inner.get_file_handle(path)
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {
@@ -134,27 +108,6 @@ impl Directory for LazySyncDirectory {
 
     fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
         self.inner.watch(callback)
-    }
-}
-
-/// An index file read with `pread` rather than mapped (see `get_file_handle`).
-#[derive(Debug)]
-struct ReadFile {
-    file: File,
-    len: usize,
-}
-
-impl HasLen for ReadFile {
-    fn len(&self) -> usize {
-        self.len
-    }
-}
-
-impl FileHandle for ReadFile {
-    fn read_bytes(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
-        let mut bytes = vec![0; range.len()];
-        self.file.read_exact_at(&mut bytes, range.start as u64)?;
-        Ok(OwnedBytes::new(bytes))
     }
 }
 
