@@ -162,20 +162,19 @@ fn damaged_or_foreign_state_means_reading_the_folder() {
     let first = open_and_save(dir.path(), state.path());
     let before = answers(&first);
     drop(first);
+    // Each damage below means the folder is read afresh, and answers as before.
+    let read_afresh = |why: &str| {
+        let engine = open_and_save(dir.path(), state.path());
+        assert!(!engine.corpus.restored, "{why}");
+        assert_eq!(answers(&engine), before, "{why}");
+    };
 
     let file = state.path().join("index").join("corpus.state");
     let bytes = std::fs::read(&file).unwrap();
     std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
-    let engine = open_and_save(dir.path(), state.path());
-    assert!(!engine.corpus.restored, "a cut state file is not read back");
-    assert_eq!(answers(&engine), before);
-    drop(engine);
-
+    read_afresh("a cut state file is not read back");
     std::fs::write(&file, b"not a state file").unwrap();
-    let engine = open_and_save(dir.path(), state.path());
-    assert!(!engine.corpus.restored);
-    assert_eq!(answers(&engine), before);
-    drop(engine);
+    read_afresh("a file that is not state is not read back");
 
     // The names file beside the state cut short, or gone: the folder is read again (a merge
     // after a reload would find no names).
@@ -188,18 +187,9 @@ fn damaged_or_foreign_state_means_reading_the_folder() {
         .unwrap();
     cut.set_len(len - 1).unwrap();
     drop(cut);
-    let engine = open_and_save(dir.path(), state.path());
-    assert!(!engine.corpus.restored, "a cut names file is not read back");
-    assert_eq!(answers(&engine), before);
-    drop(engine);
+    read_afresh("a cut names file is not read back");
     std::fs::remove_file(&names).unwrap();
-    let engine = open_and_save(dir.path(), state.path());
-    assert!(
-        !engine.corpus.restored,
-        "state without its names file is not read back"
-    );
-    assert_eq!(answers(&engine), before);
-    drop(engine);
+    read_afresh("state without its names file is not read back");
     assert!(
         Engine::open(dir.path(), state.path())
             .unwrap()
