@@ -190,6 +190,13 @@ pub struct Article {
 }
 
 impl Article {
+    /// Moves its names to `names`, when the corpus files them (see `names`).
+    fn file_names(&mut self, names: Option<&names::NameFile>) {
+        if let Some(file) = names {
+            self.entities = std::mem::take(&mut self.entities).filed(file);
+        }
+    }
+
     pub fn date_string(&self) -> Option<String> {
         self.meta.date.map(|d| d.to_string())
     }
@@ -569,9 +576,7 @@ impl Corpus {
         self.lines.add_keys(&keys);
         match analyse(id, doc.clone(), &text, modified, keys.clone(), &self.lines) {
             Some(mut a) => {
-                if let Some(file) = &self.names {
-                    a.entities = std::mem::take(&mut a.entities).filed(file);
-                }
+                a.file_names(self.names.as_deref());
                 // A reload indexes it next: its text is at hand.
                 self.texts().put(id, text.into());
                 self.slots.push_back(Some(Arc::new(a)));
@@ -955,9 +960,7 @@ fn read_source(path: &Path, source: Source) -> Result<String, &'static str> {
 /// names moved to `names` when given.
 fn packed(article: Option<Article>, names: Option<&names::NameFile>) -> Option<Article> {
     let mut article = article?;
-    if let Some(file) = names {
-        article.entities = std::mem::take(&mut article.entities).filed(file);
-    }
+    article.file_names(names);
     Some(article.clone())
 }
 

@@ -277,8 +277,9 @@ impl NewsIndex {
         NewsIndex::build_in(corpus, None)
     }
 
-    /// Indexes every passage of the corpus, in `dir` when given (anything there is replaced),
-    /// else in RAM.
+    /// Indexes every passage of the corpus, in `dir` when given (anything there is replaced;
+    /// then served as `open` serves it, once the merges its commit set off are done), else in
+    /// RAM.
     pub fn build_in(corpus: &Corpus, dir: Option<&Path>) -> Result<NewsIndex, IndexError> {
         let started = Instant::now();
         let (schema, fields) = schema();
