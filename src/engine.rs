@@ -45,14 +45,10 @@ pub struct EntityTable {
 impl EntityTable {
     /// Merges the names each article found (at load, in parallel) across the corpus.
     fn resolve(corpus: &Corpus) -> EntityTable {
-        // Names filed or read back from saved state are read and decoded here, on every core.
+        // Names filed or read back from saved state are read and decoded a few at a time,
+        // on every core.
         let articles: Vec<&crate::corpus::Article> = corpus.iter().collect();
-        let merged = {
-            let names: Vec<std::borrow::Cow<'_, entities::ArticleEntities>> =
-                articles.par_iter().map(|a| corpus.names_of(a)).collect();
-            entities::merge(names.iter().map(|n| n.as_ref()))
-        };
-        // The decoded names are gone before the passage lists are built beside the table.
+        let merged = entities::merge_with(articles.len(), |i| corpus.names_of(articles[i]));
         let table = EntityTable::of(merged, corpus);
         // A merge runs before indexing or in the background: the lists are built with it.
         table.mentions_in();

@@ -3580,29 +3580,62 @@ fn kind_of(votes: &[u64; 4]) -> EntityKind {
     kinds[best]
 }
 
-/// One article's group, seen from the merge.
-#[derive(Clone, Copy)]
-struct Member<'a> {
-    article: &'a ArticleEntities,
-    group: &'a ArticleGroup,
-}
+/// The merge's strings: each distinct name or form once (a large corpus names the same
+/// people in thousands of articles), numbered in first-seen order.
+#[derive(Default)]
+struct Strings(indexmap::IndexSet<Box<str>, BuildHasherDefault<FxHasher>>);
 
-impl<'a> Member<'a> {
-    fn name(self) -> Name<'a> {
-        Name {
-            joined: &self.article.strings[self.group.name.range()],
-            len: self.group.words as usize,
+impl Strings {
+    fn id(&mut self, s: &str) -> u32 {
+        match self.0.get_index_of(s) {
+            Some(i) => small(i),
+            None => small(self.0.insert_full(s.into()).0),
         }
     }
-    fn place(self) -> Option<&'static str> {
-        self.group.place.get()
+
+    fn get(&self, id: u32) -> &str {
+        &self.0[id as usize]
     }
+}
+
+/// One article group, as the merge decides by. Its mentions, roles, quotes and forms are
+/// read again from its article once the entities are decided (see `merge_with`), so a
+/// large corpus never holds every article's names at once.
+struct Member {
+    /// Its `Name`: folded words in `Strings`, and how many.
+    name: u32,
+    words: u32,
+    place: PlaceId,
+    /// Some form is in capitals ("NATO").
+    acronym: bool,
+    /// The form of its last mention with the most words (in `Strings`; an acronym's long
+    /// form is read from it), and how many words that is.
+    longest: u32,
+    longest_words: u32,
+    /// Kind and strength of each mention, in the merge's evidence bytes.
+    evidence: Span,
+    /// How many roles, mentions and quotes it has.
+    spots: [u32; 3],
+}
+
+impl Member {
+    fn name<'s>(&self, strings: &'s Strings) -> Name<'s> {
+        Name {
+            joined: strings.get(self.name),
+            len: self.words as usize,
+        }
+    }
+
+    fn place(&self) -> Option<&'static str> {
+        self.place.get()
+    }
+
     /// Votes per kind, weighted so lexicon evidence outweighs many guesses, and which
     /// kinds have lexicon evidence (bit per kind).
-    fn votes(self) -> ([u64; 4], u8) {
+    fn votes(&self, evidence: &[u8]) -> ([u64; 4], u8) {
         let mut votes = [0; 4];
         let mut strong = 0;
-        for e in &self.article.evidence[self.group.evidence.range()] {
+        for e in &evidence[self.evidence.range()] {
             let (kind, strength) = (e >> 2, e & 3);
             votes[usize::from(kind)] += match strength {
                 STRONG => 10_000,
@@ -3615,62 +3648,84 @@ impl<'a> Member<'a> {
         }
         (votes, strong)
     }
-    fn forms(self) -> impl Iterator<Item = (&'a str, &'a Form)> {
-        let a = self.article;
-        a.forms[self.group.forms.range()]
-            .iter()
-            .map(move |f| (&a.strings[f.text.range()], f))
+}
+
+/// The merge's members in blocks of a fixed size: a list of millions that grew by doubling
+/// would hold its old and its new memory at once.
+#[derive(Default)]
+struct Members(Vec<Vec<Member>>);
+
+impl Members {
+    const BLOCK: usize = 1 << 16;
+
+    fn push(&mut self, m: Member) {
+        match self.0.last_mut() {
+            Some(block) if block.len() < Members::BLOCK => block.push(m),
+            _ => {
+                let mut block = Vec::with_capacity(Members::BLOCK);
+                block.push(m);
+                self.0.push(block);
+            }
+        }
     }
-    /// The form of its last mention with the most words.
-    fn longest(self) -> &'a str {
-        let f = &self.article.forms[self.group.longest as usize];
-        &self.article.strings[f.text.range()]
+
+    fn len(&self) -> usize {
+        self.0.iter().map(Vec::len).sum()
     }
-    fn spans(self, which: Span) -> impl Iterator<Item = Spot> {
-        let doc = small(self.article.doc);
-        self.article.spans[which.range()]
-            .iter()
-            .map(move |span| Spot { doc, span: *span })
+
+    fn get(&self, i: usize) -> &Member {
+        &self.0[i / Members::BLOCK][i % Members::BLOCK]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Member> {
+        self.0.iter().flatten()
     }
 }
 
-/// Article groups merged as one entity. What the merge decides by (votes, the longest name,
-/// the place, acronym evidence) is kept up to date as groups join; mentions, forms, roles
-/// and quotes are read from the members once, when the entity is made.
-struct Merged<'a> {
+/// Article groups merged as one entity, and what the merge decides by (votes, the longest
+/// name, the place, acronym evidence), kept up to date as groups join.
+struct Merged<'s> {
     /// The longest name among its members (the first of that length).
-    name: Name<'a>,
+    name: Name<'s>,
     place: Option<&'static str>,
     votes: [u64; 4],
-    members: Vec<Member<'a>>,
+    /// Its members (in the merge's list), in the order they joined.
+    members: Vec<u32>,
     /// Listed under its surname bucket.
     indexed: bool,
     /// Some member has a form in capitals.
     acronym: bool,
-    /// The member holding its last mention with the most words, and their count.
-    longest: (u32, Member<'a>),
+    /// The member form with the most words (the last such member's): words, and the form
+    /// in `Strings`.
+    longest: (u32, u32),
+    /// Its members' roles, mentions and quotes, counted.
+    spots: [usize; 3],
 }
 
-impl<'a> Merged<'a> {
-    fn new(m: Member<'a>, name: Name<'a>, votes: [u64; 4]) -> Merged<'a> {
+impl<'s> Merged<'s> {
+    fn new(i: u32, m: &Member, name: Name<'s>, votes: [u64; 4]) -> Merged<'s> {
         Merged {
             name,
             place: m.place(),
             votes,
-            members: vec![m],
+            members: vec![i],
             indexed: false,
-            acronym: m.group.acronym,
-            longest: (m.group.longest_words, m),
+            acronym: m.acronym,
+            longest: (m.longest_words, m.longest),
+            spots: m.spots.map(|n| n as usize),
         }
     }
+
     fn kind(&self) -> EntityKind {
         kind_of(&self.votes)
     }
-    fn add(&mut self, m: Member<'a>, name: Name<'a>, votes: [u64; 4]) {
-        self.absorb(Merged::new(m, name, votes));
+
+    fn add(&mut self, i: u32, m: &Member, name: Name<'s>, votes: [u64; 4]) {
+        self.absorb(Merged::new(i, m, name, votes));
     }
+
     /// `other`'s members join after its own.
-    fn absorb(&mut self, other: Merged<'a>) {
+    fn absorb(&mut self, other: Merged<'s>) {
         for (v, w) in self.votes.iter_mut().zip(other.votes) {
             *v += w;
         }
@@ -3682,6 +3737,9 @@ impl<'a> Merged<'a> {
         if other.longest.0 >= self.longest.0 {
             self.longest = other.longest;
         }
+        for (n, m) in self.spots.iter_mut().zip(other.spots) {
+            *n += m;
+        }
         self.members.extend(other.members);
     }
 }
@@ -3691,38 +3749,143 @@ impl<'a> Merged<'a> {
 /// acronym) becomes one `Entity`. Most mentioned first. The result is the same for the same
 /// articles in the same order.
 pub fn merge<'a>(articles: impl IntoIterator<Item = &'a ArticleEntities>) -> Vec<Entity> {
-    // Every article group, in the articles' order. A large corpus has millions: their votes
-    // are counted again where they are needed rather than kept beside them.
-    let entries: Vec<Member<'a>> = articles
+    let articles: Vec<&ArticleEntities> = articles.into_iter().collect();
+    merge_with(articles.len(), |i| std::borrow::Cow::Borrowed(articles[i]))
+}
+
+/// `merge` over `count` articles whose names `names` gives (decoded, or read from the names
+/// file): each is asked for twice, once to decide the entities by their groups' names,
+/// votes and places, and once to gather the mentions, roles, quotes and forms of each.
+/// Only a few of them are held at a time.
+pub fn merge_with<'a, F>(count: usize, names: F) -> Vec<Entity>
+where
+    F: Fn(usize) -> std::borrow::Cow<'a, ArticleEntities> + Sync,
+{
+    let mut strings = Strings::default();
+    let mut evidence: Vec<u8> = Vec::new();
+    let mut members = Members::default();
+    // How many groups each article had, so the second reading finds each in its place.
+    let mut groups_of: Vec<u32> = Vec::with_capacity(count);
+    each_article(count, &names, |_, a| {
+        groups_of.push(small(a.groups.len()));
+        for g in &*a.groups {
+            let start = evidence.len();
+            evidence.extend_from_slice(a.evidence.get(g.evidence.range()).unwrap_or_default());
+            let text = |span: Span| a.strings.get(span.range()).unwrap_or_default();
+            let longest = a.forms.get(g.longest as usize).map_or("", |f| text(f.text));
+            members.push(Member {
+                name: strings.id(text(g.name)),
+                words: g.words,
+                place: g.place,
+                acronym: g.acronym,
+                longest: strings.id(longest),
+                longest_words: g.longest_words,
+                evidence: Span::new(start..evidence.len()),
+                spots: [g.roles, g.mentions, g.quotes].map(|s| small(s.range().len())),
+            });
+        }
+    });
+    evidence.shrink_to_fit();
+
+    // Each member's entity and its rank there: roles and forms are kept in member order.
+    let mut slots: Vec<(u32, u32)> = vec![(u32::MAX, 0); members.len()];
+    let shapes: Vec<Shape> = {
+        let merged = decide(&members, &evidence, &strings);
+        merged
+            .iter()
+            .enumerate()
+            .map(|(e, g)| {
+                for (rank, &m) in g.members.iter().enumerate() {
+                    slots[m as usize] = (small(e), small(rank));
+                }
+                (g.kind(), g.place, g.spots)
+            })
+            .collect()
+    };
+    // The members are gone before the entities' lists are made.
+    drop((members, evidence));
+    let mut gathered: Vec<Gathered> = shapes.into_iter().map(Gathered::new).collect();
+
+    let mut first = 0;
+    each_article(count, &names, |i, a| {
+        let groups = groups_of[i] as usize;
+        let slots = &slots[first..first + groups];
+        first += groups;
+        if a.groups.len() != groups {
+            tracing::warn!("an article's names read differently the second time; left out");
+            return;
+        }
+        for (g, &(e, rank)) in a.groups.iter().zip(slots) {
+            if let Some(entity) = gathered.get_mut(e as usize) {
+                entity.gather(a, g, rank, &mut strings);
+            }
+        }
+    });
+    drop(slots);
+
+    // An entity whose articles all read differently the second time has nothing to show.
+    let mut entities: Vec<Entity> = gathered
         .into_iter()
-        .flat_map(|article| {
-            article
-                .groups
-                .iter()
-                .map(move |group| Member { article, group })
-        })
+        .map(|g| g.finish(&strings))
+        .filter(|e| !e.mentions.is_empty())
         .collect();
+    entities.sort_by(|a, b| {
+        b.mentions
+            .len()
+            .cmp(&a.mentions.len())
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    entities
+}
+
+/// Input: for each article, its index, text, and its prose sentence ranges in reading order.
+/// The same as `merge` over `analyse_article` of each.
+pub fn resolve(docs: &[(usize, &str, Vec<Range<usize>>)]) -> Vec<Entity> {
+    let articles: Vec<ArticleEntities> = docs
+        .iter()
+        .map(|(doc, text, sentences)| analyse_article(*doc, text, sentences))
+        .collect();
+    merge(&articles)
+}
+
+/// Calls `each` with every article's names in order, decoding a few at a time on every
+/// core.
+fn each_article<'a, F>(count: usize, names: &F, mut each: impl FnMut(usize, &ArticleEntities))
+where
+    F: Fn(usize) -> std::borrow::Cow<'a, ArticleEntities> + Sync,
+{
+    use rayon::prelude::*;
+    const CHUNK: usize = 1024;
+    for start in (0..count).step_by(CHUNK) {
+        let chunk: Vec<std::borrow::Cow<'a, ArticleEntities>> = (start..count.min(start + CHUNK))
+            .into_par_iter()
+            .map(names)
+            .collect();
+        for (k, a) in chunk.iter().enumerate() {
+            each(start + k, a);
+        }
+    }
+}
+
+/// Decides which members are one entity.
+fn decide<'s>(members: &Members, evidence: &[u8], strings: &'s Strings) -> Vec<Merged<'s>> {
     // Full personal names first, so short forms from other articles find them; longer names
     // before shorter ones; otherwise in the articles' order (the index breaks ties).
-    let mut order: Vec<(bool, Reverse<u32>, u32)> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let words = m.group.words;
-            let full_person = kind_of(&m.votes().0) == EntityKind::Person && words >= 2;
-            (!full_person, Reverse(words), small(i))
-        })
-        .collect();
+    let mut order: Vec<(bool, Reverse<u32>, u32)> = Vec::with_capacity(members.len());
+    order.extend(members.iter().enumerate().map(|(i, m)| {
+        let full_person = kind_of(&m.votes(evidence).0) == EntityKind::Person && m.words >= 2;
+        (!full_person, Reverse(m.words), small(i))
+    }));
     order.sort_unstable();
 
     let mut merged: Vec<Merged> = Vec::new();
     let mut by_key: FxMap<GroupKey, usize> = FxMap::default();
     let mut persons: FxMap<&str, Vec<usize>> = FxMap::default();
     for (_, _, i) in order {
-        let m = entries[i as usize];
-        let (votes, strong) = m.votes();
+        let m = members.get(i as usize);
+        let (votes, strong) = m.votes(evidence);
         let kind = kind_of(&votes);
-        let name = m.name();
+        let name = m.name(strings);
         let bucket = persons
             .get(name.surname_bucket())
             .map(Vec::as_slice)
@@ -3748,14 +3911,14 @@ pub fn merge<'a>(articles: impl IntoIterator<Item = &'a ArticleEntities>) -> Vec
         };
         let t = match target {
             Some(t) => {
-                merged[t].add(m, name, votes);
+                merged[t].add(i, m, name, votes);
                 t
             }
             None => {
                 by_key
                     .entry(group_key(m.place(), name))
                     .or_insert(merged.len());
-                merged.push(Merged::new(m, name, votes));
+                merged.push(Merged::new(i, m, name, votes));
                 merged.len() - 1
             }
         };
@@ -3767,37 +3930,19 @@ pub fn merge<'a>(articles: impl IntoIterator<Item = &'a ArticleEntities>) -> Vec
                 .push(t);
         }
     }
-    let merged = merge_acronyms(merged);
-    let mut entities: Vec<Entity> = merged.into_iter().map(to_entity).collect();
-    entities.sort_by(|a, b| {
-        b.mentions
-            .len()
-            .cmp(&a.mentions.len())
-            .then_with(|| a.name.cmp(&b.name))
-    });
-    entities
-}
-
-/// Input: for each article, its index, text, and its prose sentence ranges in reading order.
-/// The same as `merge` over `analyse_article` of each.
-pub fn resolve(docs: &[(usize, &str, Vec<Range<usize>>)]) -> Vec<Entity> {
-    let articles: Vec<ArticleEntities> = docs
-        .iter()
-        .map(|(doc, text, sentences)| analyse_article(*doc, text, sentences))
-        .collect();
-    merge(&articles)
+    merge_acronyms(merged, strings)
 }
 
 /// "NATO" and "North Atlantic Treaty Organization" are one organisation.
-fn merge_acronyms(groups: Vec<Merged>) -> Vec<Merged> {
+fn merge_acronyms<'s>(groups: Vec<Merged<'s>>, strings: &Strings) -> Vec<Merged<'s>> {
     let initials = |g: &Merged| -> Option<String> {
-        let (words, member) = g.longest;
+        let (words, form) = g.longest;
         if words < 2 {
             return None;
         }
         Some(
-            member
-                .longest()
+            strings
+                .get(form)
                 .split_whitespace()
                 .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
                 .flat_map(char::to_lowercase)
@@ -3831,62 +3976,116 @@ fn merge_acronyms(groups: Vec<Merged>) -> Vec<Merged> {
     slots.into_iter().flatten().collect()
 }
 
-fn to_entity(g: Merged) -> Entity {
-    let kind = g.kind();
-    // One pass over the members (they are spread over the articles' memory).
-    let mut forms: Vec<(&str, usize, u32)> = Vec::new();
-    // The lists are sized first: an entity of a large corpus has millions of mentions, and
-    // a list that grows by doubling leaves the memory it outgrew behind.
-    let count = |which: fn(&ArticleGroup) -> Span| -> usize {
-        g.members.iter().map(|m| which(m.group).range().len()).sum()
-    };
-    let mut roles: Vec<Spot> = Vec::with_capacity(count(|a| a.roles));
-    let mut mentions: Vec<Spot> = Vec::with_capacity(count(|a| a.mentions));
-    let mut quotes: Vec<Spot> = Vec::with_capacity(count(|a| a.quotes));
-    for m in &g.members {
-        // Surface forms with counts and word counts, in first-seen order.
-        for (surface, f) in m.forms() {
-            match forms.iter_mut().find(|(s, _, _)| *s == surface) {
-                Some((_, n, _)) => *n += f.count as usize,
-                None => forms.push((surface, f.count as usize, f.words)),
+/// What an entity's lists are made from: its kind, place, and how many roles, mentions and
+/// quotes its members have.
+type Shape = (EntityKind, Option<&'static str>, [usize; 3]);
+
+/// An entity's mentions, roles, quotes and forms as its members' articles are read again.
+struct Gathered {
+    kind: EntityKind,
+    place: Option<&'static str>,
+    /// With their member's rank: roles and forms are listed in member order.
+    roles: Vec<(u32, Spot)>,
+    mentions: Vec<Spot>,
+    quotes: Vec<Spot>,
+    /// Its distinct forms (in `Strings`), each with where it is first seen (member rank, and
+    /// place in that member's forms), its mentions, and its words where first seen.
+    forms: Vec<(u32, (u32, u32), usize, u32)>,
+}
+
+impl Gathered {
+    /// Sized first: an entity of a large corpus has millions of mentions, and a list that
+    /// grows by doubling leaves the memory it outgrew behind.
+    fn new((kind, place, spots): Shape) -> Gathered {
+        let [roles, mentions, quotes] = spots;
+        Gathered {
+            kind,
+            place,
+            roles: Vec::with_capacity(roles),
+            mentions: Vec::with_capacity(mentions),
+            quotes: Vec::with_capacity(quotes),
+            forms: Vec::new(),
+        }
+    }
+
+    /// Takes `group` of `article`, its member of rank `rank`.
+    fn gather(
+        &mut self,
+        article: &ArticleEntities,
+        group: &ArticleGroup,
+        rank: u32,
+        strings: &mut Strings,
+    ) {
+        let doc = small(article.doc);
+        let spots = |which: Span| {
+            let spans = article.spans.get(which.range()).unwrap_or_default();
+            spans.iter().map(move |span| Spot { doc, span: *span })
+        };
+        self.roles.extend(spots(group.roles).map(|s| (rank, s)));
+        self.mentions.extend(spots(group.mentions));
+        self.quotes.extend(spots(group.quotes));
+        let forms = article.forms.get(group.forms.range()).unwrap_or_default();
+        for (k, f) in forms.iter().enumerate() {
+            let text = strings.id(article.strings.get(f.text.range()).unwrap_or_default());
+            let seen = (rank, small(k));
+            match self.forms.iter_mut().find(|(t, ..)| *t == text) {
+                Some((_, first, count, words)) => {
+                    *count += f.count as usize;
+                    if seen < *first {
+                        (*first, *words) = (seen, f.words);
+                    }
+                }
+                None => self.forms.push((text, seen, f.count as usize, f.words)),
             }
         }
-        roles.extend(m.spans(m.group.roles));
-        mentions.extend(m.spans(m.group.mentions));
-        quotes.extend(m.spans(m.group.quotes));
     }
-    let name = match (kind, g.place) {
-        (EntityKind::Place, Some(p)) => p.to_string(),
-        _ => forms
+
+    fn finish(mut self, strings: &Strings) -> Entity {
+        // Stable: each member's own lists stay in their order.
+        self.roles.sort_by_key(|&(rank, _)| rank);
+        // Surface forms with counts and word counts, in first-seen order.
+        self.forms.sort_unstable_by_key(|&(_, first, ..)| first);
+        let forms: Vec<(&str, usize, u32)> = self
+            .forms
             .iter()
-            .max_by(|a, b| {
-                a.2.cmp(&b.2)
-                    .then(a.1.cmp(&b.1))
-                    .then(b.0.len().cmp(&a.0.len()).reverse())
-            })
+            .map(|&(text, _, count, words)| (strings.get(text), count, words))
+            .collect();
+        let name = match (self.kind, self.place) {
+            (EntityKind::Place, Some(p)) => p.to_string(),
+            _ => forms
+                .iter()
+                .max_by(|a, b| {
+                    a.2.cmp(&b.2)
+                        .then(a.1.cmp(&b.1))
+                        .then(b.0.len().cmp(&a.0.len()).reverse())
+                })
+                .map(|(f, _, _)| f.to_string())
+                .unwrap_or_default(),
+        };
+        let aliases = forms
+            .into_iter()
+            .filter(|(f, _, _)| *f != name)
             .map(|(f, _, _)| f.to_string())
-            .unwrap_or_default(),
-    };
-    let aliases = forms
-        .into_iter()
-        .filter(|(f, _, _)| *f != name)
-        .map(|(f, _, _)| f.to_string())
-        .collect();
-    roles.dedup();
-    mentions.sort_by_key(|s| (s.doc, s.range().start));
-    mentions.dedup();
-    quotes.sort_by_key(|s| (s.doc, s.range().start));
-    quotes.dedup();
-    for spots in [&mut roles, &mut mentions, &mut quotes] {
-        spots.shrink_to_fit();
-    }
-    Entity {
-        name,
-        kind,
-        aliases,
-        roles,
-        mentions,
-        quotes,
+            .collect();
+        let mut roles: Vec<Spot> = self.roles.into_iter().map(|(_, s)| s).collect();
+        roles.dedup();
+        let (mut mentions, mut quotes) = (self.mentions, self.quotes);
+        // By place, whatever order the articles were read in.
+        for spots in [&mut mentions, &mut quotes] {
+            spots.sort_unstable_by_key(|s| (s.doc, s.span.range().start, s.span.range().end));
+            spots.dedup();
+        }
+        for spots in [&mut roles, &mut mentions, &mut quotes] {
+            spots.shrink_to_fit();
+        }
+        Entity {
+            name,
+            kind: self.kind,
+            aliases,
+            roles,
+            mentions,
+            quotes,
+        }
     }
 }
 
@@ -5003,6 +5202,76 @@ mod tests {
         assert_eq!(merge(&kept), resolve(&docs));
         assert_eq!(merge(kept.iter()), merge(&kept));
         assert!(merge(std::iter::empty()).is_empty());
+    }
+
+    #[test]
+    fn roles_and_forms_follow_the_merge_order_not_the_articles() {
+        // The full name, in the later article, is merged first; the short form joins it.
+        let a = "President Zelensky said aid was discussed.";
+        let b = "Ukrainian President Volodymyr Zelensky spoke to reporters on Monday.";
+        let docs = vec![
+            (0, a, split_prose(a, 0..a.len())),
+            (1, b, split_prose(b, 0..b.len())),
+        ];
+        let es = resolve(&docs);
+        let z = find(&es, "Volodymyr Zelensky");
+        let roles: Vec<(usize, &str)> = z
+            .roles
+            .iter()
+            .map(|s| (s.doc(), &docs[s.doc()].1[s.range()]))
+            .collect();
+        assert_eq!(roles, [(1, "Ukrainian President"), (0, "President")]);
+        assert_eq!(z.aliases, ["Zelensky"]);
+        // A form is listed where the merge first meets it: "Zelensky" in the full name's
+        // article, though the other article, read first, names it after "Zelenskyy".
+        let c = "Zelenskyy said aid was discussed, and Zelensky agreed.";
+        let d = "Ukrainian President Volodymyr Zelensky spoke. Later Zelensky spoke again.";
+        let more = vec![
+            (0, c, split_prose(c, 0..c.len())),
+            (1, d, split_prose(d, 0..d.len())),
+        ];
+        let z2 = resolve(&more);
+        assert_eq!(
+            find(&z2, "Volodymyr Zelensky").aliases,
+            ["Zelensky", "Zelenskyy"]
+        );
+        let mentions: Vec<usize> = z.mentions.iter().map(Spot::doc).collect();
+        assert_eq!(mentions, [0, 1], "mentions in the corpus's order");
+    }
+
+    #[test]
+    fn names_read_differently_the_second_time_are_left_out() {
+        let docs = seed_docs();
+        let analysed: Vec<ArticleEntities> = docs
+            .iter()
+            .map(|(d, text, sentences)| analyse_article(*d, text, sentences))
+            .collect();
+        let expected = merge(&analysed);
+        // Article 2's names read as nothing once they have been read once.
+        let reads = std::sync::atomic::AtomicUsize::new(0);
+        let merged = merge_with(analysed.len(), |i| {
+            let first = i != 2 || reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 0;
+            match first {
+                true => std::borrow::Cow::Borrowed(&analysed[i]),
+                false => std::borrow::Cow::Owned(ArticleEntities::default()),
+            }
+        });
+        assert_eq!(reads.into_inner(), 2);
+        assert!(merged.iter().all(|e| !e.mentions.is_empty()));
+        assert!(
+            merged
+                .iter()
+                .all(|e| e.mentions.iter().all(|s| s.doc() != 2))
+        );
+        // The other articles' mentions are all there.
+        let mentions = |es: &[Entity]| -> usize {
+            es.iter()
+                .flat_map(|e| &e.mentions)
+                .filter(|s| s.doc() != 2)
+                .count()
+        };
+        assert_eq!(mentions(&merged), mentions(&expected));
+        assert!(merged.len() <= expected.len());
     }
 
     #[test]
