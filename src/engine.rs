@@ -43,14 +43,20 @@ pub struct EntityTable {
 }
 
 impl EntityTable {
-    /// Merges the names each article found (at load, in parallel) across the corpus.
+    /// Merges the names each article found (at load, in parallel) across the corpus. The
+    /// passage lists are built on first use (see `resolve_with_lists`).
     fn resolve(corpus: &Corpus) -> EntityTable {
         // Names filed or read back from saved state are read and decoded a few at a time,
         // on every core.
         let articles: Vec<&crate::corpus::Article> = corpus.iter().collect();
         let merged = entities::merge_with(articles.len(), |i| corpus.names_of(articles[i]));
-        let table = EntityTable::of(merged, corpus);
-        // A merge runs before indexing or in the background: the lists are built with it.
+        EntityTable::of(merged, corpus)
+    }
+
+    /// `resolve`, with the passage lists built: a merge in the background builds them
+    /// before its table serves.
+    fn resolve_with_lists(corpus: &Corpus) -> EntityTable {
+        let table = EntityTable::resolve(corpus);
         table.mentions_in();
         table
     }
@@ -191,12 +197,14 @@ impl Engine {
     pub fn build(corpus: Corpus, store: Option<Arc<Store>>) -> Result<Engine, EngineError> {
         let index_dir = store.as_ref().map(|s| s.index_dir());
         // Entities are resolved first, on every core, and what the merge decoded goes back
-        // to the system before indexing: side by side, the two peaked together.
+        // to the system before indexing: side by side, the two peaked together. Their
+        // passage lists are built once the index is, for the same reason.
         let table = Arc::new(EntityTable::resolve(&corpus));
         crate::release_free_memory();
         let index = NewsIndex::build_in(&corpus, index_dir.as_deref());
         crate::release_free_memory();
         let index = index?;
+        table.mentions_in();
         Ok(Engine {
             corpus,
             index,
@@ -387,7 +395,7 @@ impl Engine {
         Engine {
             corpus: self.corpus.clone(),
             index: self.index.clone(),
-            table: Arc::new(EntityTable::resolve(&self.corpus)),
+            table: Arc::new(EntityTable::resolve_with_lists(&self.corpus)),
             store: self.store.clone(),
         }
     }
