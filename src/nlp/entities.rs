@@ -5204,15 +5204,20 @@ mod tests {
         assert!(merge(std::iter::empty()).is_empty());
     }
 
+    /// Two articles, numbered 0 and 1, each all prose.
+    fn two_docs<'a>(a: &'a str, b: &'a str) -> Vec<(usize, &'a str, Vec<Range<usize>>)> {
+        vec![
+            (0, a, split_prose(a, 0..a.len())),
+            (1, b, split_prose(b, 0..b.len())),
+        ]
+    }
+
     #[test]
     fn roles_and_forms_follow_the_merge_order_not_the_articles() {
         // The full name, in the later article, is merged first; the short form joins it.
         let a = "President Zelensky said aid was discussed.";
         let b = "Ukrainian President Volodymyr Zelensky spoke to reporters on Monday.";
-        let docs = vec![
-            (0, a, split_prose(a, 0..a.len())),
-            (1, b, split_prose(b, 0..b.len())),
-        ];
+        let docs = two_docs(a, b);
         let es = resolve(&docs);
         let z = find(&es, "Volodymyr Zelensky");
         let roles: Vec<(usize, &str)> = z
@@ -5226,10 +5231,7 @@ mod tests {
         // article, though the other article, read first, names it after "Zelenskyy".
         let c = "Zelenskyy said aid was discussed, and Zelensky agreed.";
         let d = "Ukrainian President Volodymyr Zelensky spoke. Later Zelensky spoke again.";
-        let more = vec![
-            (0, c, split_prose(c, 0..c.len())),
-            (1, d, split_prose(d, 0..d.len())),
-        ];
+        let more = two_docs(c, d);
         let z2 = resolve(&more);
         assert_eq!(
             find(&z2, "Volodymyr Zelensky").aliases,
@@ -5329,10 +5331,7 @@ mod tests {
     fn acronym_merges_with_its_long_form() {
         let a = "The North Atlantic Treaty Organization met in Brussels.";
         let b = "Officials said NATO would meet again.";
-        let docs = vec![
-            (0, a, split_prose(a, 0..a.len())),
-            (1, b, split_prose(b, 0..b.len())),
-        ];
+        let docs = two_docs(a, b);
         let es = resolve(&docs);
         let nato = find(&es, "North Atlantic Treaty Organization");
         assert_eq!(nato.kind, EntityKind::Org);
