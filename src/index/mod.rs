@@ -319,9 +319,11 @@ impl NewsIndex {
     }
 
     /// Opens the index saved in `dir` for `corpus` (see `store`): the caller checks that
-    /// its `opstamp` is the one saved with the corpus.
+    /// its `opstamp` is the one saved with the corpus. The folder's cached pages are dropped
+    /// first, so that queries map only what they read (see `dir::release_cached`).
     pub fn open(dir: &Path, corpus: &Corpus) -> Result<NewsIndex, IndexError> {
         let started = Instant::now();
+        dir::release_cached(dir).map_err(|e| IndexError::Dir(dir.into(), e))?;
         let d = dir::LazySyncDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
         let index = Index::open(d)?;
         let (schema, fields) = schema();
