@@ -163,7 +163,7 @@ mod tests {
     fn cached_pages(file: &File) -> usize {
         let len = file.metadata().unwrap().len() as usize;
         let page = 4096;
-        // SAFETY: a read-only private mapping of an open file, unmapped before returning;
+        // SAFETY: a read-only shared mapping of an open file, unmapped before returning;
         // `mincore` writes one byte per page into a vector of that many.
         unsafe {
             let at = libc::mmap(
