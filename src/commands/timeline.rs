@@ -1,13 +1,11 @@
 //! `/timeline [topic]`: dated events in ascending order, grouped by date, each the verbatim
 //! sentence that holds the date; an event reported by several articles is shown once.
 
-use std::sync::OnceLock;
-
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::answer::{Answer, Block, Inline, Item, fold_whitespace, strong, text};
-use crate::corpus::{Article, Event, Opened};
+use crate::corpus::{Article, Event, EventWords, Opened};
 use crate::engine::{Engine, cite_passage};
 use crate::index::IndexError;
 use crate::nlp::{self, dates, dates::DateValue, dates::Granularity, stopwords};
@@ -45,19 +43,21 @@ impl<'e> Entry<'e> {
 /// every timeline whose topic they match. Hashes are 32-bit: a large corpus keeps millions
 /// of these lists, and a collision only adds one shared word to one comparison.
 fn event_words<'e>(engine: &Engine, article: &'e Article, event: usize) -> &'e [u32] {
-    let slots = article
-        .event_words
-        .get_or_init(|| (0..article.events.len()).map(|_| OnceLock::new()).collect());
+    let slots = article.event_words.get_or_init(|| {
+        (0..article.events.len())
+            .map(|_| EventWords::new())
+            .collect()
+    });
     slots[event].get_or_init(|| match engine.read(article.id) {
         Some(a) => content_word_hashes(engine, a.passage_text(a.events[event].passage())),
         // Left out of every reply until reloaded: it shares no words.
-        None => Box::default(),
+        None => Vec::new(),
     })
 }
 
 /// `Engine::content_words` of `s`, hashed, sorted and de-duplicated, without a `String` or a
 /// set per word.
-fn content_word_hashes(engine: &Engine, s: &str) -> Box<[u32]> {
+fn content_word_hashes(engine: &Engine, s: &str) -> Vec<u32> {
     let mut hashed = Vec::new();
     engine.index.for_each_term(s, |term, r| {
         if !stopwords::is_stopword_as_written(&s[r]) {
@@ -66,7 +66,7 @@ fn content_word_hashes(engine: &Engine, s: &str) -> Box<[u32]> {
     });
     hashed.sort_unstable();
     hashed.dedup();
-    hashed.into_boxed_slice()
+    hashed
 }
 
 pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexError> {
@@ -406,7 +406,7 @@ mod tests {
                 .collect();
             expected.sort_unstable();
             expected.dedup();
-            assert_eq!(*content_word_hashes(&engine, s), *expected, "{s}");
+            assert_eq!(content_word_hashes(&engine, s), expected, "{s}");
         }
     }
 

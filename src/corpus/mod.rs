@@ -3,6 +3,7 @@
 pub mod clean;
 pub mod meta;
 pub mod names;
+pub mod once_words;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -206,7 +207,7 @@ impl Article {
 }
 
 /// One event's content words (see `commands::timeline`), worked out on first use.
-pub type EventWords = std::sync::OnceLock<Box<[u32]>>;
+pub type EventWords = once_words::OnceWords;
 
 /// An article's text as analysed, by its length and a hash of its bytes: what a text read
 /// back from the file must match to be quoted by the article's offsets.
