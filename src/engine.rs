@@ -84,11 +84,54 @@ impl EntityTable {
 /// millions of such passages: a map of small vectors took most of a restart).
 #[derive(Debug, Default, Clone)]
 pub struct MentionsIn {
-    /// Per slot: the passages that mention an entity, ascending, each with where its
-    /// entities end in `entities[slot]`.
-    passages: Vec<Vec<(u32, u32)>>,
-    /// Per slot: each listed passage's entities, ascending.
-    entities: Vec<Vec<u32>>,
+    /// Per slot: the entities its passages mention.
+    articles: Vec<Mentioned>,
+}
+
+/// One article's entities by passage: passage `p`'s are `entities[ends[p - 1]..ends[p]]`
+/// (from 0 for the first), each ascending. `ends` stops at the last passage that mentions
+/// one. Most passages name someone, so one end per passage (two bytes, in all but very long
+/// articles) is smaller than a list of the passages that do.
+#[derive(Debug, Default, Clone)]
+struct Mentioned {
+    ends: Ends,
+    entities: Box<[u32]>,
+}
+
+#[derive(Debug, Clone)]
+enum Ends {
+    Short(Box<[u16]>),
+    Long(Box<[u32]>),
+}
+
+impl Default for Ends {
+    fn default() -> Ends {
+        Ends::Short(Box::default())
+    }
+}
+
+impl Ends {
+    /// Two bytes an end when the last fits.
+    fn new(ends: Vec<u32>) -> Ends {
+        if ends.last().is_none_or(|&n| n <= u32::from(u16::MAX)) {
+            Ends::Short(ends.into_iter().map(|n| n as u16).collect())
+        } else {
+            Ends::Long(ends.into_boxed_slice())
+        }
+    }
+
+    /// Where passage `p`'s entities start and end, if it is listed.
+    fn range(&self, p: usize) -> Option<(usize, usize)> {
+        fn of<T: Copy + Into<u32>>(ends: &[T], p: usize) -> Option<(usize, usize)> {
+            let end = (*ends.get(p)?).into() as usize;
+            let start = p.checked_sub(1).map_or(0, |q| ends[q].into() as usize);
+            Some((start, end))
+        }
+        match self {
+            Ends::Short(ends) => of(ends, p),
+            Ends::Long(ends) => of(ends, p),
+        }
+    }
 }
 
 impl MentionsIn {
@@ -110,12 +153,12 @@ impl MentionsIn {
                 }
             }
         }
-        let (passages, entities) = starts
+        let articles = starts
             .into_par_iter()
             .enumerate()
             .map(|(doc, mut starts)| {
                 let Some(article) = corpus.get(doc) else {
-                    return (Vec::new(), Vec::new());
+                    return Mentioned::default();
                 };
                 starts.sort_unstable();
                 let ps = &article.passages;
@@ -132,30 +175,32 @@ impl MentionsIn {
                 }
                 pairs.sort_unstable();
                 pairs.dedup();
-                let mut passages: Vec<(u32, u32)> = Vec::new();
-                for (n, (p, _)) in pairs.iter().enumerate() {
-                    match passages.last_mut() {
-                        Some(last) if last.0 == *p => last.1 = n as u32 + 1,
-                        _ => passages.push((*p, n as u32 + 1)),
-                    }
+                let listed = pairs.last().map_or(0, |(p, _)| *p as usize + 1);
+                let mut ends = vec![0u32; listed];
+                for (p, _) in &pairs {
+                    ends[*p as usize] += 1;
+                }
+                let mut total = 0;
+                for end in &mut ends {
+                    total += *end;
+                    *end = total;
                 }
                 // Kept for as long as the table serves: no room to grow.
-                let mut list: Vec<u32> = pairs.into_iter().map(|(_, e)| e).collect();
-                list.shrink_to_fit();
-                passages.shrink_to_fit();
-                (passages, list)
+                Mentioned {
+                    ends: Ends::new(ends),
+                    entities: pairs.into_iter().map(|(_, e)| e).collect(),
+                }
             })
-            .unzip();
-        MentionsIn { passages, entities }
+            .collect();
+        MentionsIn { articles }
     }
 
     /// The entities mentioned in passage `key.1` of article `key.0`, ascending.
     pub fn get(&self, key: &(usize, usize)) -> Option<&[u32]> {
         let (a, p) = *key;
-        let passages = self.passages.get(a)?;
-        let i = passages.binary_search_by_key(&(p as u32), |x| x.0).ok()?;
-        let start = if i == 0 { 0 } else { passages[i - 1].1 };
-        Some(&self.entities[a][start as usize..passages[i].1 as usize])
+        let article = self.articles.get(a)?;
+        let (start, end) = article.ends.range(p)?;
+        (start < end).then(|| &article.entities[start..end])
     }
 }
 
@@ -499,6 +544,27 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+
+    #[test]
+    fn passage_ends_take_four_bytes_only_past_two() {
+        let ranges = |ends: &Ends| (0..5).map(|p| ends.range(p)).collect::<Vec<_>>();
+        for (last, long) in [(65_535, false), (65_536, true)] {
+            let ends = Ends::new(vec![1, last - 1, last - 1, last]);
+            assert_eq!(matches!(ends, Ends::Long(_)), long, "{last}");
+            let last = last as usize;
+            assert_eq!(
+                ranges(&ends),
+                [
+                    Some((0, 1)),
+                    Some((1, last - 1)),
+                    Some((last - 1, last - 1)),
+                    Some((last - 1, last)),
+                    None
+                ]
+            );
+        }
+        assert_eq!(Ends::new(Vec::new()).range(0), None);
+    }
 
     #[test]
     fn mentions_in_lists_what_a_map_of_every_mention_does() {
