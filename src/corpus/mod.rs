@@ -1330,6 +1330,11 @@ mod tests {
         for (changed, why) in [
             (same_length, "same length, other bytes"),
             (format!("{HARBOUR}More.\n").into_bytes(), "longer"),
+            (format!("{HARBOUR} ").into_bytes(), "one byte longer"),
+            (
+                HARBOUR.as_bytes()[..HARBOUR.len() - 1].to_vec(),
+                "one byte shorter",
+            ),
             (Vec::new(), "emptied"),
         ] {
             // A corpus that has not read the text yet.
