@@ -72,25 +72,29 @@ fn content_word_hashes(engine: &Engine, s: &str) -> Vec<u32> {
 pub fn timeline(engine: &Engine, topic: Option<&str>) -> Result<Answer, IndexError> {
     let mut answer = Answer::new("timeline", topic.unwrap_or(""));
     let entries = events(engine, topic)?;
-    if entries.is_empty() {
-        answer.push(Block::Para(vec![text(strings::timeline_nothing(topic))]));
-        return Ok(answer);
-    }
-    answer.push(Block::Heading(vec![text(strings::timeline_heading(
-        topic,
-        entries.len(),
-    ))]));
+    // Its count is of the events quoted, known at the end.
+    answer.push(Block::Heading(Vec::new()));
     let mut last_date = None;
     for chunk in entries.chunks(READ_CHUNK) {
         let opened = read_all(engine, chunk);
+        let read = |id: usize| opened.get(&id).and_then(Option::as_ref);
         for e in chunk {
+            // An article whose file changed is left out until reloaded, and so is its date
+            // when no other event falls on it.
+            let Some(a) = read(e.article.id) else {
+                continue;
+            };
             if last_date != Some(e.date) {
                 answer.push(Block::Para(vec![strong(display_date(e.date))]));
                 last_date = Some(e.date);
             }
-            quote(&mut answer, e, &opened);
+            quote(&mut answer, e, a, read);
         }
     }
+    answer.blocks[0] = match answer.items.len() {
+        0 => Block::Para(vec![text(strings::timeline_nothing(topic))]),
+        quoted => Block::Heading(vec![text(strings::timeline_heading(topic, quoted))]),
+    };
     Ok(answer)
 }
 
@@ -113,12 +117,14 @@ fn read_all<'e>(engine: &'e Engine, entries: &[Entry]) -> FxHashMap<usize, Optio
         .collect()
 }
 
-/// Quotes entry `e`'s sentence, its date in bold, citing every article that reports it.
-fn quote(answer: &mut Answer, e: &Entry, opened: &FxHashMap<usize, Option<Opened>>) {
-    let read = |id: usize| opened.get(&id).and_then(Option::as_ref);
-    let Some(a) = read(e.article.id) else {
-        return;
-    };
+/// Quotes entry `e`'s sentence from its article `a`, its date in bold, citing every
+/// article that reports it (those `read` still can).
+fn quote<'o>(
+    answer: &mut Answer,
+    e: &Entry,
+    a: &Opened,
+    read: impl Fn(usize) -> Option<&'o Opened<'o>>,
+) {
     let mut cites = vec![cite_passage(answer, a, e.passage)];
     for (article, passage) in &e.also {
         if let Some(other) = read(article.id) {
@@ -384,6 +390,47 @@ mod tests {
             .filter(|b| matches!(b, Block::Para(_)))
             .count();
         assert_eq!(headings, dates.len());
+    }
+
+    #[test]
+    fn an_article_whose_file_changed_is_left_out_with_its_date() {
+        let (dir, engine) = synthetic_engine();
+        // A date only one event of the corpus falls on, found without reading any file (a
+        // text once read is served as analysed, whatever the file holds after).
+        let mut on_date: FxHashMap<DateValue, Vec<&Article>> = FxHashMap::default();
+        for a in engine.corpus.iter() {
+            for ev in a.events.iter() {
+                on_date.entry(ev.date()).or_default().push(a);
+            }
+        }
+        let (&date, articles) = on_date
+            .iter()
+            .filter(|(_, articles)| articles.len() == 1)
+            .min_by_key(|(date, _)| **date)
+            .expect("a date with one event");
+        let doc = &articles[0].doc;
+        let path = dir.path().join(doc);
+        let mut changed = std::fs::read(&path).unwrap();
+        changed.extend_from_slice(b"\nA line added since.\n");
+        std::fs::write(&path, changed).unwrap();
+
+        let answer = timeline(&engine, None).unwrap();
+        assert!(answer.citations.iter().all(|c| &c.doc != doc));
+        // The count is of the events shown.
+        let count = strings::timeline_heading(None, answer.items.len());
+        assert_eq!(answer.blocks[0], Block::Heading(vec![text(count)]));
+        let heading = Block::Para(vec![strong(display_date(date))]);
+        assert!(!answer.blocks.contains(&heading), "{heading:?}");
+        // Every date shown has its events under it.
+        for (i, b) in answer.blocks.iter().enumerate() {
+            if matches!(b, Block::Para(_)) {
+                assert!(
+                    matches!(answer.blocks.get(i + 1), Some(Block::Quote(_))),
+                    "a date with no event: {b:?}"
+                );
+            }
+        }
+        assert!(answer.items.len() > 100);
     }
 
     #[test]
