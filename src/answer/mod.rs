@@ -4,7 +4,7 @@
 mod render;
 
 pub use render::{
-    MARKDOWN_LIMIT, html_pages, html_plain_pages, markdown_pages, plain_pages, render_html,
+    MARKDOWN_LIMIT, Paged, html_pages, html_plain_pages, markdown_pages, plain_pages, render_html,
     render_markdown, render_plain, to_json,
 };
 

@@ -1,6 +1,6 @@
 //! Renderers of one `Answer`: plain text (terminal), Markdown (Discord, JSON `text`), HTML (Matrix), JSON (CONTRACT.md).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{Answer, Block, Citation, Inline};
 use crate::strings;
@@ -8,13 +8,15 @@ use crate::strings;
 /// Discord's embed description limit, also the contract's limit on `text`.
 pub const MARKDOWN_LIMIT: usize = 4096;
 
-/// Markup of one output format.
-trait Markup {
-    fn escape(&self, s: &str) -> String;
-    fn strong(&self, s: &str) -> String;
-    fn em(&self, s: &str) -> String;
-    fn code(&self, s: &str) -> String;
-    fn block(&self, block: &Block, inner: String) -> String;
+/// Markup of one output format. Each writes onto the end of `out`: a long timeline's pages
+/// are sized block by block, and a string per piece was most of that time.
+trait Markup: Sync {
+    fn escape(&self, s: &str, out: &mut String);
+    fn strong(&self, s: &str, out: &mut String);
+    fn em(&self, s: &str, out: &mut String);
+    fn code(&self, s: &str, out: &mut String);
+    /// What goes before and after a block's text.
+    fn wrap(&self, block: &Block) -> (&'static str, &'static str);
     fn separator(&self) -> &'static str;
 }
 
@@ -22,30 +24,39 @@ struct Plain {
     ansi: bool,
 }
 
-impl Markup for Plain {
-    fn escape(&self, s: &str) -> String {
-        s.to_string()
-    }
-    fn strong(&self, s: &str) -> String {
+impl Plain {
+    fn bold(&self) -> (&'static str, &'static str) {
         if self.ansi {
-            format!("\x1b[1m{s}\x1b[0m")
+            ("\x1b[1m", "\x1b[0m")
         } else {
-            s.to_string()
+            ("", "")
         }
     }
-    fn em(&self, s: &str) -> String {
-        s.to_string()
+}
+
+impl Markup for Plain {
+    fn escape(&self, s: &str, out: &mut String) {
+        out.push_str(s);
     }
-    fn code(&self, s: &str) -> String {
-        s.to_string()
+    fn strong(&self, s: &str, out: &mut String) {
+        let (open, close) = self.bold();
+        out.push_str(open);
+        out.push_str(s);
+        out.push_str(close);
     }
-    fn block(&self, block: &Block, inner: String) -> String {
+    fn em(&self, s: &str, out: &mut String) {
+        out.push_str(s);
+    }
+    fn code(&self, s: &str, out: &mut String) {
+        out.push_str(s);
+    }
+    fn wrap(&self, block: &Block) -> (&'static str, &'static str) {
         match block {
-            Block::Heading(_) => self.strong(&inner),
-            Block::Para(_) => inner,
-            Block::Quote(_) => format!("  > {inner}"),
-            Block::Bullet(_) => format!("  - {inner}"),
-            Block::Note(_) => format!("  ({inner})"),
+            Block::Heading(_) => self.bold(),
+            Block::Para(_) => ("", ""),
+            Block::Quote(_) => ("  > ", ""),
+            Block::Bullet(_) => ("  - ", ""),
+            Block::Note(_) => ("  (", ")"),
         }
     }
     fn separator(&self) -> &'static str {
@@ -56,8 +67,8 @@ impl Markup for Plain {
 struct Markdown;
 
 impl Markup for Markdown {
-    fn escape(&self, s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
+    fn escape(&self, s: &str, out: &mut String) {
+        out.reserve(s.len());
         for ch in s.chars() {
             if matches!(
                 ch,
@@ -65,26 +76,33 @@ impl Markup for Markdown {
             ) {
                 out.push('\\');
             }
-            out.push(ch);
+            push_defused(ch, out);
         }
-        defuse_mentions(&out)
     }
-    fn strong(&self, s: &str) -> String {
-        format!("**{}**", self.escape(s))
+    fn strong(&self, s: &str, out: &mut String) {
+        out.push_str("**");
+        self.escape(s, out);
+        out.push_str("**");
     }
-    fn em(&self, s: &str) -> String {
-        format!("*{}*", self.escape(s))
+    fn em(&self, s: &str, out: &mut String) {
+        out.push('*');
+        self.escape(s, out);
+        out.push('*');
     }
-    fn code(&self, s: &str) -> String {
-        format!("`{}`", s.replace('`', "'"))
+    fn code(&self, s: &str, out: &mut String) {
+        out.push('`');
+        for ch in s.chars() {
+            out.push(if ch == '`' { '\'' } else { ch });
+        }
+        out.push('`');
     }
-    fn block(&self, block: &Block, inner: String) -> String {
+    fn wrap(&self, block: &Block) -> (&'static str, &'static str) {
         match block {
-            Block::Heading(_) => format!("**{inner}**"),
-            Block::Para(_) => inner,
-            Block::Quote(_) => format!("> {inner}"),
-            Block::Bullet(_) => format!("- {inner}"),
-            Block::Note(_) => format!("-# {inner}"),
+            Block::Heading(_) => ("**", "**"),
+            Block::Para(_) => ("", ""),
+            Block::Quote(_) => ("> ", ""),
+            Block::Bullet(_) => ("- ", ""),
+            Block::Note(_) => ("-# ", ""),
         }
     }
     fn separator(&self) -> &'static str {
@@ -95,8 +113,8 @@ impl Markup for Markdown {
 struct Html;
 
 impl Markup for Html {
-    fn escape(&self, s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
+    fn escape(&self, s: &str, out: &mut String) {
+        out.reserve(s.len());
         for ch in s.chars() {
             match ch {
                 '&' => out.push_str("&amp;"),
@@ -104,27 +122,32 @@ impl Markup for Html {
                 '>' => out.push_str("&gt;"),
                 '"' => out.push_str("&quot;"),
                 '\'' => out.push_str("&#39;"),
-                _ => out.push(ch),
+                _ => push_defused(ch, out),
             }
         }
-        defuse_mentions(&out)
     }
-    fn strong(&self, s: &str) -> String {
-        format!("<strong>{}</strong>", self.escape(s))
+    fn strong(&self, s: &str, out: &mut String) {
+        out.push_str("<strong>");
+        self.escape(s, out);
+        out.push_str("</strong>");
     }
-    fn em(&self, s: &str) -> String {
-        format!("<em>{}</em>", self.escape(s))
+    fn em(&self, s: &str, out: &mut String) {
+        out.push_str("<em>");
+        self.escape(s, out);
+        out.push_str("</em>");
     }
-    fn code(&self, s: &str) -> String {
-        format!("<code>{}</code>", self.escape(s))
+    fn code(&self, s: &str, out: &mut String) {
+        out.push_str("<code>");
+        self.escape(s, out);
+        out.push_str("</code>");
     }
-    fn block(&self, block: &Block, inner: String) -> String {
+    fn wrap(&self, block: &Block) -> (&'static str, &'static str) {
         match block {
-            Block::Heading(_) => format!("<p><strong>{inner}</strong></p>"),
-            Block::Para(_) => format!("<p>{inner}</p>"),
-            Block::Quote(_) => format!("<blockquote>{inner}</blockquote>"),
-            Block::Bullet(_) => format!("<ul><li>{inner}</li></ul>"),
-            Block::Note(_) => format!("<p><sub>{inner}</sub></p>"),
+            Block::Heading(_) => ("<p><strong>", "</strong></p>"),
+            Block::Para(_) => ("<p>", "</p>"),
+            Block::Quote(_) => ("<blockquote>", "</blockquote>"),
+            Block::Bullet(_) => ("<ul><li>", "</li></ul>"),
+            Block::Note(_) => ("<p><sub>", "</sub></p>"),
         }
     }
     fn separator(&self) -> &'static str {
@@ -132,38 +155,30 @@ impl Markup for Html {
     }
 }
 
-/// Breaks `@everyone`, `@here`, `@room` and `<@id>` so quoted text can never ping anyone,
-/// whatever the platform's own mention settings are.
-fn defuse_mentions(s: &str) -> String {
-    if !s.contains('@') {
-        return s.to_string();
+/// Pushes `ch`, breaking `@everyone`, `@here`, `@room` and `<@id>` (a zero-width space after
+/// every `@`) so quoted text can never ping anyone, whatever the platform's own mention
+/// settings are.
+fn push_defused(ch: char, out: &mut String) {
+    out.push(ch);
+    if ch == '@' {
+        out.push('\u{200B}');
     }
-    let mut out = String::with_capacity(s.len() + 8);
-    for ch in s.chars() {
-        out.push(ch);
-        if ch == '@' {
-            out.push('\u{200B}');
-        }
-    }
-    out
 }
 
-fn inlines(m: &dyn Markup, parts: &[Inline]) -> String {
-    let mut out = String::new();
+fn inlines(m: &dyn Markup, parts: &[Inline], out: &mut String) {
     for part in parts {
         match part {
-            Inline::Text(s) => out.push_str(&m.escape(s)),
-            Inline::Strong(s) => out.push_str(&m.strong(s)),
-            Inline::Em(s) => out.push_str(&m.em(s)),
-            Inline::Code(s) => out.push_str(&m.code(s)),
+            Inline::Text(s) => m.escape(s, out),
+            Inline::Strong(s) => m.strong(s, out),
+            Inline::Em(s) => m.em(s, out),
+            Inline::Code(s) => m.code(s, out),
             Inline::Cite(ns) => {
-                for n in ns {
-                    out.push_str(&format!("[{n}]"));
+                for &n in ns {
+                    push_mark(n, out);
                 }
             }
         }
     }
-    out
 }
 
 fn block_parts(block: &Block) -> &[Inline] {
@@ -185,8 +200,8 @@ struct Cited<'a> {
 
 impl<'a> Cited<'a> {
     fn new(citations: &'a [Citation]) -> Cited<'a> {
-        let mut by_n = HashMap::with_capacity(citations.len());
-        let mut first_of_doc = HashMap::new();
+        let mut by_n = HashMap::with_capacity_and_hasher(citations.len(), Default::default());
+        let mut first_of_doc = HashMap::default();
         for c in citations {
             by_n.entry(c.n).or_insert(c);
             first_of_doc.entry(c.doc.as_str()).or_insert(c);
@@ -211,9 +226,9 @@ struct Sources<'a> {
 impl<'a> Sources<'a> {
     fn new() -> Sources<'a> {
         Sources {
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             docs: Vec::new(),
-            doc_at: HashMap::new(),
+            doc_at: HashMap::default(),
             chars: 0,
         }
     }
@@ -234,16 +249,15 @@ impl<'a> Sources<'a> {
                     Some(&i) => i,
                     None => {
                         let first = cited.first_of_doc[c.doc.as_str()];
-                        let rest = source_line(m, first, "");
-                        self.chars += rest.chars().count();
+                        self.chars += with_buffer(|line| source_line(m, first, "", line));
                         self.doc_at.insert(&c.doc, self.docs.len());
                         self.docs.push((&c.doc, Vec::new()));
                         self.docs.len() - 1
                     }
                 };
                 self.docs[i].1.push(n);
-                // `Markup::block` wraps its text, so a mark adds exactly its own characters.
-                self.chars += mark(n).chars().count();
+                // `Markup::wrap` wraps its text, so a mark adds exactly its own characters.
+                self.chars += with_buffer(|mark| push_mark(n, mark));
             }
         }
     }
@@ -252,23 +266,51 @@ impl<'a> Sources<'a> {
         self.docs
             .iter()
             .map(|(doc, ns)| {
-                let marks: String = ns.iter().map(|&n| mark(n)).collect();
-                source_line(m, cited.first_of_doc[doc], &marks)
+                let mut marks = String::new();
+                for &n in ns {
+                    push_mark(n, &mut marks);
+                }
+                let mut line = String::new();
+                source_line(m, cited.first_of_doc[doc], &marks, &mut line);
+                line
             })
             .collect()
     }
 }
 
-fn mark(n: usize) -> String {
-    format!("[{n}]")
+/// A citation mark, `[n]`.
+fn push_mark(n: usize, out: &mut String) {
+    use std::fmt::Write;
+    let _ = write!(out, "[{n}]");
+}
+
+/// The characters `write` writes, counted in a buffer kept by the thread (sizing a page
+/// writes every block once, and most are never shown).
+fn with_buffer(write: impl FnOnce(&mut String)) -> usize {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        write(buffer);
+        buffer.chars().count()
+    })
 }
 
 /// The sources line of file `c.doc` (`c` its first citation) after its citation marks.
-fn source_line(m: &dyn Markup, c: &Citation, marks: &str) -> String {
+fn source_line(m: &dyn Markup, c: &Citation, marks: &str, out: &mut String) {
     let date = c.date.as_deref().unwrap_or(strings::UNDATED);
     let title = strings::shorten(&c.title, 90);
-    let line = format!("{marks} {} ({date}) {}", m.em(&title), m.code(&c.doc));
-    m.block(&Block::Para(Vec::new()), line)
+    let (open, close) = m.wrap(&Block::Para(Vec::new()));
+    out.push_str(open);
+    out.push_str(marks);
+    out.push(' ');
+    m.em(&title, out);
+    out.push_str(" (");
+    out.push_str(date);
+    out.push_str(") ");
+    m.code(&c.doc, out);
+    out.push_str(close);
 }
 
 /// The size in characters of a run of blocks as `render` lays it out, kept up as blocks are
@@ -317,7 +359,11 @@ impl<'a> Tally<'a> {
 }
 
 fn sources_heading(m: &dyn Markup) -> String {
-    m.block(&Block::Heading(Vec::new()), m.escape(strings::SOURCES))
+    let (open, close) = m.wrap(&Block::Heading(Vec::new()));
+    let mut out = open.to_string();
+    m.escape(strings::SOURCES, &mut out);
+    out.push_str(close);
+    out
 }
 
 fn left_out_note(n: usize) -> Block {
@@ -325,31 +371,42 @@ fn left_out_note(n: usize) -> Block {
 }
 
 fn render_block(m: &dyn Markup, block: &Block) -> String {
-    m.block(block, inlines(m, block_parts(block)))
+    let mut out = String::new();
+    render_block_into(m, block, &mut out);
+    out
+}
+
+fn render_block_into(m: &dyn Markup, block: &Block, out: &mut String) {
+    let (open, close) = m.wrap(block);
+    out.push_str(open);
+    inlines(m, block_parts(block), out);
+    out.push_str(close);
+}
+
+/// The characters `block` renders to.
+fn rendered_chars(m: &dyn Markup, block: &Block) -> usize {
+    with_buffer(|out| render_block_into(m, block, out))
 }
 
 /// Renders with a size limit: whole blocks are kept in order until the limit, then a note
 /// says how many were left out; the sources list names only what the kept blocks cite.
 fn render(m: &dyn Markup, answer: &Answer, limit: usize) -> String {
-    render_blocks(m, &answer.blocks, &Cited::new(&answer.citations), limit)
+    let blocks: Vec<&Block> = answer.blocks.iter().collect();
+    render_blocks(m, &blocks, &Cited::new(&answer.citations), limit)
 }
 
 /// `render` of `blocks` citing `cited`: the most blocks whose text, note and sources fit.
-fn render_blocks(m: &dyn Markup, blocks: &[Block], cited: &Cited<'_>, limit: usize) -> String {
+fn render_blocks(m: &dyn Markup, blocks: &[&Block], cited: &Cited<'_>, limit: usize) -> String {
     let rendered: Vec<String> = blocks.iter().map(|b| render_block(m, b)).collect();
     let note_chars = |kept: usize| {
-        (kept < blocks.len()).then(|| {
-            render_block(m, &left_out_note(blocks.len() - kept))
-                .chars()
-                .count()
-        })
+        (kept < blocks.len()).then(|| rendered_chars(m, &left_out_note(blocks.len() - kept)))
     };
     let mut tally = Tally::new(m);
     let mut kept = 0;
     for k in 0..=blocks.len() {
         if k > 0 {
             let b = k - 1;
-            tally.add(m, cited, &blocks[b], rendered[b].chars().count());
+            tally.add(m, cited, blocks[b], rendered[b].chars().count());
         }
         if tally.size(note_chars(k)) <= limit {
             kept = k;
@@ -359,7 +416,8 @@ fn render_blocks(m: &dyn Markup, blocks: &[Block], cited: &Cited<'_>, limit: usi
     for b in &blocks[..kept] {
         sources.add_block(m, cited, b);
     }
-    let mut lines: Vec<String> = rendered[..kept].to_vec();
+    let mut lines: Vec<String> = rendered;
+    lines.truncate(kept);
     if kept < blocks.len() {
         lines.push(render_block(m, &left_out_note(blocks.len() - kept)));
     }
@@ -396,33 +454,37 @@ fn entries(blocks: &[Block]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// Pages of whole entries, each within `limit` characters with its own sources and a
-/// "page k of n" line. One page when everything fits.
-fn paginate(m: &dyn Markup, answer: &Answer, limit: usize) -> Vec<String> {
-    let cited = Cited::new(&answer.citations);
-    pages(m, answer, limit)
-        .iter()
-        .map(|page| render_blocks(m, page, &cited, limit))
-        .collect()
-}
+/// Blocks from which `cut` sizes them on every core.
+const PARALLEL_BLOCKS: usize = 512;
 
-/// The blocks of each page of `paginate`, cut where `m` overflows `limit`: as many whole
-/// entries as fit, each page with its own "page k of n" note when there are several.
-fn pages(m: &dyn Markup, answer: &Answer, limit: usize) -> Vec<Vec<Block>> {
+/// Where each page of `answer` starts and ends when `m` lays it out within `limit`
+/// characters: as many whole entries as fit with the page's own sources and its "page k of
+/// n" line (an entry alone always makes a page). One page when everything fits.
+fn cut(
+    m: &dyn Markup,
+    answer: &Answer,
+    cited: &Cited<'_>,
+    limit: usize,
+) -> Vec<std::ops::Range<usize>> {
     const FOOTER_RESERVE: usize = 40;
     let budget = limit.saturating_sub(FOOTER_RESERVE);
-    let cited = Cited::new(&answer.citations);
     let blocks = &answer.blocks;
+    // Every block is sized, on every core: a long timeline has thousands.
+    let sizes: Vec<usize> = if blocks.len() < PARALLEL_BLOCKS {
+        blocks.iter().map(|b| rendered_chars(m, b)).collect()
+    } else {
+        use rayon::prelude::*;
+        blocks.par_iter().map(|b| rendered_chars(m, b)).collect()
+    };
     let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
     let mut current: Option<std::ops::Range<usize>> = None;
     let mut tally = Tally::new(m);
     for entry in entries(blocks) {
         for b in entry.clone() {
-            let rendered = render_block(m, &blocks[b]).chars().count();
-            tally.add(m, &cited, &blocks[b], rendered);
+            tally.add(m, cited, &blocks[b], sizes[b]);
         }
-        // The entry joins the page if the page with it still fits (an entry alone always
-        // makes a page); otherwise the page closes and the entry opens the next.
+        // The entry joins the page if the page with it still fits; otherwise the page
+        // closes and the entry opens the next.
         current = match current {
             None => Some(entry),
             Some(page) if tally.size(None) <= budget => Some(page.start..entry.end),
@@ -430,27 +492,41 @@ fn pages(m: &dyn Markup, answer: &Answer, limit: usize) -> Vec<Vec<Block>> {
                 cuts.push(page);
                 tally = Tally::new(m);
                 for b in entry.clone() {
-                    let rendered = render_block(m, &blocks[b]).chars().count();
-                    tally.add(m, &cited, &blocks[b], rendered);
+                    tally.add(m, cited, &blocks[b], sizes[b]);
                 }
                 Some(entry)
             }
         };
     }
     cuts.push(current.unwrap_or(0..0));
-    let total = cuts.len();
-    cuts.into_iter()
-        .enumerate()
-        .map(|(i, range)| {
-            let mut page = blocks[range].to_vec();
-            if total > 1 {
-                page.push(Block::Note(vec![Inline::Text(strings::page_of(
-                    i + 1,
-                    total,
-                ))]));
-            }
-            page
-        })
+    cuts
+}
+
+/// Page `k` of `cuts` as `m` renders it within `limit`, with its "page k of n" line when
+/// there are several.
+fn render_page(
+    m: &dyn Markup,
+    answer: &Answer,
+    cited: &Cited<'_>,
+    cuts: &[std::ops::Range<usize>],
+    k: usize,
+    limit: usize,
+) -> String {
+    let note = (cuts.len() > 1)
+        .then(|| Block::Note(vec![Inline::Text(strings::page_of(k + 1, cuts.len()))]));
+    let blocks: Vec<&Block> = answer.blocks[cuts[k].clone()]
+        .iter()
+        .chain(note.as_ref())
+        .collect();
+    render_blocks(m, &blocks, cited, limit)
+}
+
+/// Every page of `answer` as `m` cuts and renders it within `limit`.
+fn paginate(m: &dyn Markup, answer: &Answer, limit: usize) -> Vec<String> {
+    let cited = Cited::new(&answer.citations);
+    let cuts = cut(m, answer, &cited, limit);
+    (0..cuts.len())
+        .map(|k| render_page(m, answer, &cited, &cuts, k, limit))
         .collect()
 }
 
@@ -473,15 +549,112 @@ pub fn plain_pages(answer: &Answer, limit: usize) -> Vec<String> {
 /// the HTML, always the longer, decides where pages break and stays within `limit`.
 pub fn html_plain_pages(answer: &Answer, limit: usize) -> Vec<(String, String)> {
     let cited = Cited::new(&answer.citations);
-    pages(&Html, answer, limit)
-        .iter()
-        .map(|page| {
-            (
-                render_blocks(&Html, page, &cited, limit),
-                render_blocks(&Plain { ansi: false }, page, &cited, limit),
-            )
-        })
+    let cuts = cut(&Html, answer, &cited, limit);
+    (0..cuts.len())
+        .map(|k| html_plain_page(answer, &cited, &cuts, k, limit))
         .collect()
+}
+
+/// Page `k` of `cuts` (cut as HTML) as HTML and as plain text.
+fn html_plain_page(
+    answer: &Answer,
+    cited: &Cited<'_>,
+    cuts: &[std::ops::Range<usize>],
+    k: usize,
+    limit: usize,
+) -> (String, String) {
+    let render = |m: &dyn Markup| render_page(m, answer, cited, cuts, k, limit);
+    (render(&Html), render(&Plain { ansi: false }))
+}
+
+/// The markup a `Paged` answer is cut for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Markdown,
+    Html,
+}
+
+impl Format {
+    fn markup(self) -> &'static dyn Markup {
+        match self {
+            Format::Markdown => &Markdown,
+            Format::Html => &Html,
+        }
+    }
+}
+
+/// An answer cut into pages once, each page rendered only when it is shown: a chat reply
+/// shows one page, and a long timeline has hundreds.
+#[derive(Debug, Clone)]
+pub struct Paged {
+    answer: Answer,
+    format: Format,
+    limit: usize,
+    cuts: Vec<std::ops::Range<usize>>,
+}
+
+impl Paged {
+    /// Cut as Discord-flavoured Markdown pages of at most `limit` characters.
+    pub fn markdown(answer: Answer, limit: usize) -> Paged {
+        Paged::new(answer, Format::Markdown, limit)
+    }
+
+    /// Cut as Matrix HTML pages of at most `limit` characters (see `html_plain`).
+    pub fn html(answer: Answer, limit: usize) -> Paged {
+        Paged::new(answer, Format::Html, limit)
+    }
+
+    fn new(answer: Answer, format: Format, limit: usize) -> Paged {
+        let cuts = cut(
+            format.markup(),
+            &answer,
+            &Cited::new(&answer.citations),
+            limit,
+        );
+        Paged {
+            answer,
+            format,
+            limit,
+            cuts,
+        }
+    }
+
+    /// How many pages there are (at least one).
+    pub fn len(&self) -> usize {
+        self.cuts.len()
+    }
+
+    /// Never: an answer makes at least one page.
+    pub fn is_empty(&self) -> bool {
+        self.cuts.is_empty()
+    }
+
+    pub fn answer(&self) -> &Answer {
+        &self.answer
+    }
+
+    /// Page `k` (from 0; the last page past the end) in the markup it was cut for.
+    pub fn page(&self, k: usize) -> String {
+        let cited = Cited::new(&self.answer.citations);
+        render_page(
+            self.format.markup(),
+            &self.answer,
+            &cited,
+            &self.cuts,
+            k.min(self.cuts.len() - 1),
+            self.limit,
+        )
+    }
+
+    /// Page `k` as HTML and as plain text holding the same entries (Matrix's
+    /// `formatted_body` and `body`), for pages cut as HTML: the HTML, always the longer,
+    /// stays within the limit.
+    pub fn html_plain(&self, k: usize) -> (String, String) {
+        debug_assert_eq!(self.format, Format::Html, "cut as Markdown");
+        let cited = Cited::new(&self.answer.citations);
+        let k = k.min(self.cuts.len() - 1);
+        html_plain_page(&self.answer, &cited, &self.cuts, k, self.limit)
+    }
 }
 
 /// Terminal text; `ansi` turns on bold for answer spans.
@@ -502,17 +675,9 @@ pub fn render_html(answer: &Answer) -> String {
 /// The `query --json` object of CONTRACT.md; `text` is the first page as chat shows it.
 pub fn to_json(answer: &Answer) -> serde_json::Value {
     // Only the first page is rendered; the cuts still count every page for its note.
-    let text = pages(&Markdown, answer, MARKDOWN_LIMIT)
-        .first()
-        .map(|page| {
-            render_blocks(
-                &Markdown,
-                page,
-                &Cited::new(&answer.citations),
-                MARKDOWN_LIMIT,
-            )
-        })
-        .unwrap_or_default();
+    let cited = Cited::new(&answer.citations);
+    let cuts = cut(&Markdown, answer, &cited, MARKDOWN_LIMIT);
+    let text = render_page(&Markdown, answer, &cited, &cuts, 0, MARKDOWN_LIMIT);
     serde_json::json!({
         "command": answer.command,
         "query": answer.query,
@@ -560,6 +725,18 @@ mod tests {
         use crate::answer::{Answer, Block, Inline};
         use crate::strings;
 
+        /// What a markup call writes, as a string.
+        fn s(write: impl FnOnce(&mut String)) -> String {
+            let mut out = String::new();
+            write(&mut out);
+            out
+        }
+
+        fn block(m: &dyn Markup, b: &Block, inner: String) -> String {
+            let (open, close) = m.wrap(b);
+            format!("{open}{inner}{close}")
+        }
+
         fn cited_numbers(blocks: &[Block]) -> Vec<usize> {
             let mut ns = Vec::new();
             for b in blocks {
@@ -599,8 +776,12 @@ mod tests {
                     let marks: String = ns.iter().map(|n| format!("[{n}]")).collect();
                     let date = c.date.as_deref().unwrap_or(strings::UNDATED);
                     let title = strings::shorten(&c.title, 90);
-                    let line = format!("{marks} {} ({date}) {}", m.em(&title), m.code(doc));
-                    m.block(&Block::Para(Vec::new()), line)
+                    let line = format!(
+                        "{marks} {} ({date}) {}",
+                        s(|o| m.em(&title, o)),
+                        s(|o| m.code(doc, o))
+                    );
+                    block(m, &Block::Para(Vec::new()), line)
                 })
                 .collect()
         }
@@ -611,7 +792,7 @@ mod tests {
             let rendered: Vec<String> = answer
                 .blocks
                 .iter()
-                .map(|b| m.block(b, inlines(m, block_parts(b))))
+                .map(|b| block(m, b, s(|o| inlines(m, block_parts(b), o))))
                 .collect();
             let sep = m.separator();
             let mut kept = answer.blocks.len();
@@ -622,10 +803,14 @@ mod tests {
                     let note = Block::Note(vec![Inline::Text(strings::blocks_left_out(
                         answer.blocks.len() - kept,
                     ))]);
-                    lines.push(m.block(&note, inlines(m, block_parts(&note))));
+                    lines.push(block(m, &note, s(|o| inlines(m, block_parts(&note), o))));
                 }
                 if !numbers.is_empty() {
-                    lines.push(m.block(&Block::Heading(Vec::new()), m.escape(strings::SOURCES)));
+                    lines.push(block(
+                        m,
+                        &Block::Heading(Vec::new()),
+                        s(|o| m.escape(strings::SOURCES, o)),
+                    ));
                     lines.extend(sources(m, answer, &numbers));
                 }
                 let out = lines.join(sep);
@@ -777,6 +962,18 @@ mod tests {
                 })
                 .collect();
             assert_eq!(html_plain_pages(&a, 1500), matrix, "seed {seed}");
+            // Cut once, rendered a page at a time; a page past the end is the last.
+            let paged = Paged::html(a.clone(), 1500);
+            let each: Vec<(String, String)> =
+                (0..paged.len()).map(|k| paged.html_plain(k)).collect();
+            assert_eq!(each, matrix, "seed {seed}");
+            assert_eq!(paged.html_plain(paged.len() + 3), matrix[matrix.len() - 1]);
+            for limit in [120, 1000, MARKDOWN_LIMIT] {
+                let paged = Paged::markdown(a.clone(), limit);
+                let each: Vec<String> = (0..paged.len()).map(|k| paged.page(k)).collect();
+                let whole = straightforward::paginate(&Markdown, &a, limit);
+                assert_eq!(each, whole, "seed {seed}, limit {limit}");
+            }
             assert_eq!(
                 to_json(&a)["text"],
                 straightforward::paginate(&Markdown, &a, MARKDOWN_LIMIT)[0],
