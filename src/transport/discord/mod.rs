@@ -217,13 +217,13 @@ impl Handler {
     async fn page_edit(&self, line: &str, page: usize) -> Option<EditInteractionResponse> {
         match self.answer(line).await {
             Ok(answer) => {
-                let pages = reply::pages(&answer, Some(line));
-                let page = page.min(pages.len() - 1);
+                let (embed, pages) = reply::page(answer, Some(line), page);
+                let page = page.min(pages - 1);
                 Some(
                     EditInteractionResponse::new()
                         .content("")
-                        .embed(create_embed(&pages[page]))
-                        .components(buttons(line, page, pages.len()))
+                        .embed(create_embed(&embed))
+                        .components(buttons(line, page, pages))
                         .allowed_mentions(no_mentions()),
                 )
             }

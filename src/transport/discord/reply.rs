@@ -4,7 +4,7 @@
 
 use thiserror::Error;
 
-use crate::answer::{Answer, markdown_pages};
+use crate::answer::{Answer, Paged, markdown_pages};
 use crate::strings;
 
 /// Message content.
@@ -109,13 +109,7 @@ pub fn content(s: &str) -> String {
 /// and its own sources as fields; `footer` (the command line, for the page buttons) goes on
 /// every page. Should a page still break a limit, the pages are cut smaller and checked again.
 pub fn pages(answer: &Answer, footer: Option<&str>) -> Vec<Embed> {
-    // Embeds never ping, but a title is shown as typed: break mentions all the same.
-    let title = strings::shorten(
-        &strings::discord_title(answer.command, &answer.query),
-        TITLE_LIMIT,
-    )
-    .replace('@', "@\u{200B}");
-    let footer = footer.map(|f| strings::shorten(f, FOOTER_LIMIT));
+    let (title, footer) = frame(answer, footer);
     for limit in PAGE_LIMITS {
         let embeds: Vec<Embed> = markdown_pages(answer, limit)
             .iter()
@@ -128,12 +122,70 @@ pub fn pages(answer: &Answer, footer: Option<&str>) -> Vec<Embed> {
             }
         }
     }
-    vec![Embed {
+    vec![too_long(title, footer)]
+}
+
+/// Page `page` (from 0; past the end, the last) of the answer as an embed, and how many
+/// pages there are: only that page is rendered, so a reply of hundreds of pages (a long
+/// timeline) costs one. The pages are cut to the largest of `PAGE_LIMITS` with which
+/// every page fits the embed's total whatever it cites (`page_limit`), so every page of one
+/// reply is cut alike; a page that still breaks a limit falls back to `pages`.
+pub fn page(answer: Answer, footer: Option<&str>, page: usize) -> (Embed, usize) {
+    let (title, framed) = frame(&answer, footer);
+    if let Some(limit) = page_limit(&title, framed.as_deref()) {
+        let paged = Paged::markdown(answer, limit);
+        let embed = embed_of(&title, &paged.page(page), framed);
+        match embed.check() {
+            Ok(()) => return (embed, paged.len()),
+            Err(e) => tracing::warn!(limit, error = %e, "page too large for an embed"),
+        }
+        let all = pages(paged.answer(), footer);
+        let n = all.len();
+        return (all.into_iter().nth(page.min(n - 1)).expect("a page"), n);
+    }
+    let mut all = pages(&answer, footer);
+    let n = all.len();
+    (all.swap_remove(page.min(n - 1)), n)
+}
+
+/// The largest of `PAGE_LIMITS` with which an embed of any page fits Discord's total: the
+/// page's text (description and source fields together) is at most the limit, and the
+/// fields' names add at most `FIELD_NAME_CHARS` each. None when none does (a very long
+/// title and footer), to try each limit on the real pages.
+fn page_limit(title: &str, footer: Option<&str>) -> Option<usize> {
+    let framing = chars(title) + footer.map_or(0, chars);
+    PAGE_LIMITS
+        .into_iter()
+        .find(|&limit| framing + limit + field_names_bound(limit) <= EMBED_TOTAL_LIMIT)
+}
+
+/// The most characters the sources fields' names of a page of `limit` characters take: a
+/// line that would overflow a field opens the next, so two fields side by side hold at
+/// least `FIELD_VALUE_LIMIT` characters, and there are at most `2 * limit /
+/// FIELD_VALUE_LIMIT + 1` fields.
+fn field_names_bound(limit: usize) -> usize {
+    let names = chars(strings::SOURCES).max(chars(strings::DISCORD_SOURCES_CONTINUED));
+    (2 * limit / FIELD_VALUE_LIMIT + 1) * names
+}
+
+/// The title and footer every page of the answer carries.
+fn frame(answer: &Answer, footer: Option<&str>) -> (String, Option<String>) {
+    // Embeds never ping, but a title is shown as typed: break mentions all the same.
+    let title = strings::shorten(
+        &strings::discord_title(answer.command, &answer.query),
+        TITLE_LIMIT,
+    )
+    .replace('@', "@\u{200B}");
+    (title, footer.map(|f| strings::shorten(f, FOOTER_LIMIT)))
+}
+
+fn too_long(title: String, footer: Option<String>) -> Embed {
+    Embed {
         title,
         description: strings::DISCORD_REPLY_TOO_LONG.to_string(),
         fields: Vec::new(),
         footer,
-    }]
+    }
 }
 
 /// One page: the text above the sources becomes the description, the sources fields of at
@@ -381,6 +433,45 @@ mod tests {
             .sum();
         assert_eq!(quotes, 120, "no entry lost or cut between pages");
         assert!(!pages[0].title.contains("@everyone"));
+    }
+
+    #[test]
+    fn a_page_rendered_alone_fits_and_the_pages_hold_every_entry_once() {
+        let a = long_answer();
+        for extra in [0, 900, 1500, 1700, 2100] {
+            let line = format!("/timeline harbour {}", "x".repeat(extra));
+            let all = pages(&a, Some(&line));
+            let (title, footer) = frame(&a, Some(&line));
+            let limit = page_limit(&title, footer.as_deref());
+            let (_, n) = page(a.clone(), Some(&line), 0);
+            let each: Vec<Embed> = (0..n).map(|k| page(a.clone(), Some(&line), k).0).collect();
+            for (k, e) in each.iter().enumerate() {
+                e.check()
+                    .unwrap_or_else(|err| panic!("{extra}: page {k}: {err}"));
+                assert!(e.description.starts_with("**2025-05-"), "page {k}");
+                assert!(
+                    e.description.contains(&format!("page {} of {n}", k + 1)),
+                    "{extra}: page {k}"
+                );
+            }
+            let quotes: usize = each
+                .iter()
+                .map(|p| p.description.matches("> On 3 May").count())
+                .sum();
+            assert_eq!(quotes, 120, "{extra}: no entry lost or shown twice");
+            // Past the end: the last page.
+            assert_eq!(page(a.clone(), Some(&line), n + 5).0, each[n - 1]);
+            // Where the first limit is safe for any page, the pages are those of `pages`.
+            if limit == Some(PAGE_LIMITS[0]) {
+                assert_eq!(each, all, "{extra}");
+            }
+            if extra == 0 {
+                assert_eq!(limit, Some(PAGE_LIMITS[0]));
+            }
+            if extra >= 1700 {
+                assert!(limit < Some(PAGE_LIMITS[0]), "{extra}");
+            }
+        }
     }
 
     #[test]
