@@ -12,7 +12,7 @@
 //! - End-to-end encryption is out of scope: in an encrypted room it says so once, in plain
 //!   text, instead of staying silent.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use tracing::{info, warn};
 
-use crate::answer::{Answer, Block, html_plain_pages, text};
+use crate::answer::{Answer, Block, Paged, html_plain_pages, text};
 use crate::commands::{self, Command, Parsed};
 use crate::config::{MatrixAuth, MatrixConfig};
 use crate::strings;
@@ -493,9 +493,12 @@ pub struct Page {
 
 struct Pending<R> {
     root: R,
-    pages: VecDeque<Page>,
+    pages: Rest,
     stored: Instant,
 }
+
+/// The pages after the one shown, each rendered when `!more` asks for it.
+type Rest = Box<dyn ExactSizeIterator<Item = Page> + Send>;
 
 /// The pages still to show, per room and user (the key), with the thread (`R`) they belong to.
 /// A new answer replaces the old one's pages. In memory only.
@@ -513,8 +516,14 @@ impl<R> Default for Pager<R> {
 
 impl<R: Clone> Pager<R> {
     /// Keeps `rest` (the pages after the one just shown) for `key`; nothing left clears it.
-    pub fn store(&mut self, key: &str, root: R, rest: Vec<Page>, now: Instant) {
-        if rest.is_empty() {
+    pub fn store(
+        &mut self,
+        key: &str,
+        root: R,
+        rest: impl ExactSizeIterator<Item = Page> + Send + 'static,
+        now: Instant,
+    ) {
+        if rest.len() == 0 {
             self.pending.remove(key);
             return;
         }
@@ -533,7 +542,7 @@ impl<R: Clone> Pager<R> {
             key.to_string(),
             Pending {
                 root,
-                pages: rest.into(),
+                pages: Box::new(rest),
                 stored: now,
             },
         );
@@ -546,9 +555,9 @@ impl<R: Clone> Pager<R> {
             self.pending.remove(key);
             return None;
         }
-        let page = p.pages.pop_front()?;
+        let page = p.pages.next()?;
         let root = p.root.clone();
-        let more = !p.pages.is_empty();
+        let more = p.pages.len() > 0;
         if !more {
             self.pending.remove(key);
         }
@@ -556,22 +565,45 @@ impl<R: Clone> Pager<R> {
     }
 }
 
-/// Turns an answer into pages; every page but the last says how to get the next.
-pub fn pages_of(answer: &Answer) -> Vec<Page> {
-    let pages = html_plain_pages(answer, PAGE_LIMIT);
-    let n = pages.len();
-    pages
-        .into_iter()
-        .enumerate()
-        .map(|(i, (html, plain))| {
-            if i + 1 < n {
-                with_more_hint(Page { html, plain })
-            } else {
-                Page { html, plain }
-            }
-        })
-        .collect()
+/// An answer's pages in order, each rendered when it is taken (a long timeline has hundreds,
+/// and most are never asked for); every page but the last says how to get the next.
+pub struct Pages {
+    paged: Paged,
+    next: usize,
 }
+
+/// Cuts `answer` into pages.
+pub fn pages_of(answer: Answer) -> Pages {
+    Pages {
+        paged: Paged::html(answer, PAGE_LIMIT),
+        next: 0,
+    }
+}
+
+impl Iterator for Pages {
+    type Item = Page;
+
+    fn next(&mut self) -> Option<Page> {
+        if self.next >= self.paged.len() {
+            return None;
+        }
+        let (html, plain) = self.paged.html_plain(self.next);
+        self.next += 1;
+        let page = Page { html, plain };
+        Some(if self.next < self.paged.len() {
+            with_more_hint(page)
+        } else {
+            page
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.paged.len() - self.next.min(self.paged.len());
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for Pages {}
 
 fn with_more_hint(page: Page) -> Page {
     Page {
@@ -588,7 +620,7 @@ fn with_more_hint(page: Page) -> Page {
 fn sentence(line: &str) -> Page {
     let mut a = Answer::new("notice", "");
     a.push(Block::Para(vec![text(line)]));
-    pages_of(&a).remove(0)
+    pages_of(a).next().expect("an answer makes a page")
 }
 
 /// A transaction id for page `page` of the digest of `slot` to `room`: stable, so a digest
@@ -819,8 +851,8 @@ impl Bot {
                     }
                 };
                 info!(transport = "matrix", room = %job.room.room_id(), command, "answered");
-                let mut pages = pages_of(&answer);
-                let first = pages.remove(0);
+                let mut pages = pages_of(answer);
+                let first = pages.next().expect("an answer makes a page");
                 lock(&self.pager).store(&key, job.root.clone(), pages, Instant::now());
                 (job.root, job.event_id, first)
             }
@@ -1036,24 +1068,24 @@ mod tests {
     fn pager_hands_out_pages_in_order_then_forgets() {
         let mut p: Pager<&str> = Pager::default();
         let t0 = Instant::now();
-        p.store("room alice", "$q1", vec![page(2), page(3)], t0);
+        p.store("room alice", "$q1", vec![page(2), page(3)].into_iter(), t0);
         assert_eq!(p.next("room bob", t0), None, "per user");
         assert_eq!(p.next("room alice", t0), Some(("$q1", page(2), true)));
         assert_eq!(p.next("room alice", t0), Some(("$q1", page(3), false)));
         assert_eq!(p.next("room alice", t0), None);
 
-        p.store("room alice", "$q1", vec![page(2)], t0);
-        p.store("room alice", "$q2", vec![page(9)], t0);
+        p.store("room alice", "$q1", vec![page(2)].into_iter(), t0);
+        p.store("room alice", "$q2", vec![page(9)].into_iter(), t0);
         assert_eq!(
             p.next("room alice", t0),
             Some(("$q2", page(9), false)),
             "a new answer replaces the old pages"
         );
-        p.store("room alice", "$q3", vec![page(4)], t0);
-        p.store("room alice", "$q4", vec![], t0);
+        p.store("room alice", "$q3", vec![page(4)].into_iter(), t0);
+        p.store("room alice", "$q4", vec![].into_iter(), t0);
         assert_eq!(p.next("room alice", t0), None, "a one-page answer clears");
 
-        p.store("room alice", "$q5", vec![page(5)], t0);
+        p.store("room alice", "$q5", vec![page(5)].into_iter(), t0);
         assert_eq!(p.next("room alice", t0 + PAGES_KEPT), None, "expired");
     }
 
@@ -1065,7 +1097,7 @@ mod tests {
             p.store(
                 &format!("k{i}"),
                 i,
-                vec![page(1)],
+                vec![page(1)].into_iter(),
                 t0 + Duration::from_millis(i.into()),
             );
         }
@@ -1102,8 +1134,14 @@ mod tests {
                 crate::answer::Inline::Cite(vec![n]),
             ]));
         }
-        let pages = pages_of(&a);
+        let pages: Vec<Page> = pages_of(a.clone()).collect();
         assert!(pages.len() > 1);
+        // Rendered a page at a time, as all of them at once (with the hint).
+        let whole = html_plain_pages(&a, PAGE_LIMIT);
+        assert_eq!(pages.len(), whole.len());
+        for (p, (html, plain)) in pages.iter().zip(&whole) {
+            assert!(p.html.starts_with(html.as_str()) && p.plain.starts_with(plain.as_str()));
+        }
         let last = pages.len() - 1;
         for (i, p) in pages.iter().enumerate() {
             assert!(p.html.chars().count() <= PAGE_LIMIT + 100, "page {i}");
