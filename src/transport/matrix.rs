@@ -616,11 +616,18 @@ fn with_more_hint(page: Page) -> Page {
     }
 }
 
+/// The answer's first page, and the pages after it.
+fn first_page(answer: Answer) -> (Page, Pages) {
+    let mut pages = pages_of(answer);
+    let first = pages.next().expect("an answer makes a page");
+    (first, pages)
+}
+
 /// A one-sentence reply, rendered like any answer so both bodies are escaped alike.
 fn sentence(line: &str) -> Page {
     let mut a = Answer::new("notice", "");
     a.push(Block::Para(vec![text(line)]));
-    pages_of(a).next().expect("an answer makes a page")
+    first_page(a).0
 }
 
 /// A transaction id for page `page` of the digest of `slot` to `room`: stable, so a digest
@@ -840,19 +847,19 @@ impl Bot {
             Action::Answer(parsed) => {
                 let command = parsed.command.name();
                 let engine = self.ctx.engine.load_full();
-                let answer = match tokio::task::spawn_blocking(move || engine.answer(&parsed)).await
-                {
-                    Ok(a) => a,
+                // Answered, and its first page rendered, off the async threads.
+                let answered =
+                    tokio::task::spawn_blocking(move || first_page(engine.answer(&parsed)));
+                let (first, pages) = match answered.await {
+                    Ok(answered) => answered,
                     Err(e) => {
                         warn!(transport = "matrix", command, error = %e, "command panicked");
                         let mut a = Answer::new("error", "");
                         a.push(Block::Para(vec![text(strings::INTERNAL_ERROR)]));
-                        a
+                        first_page(a)
                     }
                 };
                 info!(transport = "matrix", room = %job.room.room_id(), command, "answered");
-                let mut pages = pages_of(answer);
-                let first = pages.next().expect("an answer makes a page");
                 lock(&self.pager).store(&key, job.root.clone(), pages, Instant::now());
                 (job.root, job.event_id, first)
             }

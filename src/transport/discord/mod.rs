@@ -33,7 +33,6 @@ use tracing::{error, info, warn};
 use super::digest::{self, Clock, DueDigest};
 use super::ratelimit::Limited;
 use super::{BotContext, CancellationToken};
-use crate::answer::Answer;
 use crate::commands::{self, Command, Parsed};
 use crate::config::DiscordConfig;
 use crate::strings;
@@ -197,27 +196,27 @@ fn args_of(options: &[serenity::all::CommandDataOption]) -> Vec<Arg> {
 }
 
 impl Handler {
-    /// Answers `line` off the async threads: the engine is synchronous and may be slow.
-    async fn answer(&self, line: &str) -> anyhow::Result<Answer> {
+    /// Answers `line` and renders page `page` of the reply off the async threads: the engine
+    /// is synchronous and may be slow. The page's embed, and how many pages there are.
+    async fn answer_page(&self, line: &str, page: usize) -> anyhow::Result<(Embed, usize)> {
         let engine = self.ctx.engine.load_full();
         let line = line.to_string();
-        let answer = tokio::task::spawn_blocking(move || {
+        let shown = tokio::task::spawn_blocking(move || {
             let parsed = commands::parse(&line).unwrap_or(Parsed {
                 command: Command::Empty,
                 truncated: false,
             });
-            engine.answer(&parsed)
+            reply::page(engine.answer(&parsed), Some(&line), page)
         })
         .await?;
-        Ok(answer)
+        Ok(shown)
     }
 
     /// The reply to `line` at `page`: the page's embed and its buttons. None when answering
     /// failed (logged here; the caller tells the user privately).
     async fn page_edit(&self, line: &str, page: usize) -> Option<EditInteractionResponse> {
-        match self.answer(line).await {
-            Ok(answer) => {
-                let (embed, pages) = reply::page(answer, Some(line), page);
+        match self.answer_page(line, page).await {
+            Ok((embed, pages)) => {
                 let page = page.min(pages - 1);
                 Some(
                     EditInteractionResponse::new()
