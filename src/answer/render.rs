@@ -8,8 +8,8 @@ use crate::strings;
 /// Discord's embed description limit, also the contract's limit on `text`.
 pub const MARKDOWN_LIMIT: usize = 4096;
 
-/// Markup of one output format. Each writes onto the end of `out`: a long timeline's pages
-/// are sized block by block, and a string per piece was most of that time.
+/// Markup of one output format. Each writes onto the end of `out`, so that sizing a long
+/// timeline's pages block by block makes no string per piece.
 trait Markup: Sync {
     fn escape(&self, s: &str, out: &mut String);
     fn strong(&self, s: &str, out: &mut String);
