@@ -18,6 +18,13 @@ trait Markup: Sync {
     /// What goes before and after a block's text.
     fn wrap(&self, block: &Block) -> (&'static str, &'static str);
     fn separator(&self) -> &'static str;
+
+    /// `s` escaped between `open` and `close`.
+    fn enclose(&self, open: &str, s: &str, close: &str, out: &mut String) {
+        out.push_str(open);
+        self.escape(s, out);
+        out.push_str(close);
+    }
 }
 
 struct Plain {
@@ -40,9 +47,7 @@ impl Markup for Plain {
     }
     fn strong(&self, s: &str, out: &mut String) {
         let (open, close) = self.bold();
-        out.push_str(open);
-        out.push_str(s);
-        out.push_str(close);
+        self.enclose(open, s, close, out);
     }
     fn em(&self, s: &str, out: &mut String) {
         out.push_str(s);
@@ -80,14 +85,10 @@ impl Markup for Markdown {
         }
     }
     fn strong(&self, s: &str, out: &mut String) {
-        out.push_str("**");
-        self.escape(s, out);
-        out.push_str("**");
+        self.enclose("**", s, "**", out);
     }
     fn em(&self, s: &str, out: &mut String) {
-        out.push('*');
-        self.escape(s, out);
-        out.push('*');
+        self.enclose("*", s, "*", out);
     }
     fn code(&self, s: &str, out: &mut String) {
         out.push('`');
@@ -127,19 +128,13 @@ impl Markup for Html {
         }
     }
     fn strong(&self, s: &str, out: &mut String) {
-        out.push_str("<strong>");
-        self.escape(s, out);
-        out.push_str("</strong>");
+        self.enclose("<strong>", s, "</strong>", out);
     }
     fn em(&self, s: &str, out: &mut String) {
-        out.push_str("<em>");
-        self.escape(s, out);
-        out.push_str("</em>");
+        self.enclose("<em>", s, "</em>", out);
     }
     fn code(&self, s: &str, out: &mut String) {
-        out.push_str("<code>");
-        self.escape(s, out);
-        out.push_str("</code>");
+        self.enclose("<code>", s, "</code>", out);
     }
     fn wrap(&self, block: &Block) -> (&'static str, &'static str) {
         match block {
