@@ -1087,6 +1087,28 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_with_nothing_in_it_is_one_empty_page() {
+        let empty = Answer::new("help", "");
+        for paged in [
+            Paged::markdown(empty.clone(), MARKDOWN_LIMIT),
+            Paged::html(empty.clone(), 1000),
+        ] {
+            assert_eq!(paged.len(), 1);
+            assert!(!paged.is_empty());
+        }
+        assert_eq!(Paged::markdown(empty.clone(), MARKDOWN_LIMIT).page(0), "");
+        assert_eq!(Paged::markdown(empty.clone(), MARKDOWN_LIMIT).page(9), "");
+        assert_eq!(
+            Paged::html(empty, 1000).html_plain(0),
+            (String::new(), String::new())
+        );
+        let one = Paged::markdown(sample(), MARKDOWN_LIMIT);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one.page(0), render_markdown(&sample(), MARKDOWN_LIMIT));
+        assert_eq!(one.answer(), &sample());
+    }
+
+    #[test]
     fn same_bytes_cited_once() {
         let mut a = sample();
         let again = a.cite(CitationSource {
