@@ -228,7 +228,9 @@ impl<'a> Sources<'a> {
         }
     }
 
-    fn add_block(&mut self, m: &dyn Markup, cited: &Cited<'a>, block: &Block) {
+    /// Adds the files `block` cites; `line_chars` gives the characters of a file's line
+    /// before its marks.
+    fn add_block(&mut self, cited: &Cited<'a>, block: &Block, line_chars: &dyn Fn(&str) -> usize) {
         for part in block_parts(block) {
             let Inline::Cite(list) = part else {
                 continue;
@@ -243,8 +245,7 @@ impl<'a> Sources<'a> {
                 let i = match self.doc_at.get(c.doc.as_str()) {
                     Some(&i) => i,
                     None => {
-                        let first = cited.first_of_doc[c.doc.as_str()];
-                        self.chars += with_buffer(|line| source_line(m, first, "", line));
+                        self.chars += line_chars(&c.doc);
                         self.doc_at.insert(&c.doc, self.docs.len());
                         self.docs.push((&c.doc, Vec::new()));
                         self.docs.len() - 1
@@ -252,7 +253,7 @@ impl<'a> Sources<'a> {
                 };
                 self.docs[i].1.push(n);
                 // `Markup::wrap` wraps its text, so a mark adds exactly its own characters.
-                self.chars += with_buffer(|mark| push_mark(n, mark));
+                self.chars += mark_chars(n);
             }
         }
     }
@@ -277,6 +278,16 @@ impl<'a> Sources<'a> {
 fn push_mark(n: usize, out: &mut String) {
     use std::fmt::Write;
     let _ = write!(out, "[{n}]");
+}
+
+/// The characters of `push_mark(n)`: the brackets and n's digits.
+fn mark_chars(n: usize) -> usize {
+    2 + n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// The characters of the sources line of file `doc` before its marks.
+fn line_chars(m: &dyn Markup, cited: &Cited<'_>, doc: &str) -> usize {
+    with_buffer(|line| source_line(m, cited.first_of_doc[doc], "", line))
 }
 
 /// The characters `write` writes, counted in a buffer kept by the thread (sizing a page
@@ -329,11 +340,18 @@ impl<'a> Tally<'a> {
         }
     }
 
-    /// Adds `block`, which renders to `rendered` characters.
-    fn add(&mut self, m: &dyn Markup, cited: &Cited<'a>, block: &Block, rendered: usize) {
+    /// Adds `block`, which renders to `rendered` characters (`line_chars` as in
+    /// `Sources::add_block`).
+    fn add(
+        &mut self,
+        cited: &Cited<'a>,
+        block: &Block,
+        rendered: usize,
+        line_chars: &dyn Fn(&str) -> usize,
+    ) {
         self.lines += 1;
         self.chars += rendered;
-        self.sources.add_block(m, cited, block);
+        self.sources.add_block(cited, block, line_chars);
     }
 
     /// Characters of the blocks so far, a note line of `note` characters if any, and the
@@ -396,12 +414,13 @@ fn render_blocks(m: &dyn Markup, blocks: &[&Block], cited: &Cited<'_>, limit: us
     let note_chars = |kept: usize| {
         (kept < blocks.len()).then(|| rendered_chars(m, &left_out_note(blocks.len() - kept)))
     };
+    let line_chars = |doc: &str| line_chars(m, cited, doc);
     let mut tally = Tally::new(m);
     let mut kept = 0;
     for k in 0..=blocks.len() {
         if k > 0 {
             let b = k - 1;
-            tally.add(m, cited, blocks[b], rendered[b].chars().count());
+            tally.add(cited, blocks[b], rendered[b].chars().count(), &line_chars);
         }
         if tally.size(note_chars(k)) <= limit {
             kept = k;
@@ -409,7 +428,7 @@ fn render_blocks(m: &dyn Markup, blocks: &[&Block], cited: &Cited<'_>, limit: us
     }
     let mut sources = Sources::new();
     for b in &blocks[..kept] {
-        sources.add_block(m, cited, b);
+        sources.add_block(cited, b, &line_chars);
     }
     let mut lines: Vec<String> = rendered;
     lines.truncate(kept);
@@ -464,19 +483,33 @@ fn cut(
     const FOOTER_RESERVE: usize = 40;
     let budget = limit.saturating_sub(FOOTER_RESERVE);
     let blocks = &answer.blocks;
-    // Every block is sized, on every core: a long timeline has thousands.
-    let sizes: Vec<usize> = if blocks.len() < PARALLEL_BLOCKS {
-        blocks.iter().map(|b| rendered_chars(m, b)).collect()
+    // Every block and every file's sources line is sized, on every core: a long timeline
+    // has thousands of each.
+    let docs: Vec<&str> = cited.first_of_doc.keys().copied().collect();
+    let (sizes, lines): (Vec<usize>, Vec<usize>) = if blocks.len() < PARALLEL_BLOCKS {
+        (
+            blocks.iter().map(|b| rendered_chars(m, b)).collect(),
+            docs.iter().map(|doc| line_chars(m, cited, doc)).collect(),
+        )
     } else {
         use rayon::prelude::*;
-        blocks.par_iter().map(|b| rendered_chars(m, b)).collect()
+        rayon::join(
+            || blocks.par_iter().map(|b| rendered_chars(m, b)).collect(),
+            || {
+                docs.par_iter()
+                    .map(|doc| line_chars(m, cited, doc))
+                    .collect()
+            },
+        )
     };
+    let lines: HashMap<&str, usize> = docs.into_iter().zip(lines).collect();
+    let line_chars = |doc: &str| lines[doc];
     let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
     let mut current: Option<std::ops::Range<usize>> = None;
     let mut tally = Tally::new(m);
     for entry in entries(blocks) {
         for b in entry.clone() {
-            tally.add(m, cited, &blocks[b], sizes[b]);
+            tally.add(cited, &blocks[b], sizes[b], &line_chars);
         }
         // The entry joins the page if the page with it still fits; otherwise the page
         // closes and the entry opens the next.
@@ -487,7 +520,7 @@ fn cut(
                 cuts.push(page);
                 tally = Tally::new(m);
                 for b in entry.clone() {
-                    tally.add(m, cited, &blocks[b], sizes[b]);
+                    tally.add(cited, &blocks[b], sizes[b], &line_chars);
                 }
                 Some(entry)
             }
@@ -978,6 +1011,23 @@ mod tests {
     }
 
     #[test]
+    fn long_answers_sized_on_every_core_page_as_the_reference() {
+        for seed in [5, 6] {
+            let a = varied_answer(300, seed);
+            assert!(a.blocks.len() >= PARALLEL_BLOCKS, "{}", a.blocks.len());
+            for m in [&Markdown as &dyn Markup, &Html] {
+                for limit in [1000, MARKDOWN_LIMIT] {
+                    assert_eq!(
+                        paginate(m, &a, limit),
+                        straightforward::paginate(m, &a, limit),
+                        "seed {seed}, limit {limit}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn markdown_is_exact() {
         let md = render_markdown(&sample(), MARKDOWN_LIMIT);
         assert_eq!(
@@ -1084,6 +1134,15 @@ mod tests {
             markdown_pages(&sample(), MARKDOWN_LIMIT),
             vec![render_markdown(&sample(), MARKDOWN_LIMIT)]
         );
+    }
+
+    #[test]
+    fn a_mark_is_as_long_as_it_is_counted() {
+        for n in (0..1100).chain([9_999, 10_000, 99_999, 100_000, usize::MAX]) {
+            let mut mark = String::new();
+            push_mark(n, &mut mark);
+            assert_eq!(mark_chars(n), mark.chars().count(), "{n}");
+        }
     }
 
     #[test]
