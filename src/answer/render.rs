@@ -373,9 +373,8 @@ impl<'a> Tally<'a> {
 
 fn sources_heading(m: &dyn Markup) -> String {
     let (open, close) = m.wrap(&Block::Heading(Vec::new()));
-    let mut out = open.to_string();
-    m.escape(strings::SOURCES, &mut out);
-    out.push_str(close);
+    let mut out = String::new();
+    m.enclose(open, strings::SOURCES, close, &mut out);
     out
 }
 
@@ -426,9 +425,10 @@ fn render_blocks(m: &dyn Markup, blocks: &[&Block], cited: &Cited<'_>, limit: us
             kept = k;
         }
     }
+    // Only the kept blocks' files and marks are wanted here, not their sizes.
     let mut sources = Sources::new();
     for b in &blocks[..kept] {
-        sources.add_block(cited, b, &line_chars);
+        sources.add_block(cited, b, &|_| 0);
     }
     let mut lines: Vec<String> = rendered;
     lines.truncate(kept);

@@ -598,7 +598,7 @@ impl Iterator for Pages {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.paged.len() - self.next.min(self.paged.len());
+        let left = self.paged.len() - self.next;
         (left, Some(left))
     }
 }

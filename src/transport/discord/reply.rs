@@ -132,26 +132,31 @@ pub fn pages(answer: &Answer, footer: Option<&str>) -> Vec<Embed> {
 /// reply is cut alike; a page that still breaks a limit falls back to `pages`.
 pub fn page(answer: Answer, footer: Option<&str>, page: usize) -> (Embed, usize) {
     let (title, framed) = frame(&answer, footer);
-    if let Some(limit) = page_limit(&title, framed.as_deref()) {
-        let paged = Paged::markdown(answer, limit);
-        let embed = embed_of(&title, &paged.page(page), framed);
-        match embed.check() {
-            Ok(()) => return (embed, paged.len()),
-            Err(e) => tracing::warn!(limit, error = %e, "page too large for an embed"),
+    let Some(limit) = page_limit(&title, framed.as_deref()) else {
+        return page_of_all(&answer, footer, page);
+    };
+    let paged = Paged::markdown(answer, limit);
+    let embed = embed_of(&title, &paged.page(page), framed);
+    match embed.check() {
+        Ok(()) => (embed, paged.len()),
+        Err(e) => {
+            tracing::warn!(limit, error = %e, "page too large for an embed");
+            page_of_all(paged.answer(), footer, page)
         }
-        let all = pages(paged.answer(), footer);
-        let n = all.len();
-        return (all.into_iter().nth(page.min(n - 1)).expect("a page"), n);
     }
-    let mut all = pages(&answer, footer);
+}
+
+/// Page `page` of `pages` (the last past the end), and how many there are.
+fn page_of_all(answer: &Answer, footer: Option<&str>, page: usize) -> (Embed, usize) {
+    let mut all = pages(answer, footer);
     let n = all.len();
     (all.swap_remove(page.min(n - 1)), n)
 }
 
 /// The largest of `PAGE_LIMITS` with which an embed of any page fits Discord's total: the
 /// page's text (description and source fields together) is at most the limit, and the
-/// fields' names add at most `FIELD_NAME_CHARS` each. None when none does (a very long
-/// title and footer), to try each limit on the real pages.
+/// fields' names add at most `field_names_bound`. None when none does (a very long title
+/// and footer), to try each limit on the real pages.
 fn page_limit(title: &str, footer: Option<&str>) -> Option<usize> {
     let framing = chars(title) + footer.map_or(0, chars);
     PAGE_LIMITS
