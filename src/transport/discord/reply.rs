@@ -407,6 +407,14 @@ mod tests {
         a
     }
 
+    /// The quotes of `long_answer` on all the pages.
+    fn quotes_in(pages: &[Embed]) -> usize {
+        pages
+            .iter()
+            .map(|p| p.description.matches("> On 3 May").count())
+            .sum()
+    }
+
     #[test]
     fn pages_pass_every_check_and_keep_every_entry() {
         let a = long_answer();
@@ -432,11 +440,7 @@ mod tests {
                 }
             }
         }
-        let quotes: usize = pages
-            .iter()
-            .map(|p| p.description.matches("> On 3 May").count())
-            .sum();
-        assert_eq!(quotes, 120, "no entry lost or cut between pages");
+        assert_eq!(quotes_in(&pages), 120, "no entry lost or cut between pages");
         assert!(!pages[0].title.contains("@everyone"));
     }
 
@@ -459,11 +463,11 @@ mod tests {
                     "{extra}: page {k}"
                 );
             }
-            let quotes: usize = each
-                .iter()
-                .map(|p| p.description.matches("> On 3 May").count())
-                .sum();
-            assert_eq!(quotes, 120, "{extra}: no entry lost or shown twice");
+            assert_eq!(
+                quotes_in(&each),
+                120,
+                "{extra}: no entry lost or shown twice"
+            );
             // Past the end: the last page.
             assert_eq!(page(a.clone(), Some(&line), n + 5).0, each[n - 1]);
             // Where the first limit is safe for any page, the pages are those of `pages`.
