@@ -44,19 +44,26 @@ pub struct EntityTable {
 
 impl EntityTable {
     /// Merges the names each article found (at load, in parallel) across the corpus. The
-    /// passage lists are built on first use (see `resolve_with_lists`).
+    /// passage lists are built on first use (see `mentions_in`).
     fn resolve(corpus: &Corpus) -> EntityTable {
+        EntityTable::resolve_again(corpus, &[])
+    }
+
+    /// `resolve`, keeping the entities of `previous` that are decided again from the same
+    /// members (see `entities::merge_again`).
+    fn resolve_again(corpus: &Corpus, previous: &[Entity]) -> EntityTable {
         // Names filed or read back from saved state are read and decoded a few at a time,
         // on every core.
         let articles: Vec<&crate::corpus::Article> = corpus.iter().collect();
-        let merged = entities::merge_with(articles.len(), |i| corpus.names_of(articles[i]));
+        let merged =
+            entities::merge_again(articles.len(), |i| corpus.names_of(articles[i]), previous);
         EntityTable::of(merged, corpus)
     }
 
-    /// `resolve`, with the passage lists built: a merge in the background builds them
-    /// before its table serves.
-    fn resolve_with_lists(corpus: &Corpus) -> EntityTable {
-        let table = EntityTable::resolve(corpus);
+    /// The table merged again over `corpus` after a change, with the passage lists built:
+    /// a merge in the background builds them before its table serves.
+    fn again_with_lists(&self, corpus: &Corpus) -> EntityTable {
+        let table = EntityTable::resolve_again(corpus, &self.entities);
         table.mentions_in();
         table
     }
@@ -140,14 +147,14 @@ impl MentionsIn {
         // against its passages, in order (a binary search per mention missed the cache).
         // Each article's list is sized first (they hold every mention of the corpus).
         let mut counts = vec![0usize; corpus.slot_count()];
-        for m in entities.iter().flat_map(|e| &e.mentions) {
+        for m in entities.iter().flat_map(|e| e.mentions.iter()) {
             if let Some(n) = counts.get_mut(m.doc()) {
                 *n += 1;
             }
         }
         let mut starts: Vec<Vec<(u32, u32)>> = counts.into_iter().map(Vec::with_capacity).collect();
         for (e, entity) in entities.iter().enumerate() {
-            for m in &entity.mentions {
+            for m in entity.mentions.iter() {
                 if let Some(list) = starts.get_mut(m.doc()) {
                     list.push((m.range().start as u32, e as u32));
                 }
@@ -435,12 +442,14 @@ impl Engine {
         ))
     }
 
-    /// The same engine with entities resolved again over the current corpus.
+    /// The same engine with entities resolved again over the current corpus. Entities
+    /// decided again from the same members as before are kept, not gathered again (see
+    /// `entities::merge_again`): after one file changes, the few it touches are.
     pub fn with_fresh_entities(&self) -> Engine {
         Engine {
             corpus: self.corpus.clone(),
             index: self.index.clone(),
-            table: Arc::new(EntityTable::resolve_with_lists(&self.corpus)),
+            table: Arc::new(self.table.again_with_lists(&self.corpus)),
             store: self.store.clone(),
         }
     }
@@ -567,12 +576,50 @@ mod tests {
     }
 
     #[test]
+    fn entities_merged_again_after_changes_equal_a_whole_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::synth::generate(dir.path(), 150, 7).unwrap();
+        let mut engine = Engine::load(dir.path()).unwrap();
+        let file = |i: usize| dir.path().join(crate::synth::article_path(i));
+        // A changed file, a new one naming someone already known, and a deleted one.
+        let text = std::fs::read_to_string(file(75)).unwrap();
+        let changes: Vec<Box<dyn Fn()>> = vec![
+            Box::new(|| {
+                let more = format!("{text}\nMayor Ana Lopez said the council would meet.\n");
+                std::fs::write(file(75), more).unwrap();
+            }),
+            Box::new(|| std::fs::write(file(150), text.replace("a", "e")).unwrap()),
+            Box::new(|| std::fs::remove_file(file(3)).unwrap()),
+        ];
+        for (n, change) in [75, 150, 3].into_iter().zip(changes) {
+            change();
+            let (next, delta) = engine.update(&[file(n)]).unwrap();
+            assert!(!delta.is_empty(), "file {n}");
+            let fresh = next.with_fresh_entities();
+            let articles: Vec<&crate::corpus::Article> = fresh.corpus.iter().collect();
+            let whole =
+                entities::merge_with(articles.len(), |i| fresh.corpus.names_of(articles[i]));
+            assert_eq!(fresh.entities(), whole.as_slice(), "file {n}");
+            let kept = fresh
+                .entities()
+                .iter()
+                .filter(|e| {
+                    let shared = |b: &Entity| Arc::ptr_eq(&b.mentions, &e.mentions);
+                    engine.entities().iter().any(shared)
+                })
+                .count();
+            assert!(kept > 0 && kept < whole.len(), "file {n}: {kept} kept");
+            engine = fresh;
+        }
+    }
+
+    #[test]
     fn mentions_in_lists_what_a_map_of_every_mention_does() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
         let engine = Engine::load(&dir).unwrap();
         let mut naive: HashMap<(usize, usize), Vec<u32>> = HashMap::new();
         for (e, entity) in (0u32..).zip(engine.entities()) {
-            for m in &entity.mentions {
+            for m in entity.mentions.iter() {
                 if let Some(p) = engine.passage_at(m.doc(), m.range().start) {
                     let list = naive.entry((m.doc(), p)).or_default();
                     if !list.contains(&e) {

@@ -222,7 +222,7 @@ impl CardCache {
             let sorted_last = entities
                 .iter()
                 .flat_map(|e| e.mentions.last().into_iter().chain(e.quotes.last()));
-            let roles = entities.iter().flat_map(|e| &e.roles);
+            let roles = entities.iter().flat_map(|e| e.roles.iter());
             sorted_last
                 .chain(roles)
                 .map(|s| s.doc() + 1)
@@ -682,7 +682,7 @@ mod tests {
         let entity = &live(engine, entity);
         let mut roles = Vec::new();
         let mut seen_roles: HashSet<String> = HashSet::new();
-        for s in &entity.roles {
+        for s in entity.roles.iter() {
             let role = fold_whitespace(&engine.read(s.doc()).unwrap().text[s.range()]);
             if seen_roles.insert(fold(&role)) {
                 roles.push((role, s.doc(), s.range()));
@@ -690,7 +690,7 @@ mod tests {
         }
         roles.truncate(MAX_ROLES);
         let mut counts: HashMap<usize, usize> = HashMap::new();
-        for s in &entity.mentions {
+        for s in entity.mentions.iter() {
             *counts.entry(s.doc()).or_default() += 1;
         }
         let mut per_article: Vec<(usize, usize)> = counts.into_iter().collect();

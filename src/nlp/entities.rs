@@ -6,11 +6,10 @@
 //! gazetteer, speech verbs). Everything returned is a byte range into the caller's text.
 
 use regex::Regex;
-use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -52,12 +51,23 @@ pub struct Entity {
     pub kind: EntityKind,
     /// Other surface forms: "Trump", "Zelensky".
     pub aliases: Vec<String>,
-    /// Its roles as written.
-    pub roles: Vec<Spot>,
-    pub mentions: Vec<Spot>,
+    /// Its roles as written. The lists are shared: a merge again after a change keeps the
+    /// entities it did not touch (see `merge_again`), so two tables hold them once.
+    pub roles: Arc<[Spot]>,
+    pub mentions: Arc<[Spot]>,
     /// The quotes attributed to it.
-    pub quotes: Vec<Spot>,
+    pub quotes: Arc<[Spot]>,
+    /// What it was gathered from (see `MembersKey`).
+    pub key: MembersKey,
 }
+
+/// What an entity is gathered from, hashed: its kind, place and counts, and its members in
+/// their order, each an article's slot and the group's place among that article's groups.
+/// An article's names never change in its slot (a changed file gets a new one), so two
+/// entities with the same key are the same entity. Two 64-bit SipHashes of the same
+/// members under different prefixes: a false match would take both to collide.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MembersKey(u64, u64);
 
 /// A place in the corpus: an article's slot and a byte range of its file, in 12 bytes (a
 /// large corpus names its entities millions of times).
@@ -3761,62 +3771,97 @@ pub fn merge_with<'a, F>(count: usize, names: F) -> Vec<Entity>
 where
     F: Fn(usize) -> std::borrow::Cow<'a, ArticleEntities> + Sync,
 {
+    merge_again(count, names, &[])
+}
+
+/// `merge_with`, keeping each entity of `previous` (an earlier merge) that is decided again
+/// from the same members (see `MembersKey`): its lists are shared, not gathered again, and
+/// articles none of whose names joins a new entity are not read a second time. After one
+/// file changes, only the entities it names or that it moves a name between are gathered.
+/// The result equals `merge_with`'s.
+pub fn merge_again<'a, F>(count: usize, names: F, previous: &[Entity]) -> Vec<Entity>
+where
+    F: Fn(usize) -> std::borrow::Cow<'a, ArticleEntities> + Sync,
+{
     let mut strings = Strings::default();
     let mut evidence: Vec<u8> = Vec::new();
     let mut members = Members::default();
-    // How many groups each article had, so the second reading finds each in its place.
-    let mut groups_of: Vec<u32> = Vec::with_capacity(count);
-    each_article(count, &names, |_, a| {
-        groups_of.push(small(a.groups.len()));
-        for g in &*a.groups {
-            let start = evidence.len();
-            evidence.extend_from_slice(a.evidence.get(g.evidence.range()).unwrap_or_default());
-            let text = |span: Span| a.strings.get(span.range()).unwrap_or_default();
-            let longest = a.forms.get(g.longest as usize).map_or("", |f| text(f.text));
-            members.push(Member {
-                name: strings.id(text(g.name)),
-                words: g.words,
-                place: g.place,
-                acronym: g.acronym,
-                longest: strings.id(longest),
-                longest_words: g.longest_words,
-                evidence: Span::new(start..evidence.len()),
-                spots: [g.roles, g.mentions, g.quotes].map(|s| small(s.range().len())),
-            });
-        }
-    });
+    // Where each article's groups start among the members (and, last, how many there are),
+    // and its slot: a member's place in its article, for the keys.
+    let mut starts: Vec<u32> = Vec::with_capacity(count + 1);
+    let mut docs: Vec<u32> = Vec::with_capacity(count);
+    each_article(
+        count,
+        &names,
+        |_| true,
+        |_, a| {
+            starts.push(small(members.len()));
+            docs.push(small(a.doc));
+            for g in &*a.groups {
+                let start = evidence.len();
+                evidence.extend_from_slice(a.evidence.get(g.evidence.range()).unwrap_or_default());
+                let text = |span: Span| a.strings.get(span.range()).unwrap_or_default();
+                let longest = a.forms.get(g.longest as usize).map_or("", |f| text(f.text));
+                members.push(Member {
+                    name: strings.id(text(g.name)),
+                    words: g.words,
+                    place: g.place,
+                    acronym: g.acronym,
+                    longest: strings.id(longest),
+                    longest_words: g.longest_words,
+                    evidence: Span::new(start..evidence.len()),
+                    spots: [g.roles, g.mentions, g.quotes].map(|s| small(s.range().len())),
+                });
+            }
+        },
+    );
+    starts.push(small(members.len()));
     evidence.shrink_to_fit();
 
-    // Each member's entity and its rank there: roles and forms are kept in member order.
-    let mut slots: Vec<(u32, u32)> = vec![(u32::MAX, 0); members.len()];
-    let shapes: Vec<Shape> = {
-        let merged = decide(&members, &evidence, &strings);
+    let merged = decide(&members, &evidence, &strings);
+    // The members are gone before the entities' lists are made.
+    let count_members = members.len();
+    drop((members, evidence));
+    // Each member's entity and its rank there (u32::MAX: an entity kept from `previous`);
+    // roles and forms are kept in member order.
+    const KEPT: u32 = u32::MAX;
+    let mut slots: Vec<(u32, u32)> = vec![(KEPT, 0); count_members];
+    let kept: FxMap<MembersKey, &Entity> = previous.iter().map(|e| (e.key, e)).collect();
+    // Each entity: kept from `previous`, or gathered anew from its shape.
+    let decided: Vec<Result<Entity, (Shape, MembersKey)>> = {
         merged
             .iter()
             .enumerate()
             .map(|(e, g)| {
+                let shape = (g.kind(), g.place, g.spots);
+                let key = members_key(shape, &g.members, &starts, &docs);
+                if let Some(&entity) = kept.get(&key) {
+                    return Ok(entity.clone());
+                }
                 for (rank, &m) in g.members.iter().enumerate() {
                     slots[m as usize] = (small(e), small(rank));
                 }
-                (g.kind(), g.place, g.spots)
+                Err((shape, key))
             })
             .collect()
     };
-    // The members are gone before the entities' lists are made.
-    drop((members, evidence));
-    let mut gathered: Vec<Gathered> = shapes.into_iter().map(Gathered::new).collect();
+    drop(kept);
+    let mut gathered: Vec<Option<Gathered>> = decided
+        .iter()
+        .map(|d| d.as_ref().err().map(|&(shape, _)| Gathered::new(shape)))
+        .collect();
 
-    let mut first = 0;
-    each_article(count, &names, |i, a| {
-        let groups = groups_of[i] as usize;
-        let slots = &slots[first..first + groups];
-        first += groups;
-        if a.groups.len() != groups {
+    // Only articles with a member to gather are read again.
+    let groups_of = |i: usize| starts[i] as usize..starts[i + 1] as usize;
+    let needed = |i: usize| slots[groups_of(i)].iter().any(|&(e, _)| e != KEPT);
+    each_article(count, &names, needed, |i, a| {
+        let slots = &slots[groups_of(i)];
+        if a.groups.len() != slots.len() {
             tracing::warn!("an article's names read differently the second time; left out");
             return;
         }
         for (g, &(e, rank)) in a.groups.iter().zip(slots) {
-            if let Some(entity) = gathered.get_mut(e as usize) {
+            if let Some(Some(entity)) = gathered.get_mut(e as usize) {
                 entity.gather(a, g, rank, &mut strings);
             }
         }
@@ -3824,9 +3869,14 @@ where
     drop(slots);
 
     // An entity whose articles all read differently the second time has nothing to show.
-    let mut entities: Vec<Entity> = gathered
+    let mut entities: Vec<Entity> = decided
         .into_iter()
-        .map(|g| g.finish(&strings))
+        .zip(gathered)
+        .filter_map(|(d, g)| match (d, g) {
+            (Ok(kept), _) => Some(kept),
+            (Err((_, key)), Some(g)) => Some(g.finish(&strings, key)),
+            (Err(_), None) => None,
+        })
         .filter(|e| !e.mentions.is_empty())
         .collect();
     entities.sort_by(|a, b| {
@@ -3848,21 +3898,44 @@ pub fn resolve(docs: &[(usize, &str, Vec<Range<usize>>)]) -> Vec<Entity> {
     merge(&articles)
 }
 
-/// Calls `each` with every article's names in order, decoding a few at a time on every
-/// core.
-fn each_article<'a, F>(count: usize, names: &F, mut each: impl FnMut(usize, &ArticleEntities))
-where
+/// The key of an entity of `shape` gathered from `members` (see `MembersKey`): `starts`
+/// holds where each article's groups start among the members, `docs` each article's slot.
+fn members_key(shape: Shape, members: &[u32], starts: &[u32], docs: &[u32]) -> MembersKey {
+    use std::hash::Hash;
+    let hash = |prefix: u8| {
+        #[allow(deprecated)]
+        let mut h = std::hash::SipHasher::new();
+        prefix.hash(&mut h);
+        shape.hash(&mut h);
+        members.len().hash(&mut h);
+        for &m in members {
+            // The article holding member `m`, and the member's place among its groups.
+            let a = starts.partition_point(|&s| s <= m) - 1;
+            (docs[a], m - starts[a]).hash(&mut h);
+        }
+        h.finish()
+    };
+    MembersKey(hash(1), hash(2))
+}
+
+/// Calls `each` with the names of every article `needed` is true of, in order, decoding
+/// (or reading) them a chunk at a time on every core.
+fn each_article<'a, F>(
+    count: usize,
+    names: &F,
+    needed: impl Fn(usize) -> bool,
+    mut each: impl FnMut(usize, &ArticleEntities),
+) where
     F: Fn(usize) -> std::borrow::Cow<'a, ArticleEntities> + Sync,
 {
     use rayon::prelude::*;
     const CHUNK: usize = 1024;
-    for start in (0..count).step_by(CHUNK) {
-        let chunk: Vec<std::borrow::Cow<'a, ArticleEntities>> = (start..count.min(start + CHUNK))
-            .into_par_iter()
-            .map(names)
-            .collect();
-        for (k, a) in chunk.iter().enumerate() {
-            each(start + k, a);
+    let wanted: Vec<usize> = (0..count).filter(|&i| needed(i)).collect();
+    for chunk in wanted.chunks(CHUNK) {
+        let read: Vec<std::borrow::Cow<'a, ArticleEntities>> =
+            chunk.par_iter().map(|&i| names(i)).collect();
+        for (&i, a) in chunk.iter().zip(&read) {
+            each(i, a);
         }
     }
 }
@@ -3871,17 +3944,23 @@ where
 fn decide<'s>(members: &Members, evidence: &[u8], strings: &'s Strings) -> Vec<Merged<'s>> {
     // Full personal names first, so short forms from other articles find them; longer names
     // before shorter ones; otherwise in the articles' order (the index breaks ties).
-    let mut order: Vec<(bool, Reverse<u32>, u32)> = Vec::with_capacity(members.len());
+    // Each (not a full personal name, fewer words, index) packed in 64 bits, in that order,
+    // so the list of millions is 8 bytes a member: the index takes the low 31 bits.
+    assert!(
+        members.len() < 1 << 31,
+        "more members than a merge can order"
+    );
+    let mut order: Vec<u64> = Vec::with_capacity(members.len());
     order.extend(members.iter().enumerate().map(|(i, m)| {
         let full_person = kind_of(&m.votes(evidence).0) == EntityKind::Person && m.words >= 2;
-        (!full_person, Reverse(m.words), small(i))
+        u64::from(!full_person) << 63 | u64::from(u32::MAX - m.words) << 31 | i as u64
     }));
     order.sort_unstable();
 
     let mut merged: Vec<Merged> = Vec::new();
     let mut by_key: FxMap<GroupKey, usize> = FxMap::default();
     let mut persons: FxMap<&str, Vec<usize>> = FxMap::default();
-    for (_, _, i) in order {
+    for i in order.into_iter().map(|o| (o & ((1 << 31) - 1)) as u32) {
         let m = members.get(i as usize);
         let (votes, strong) = m.votes(evidence);
         let kind = kind_of(&votes);
@@ -4040,7 +4119,7 @@ impl Gathered {
         }
     }
 
-    fn finish(mut self, strings: &Strings) -> Entity {
+    fn finish(mut self, strings: &Strings, key: MembersKey) -> Entity {
         // Stable: each member's own lists stay in their order.
         self.roles.sort_by_key(|&(rank, _)| rank);
         // Surface forms with counts and word counts, in first-seen order.
@@ -4075,16 +4154,14 @@ impl Gathered {
             spots.sort_unstable_by_key(|s| (s.doc, s.span.range().start, s.span.range().end));
             spots.dedup();
         }
-        for spots in [&mut roles, &mut mentions, &mut quotes] {
-            spots.shrink_to_fit();
-        }
         Entity {
             name,
             kind: self.kind,
             aliases,
-            roles,
-            mentions,
-            quotes,
+            roles: roles.into(),
+            mentions: mentions.into(),
+            quotes: quotes.into(),
+            key,
         }
     }
 }
@@ -4918,7 +4995,12 @@ mod tests {
         );
         // Every returned range cites the text it claims.
         for e in &es {
-            for s in e.mentions.iter().chain(&e.roles).chain(&e.quotes) {
+            for s in e
+                .mentions
+                .iter()
+                .chain(e.roles.iter())
+                .chain(e.quotes.iter())
+            {
                 assert!(docs[s.doc()].1.get(s.range()).is_some());
             }
         }
@@ -5003,7 +5085,7 @@ mod tests {
             }
             let es = resolve(&[(0, text.as_str(), vec![sentence.clone(), 0..text.len()])]);
             for e in &es {
-                for s in e.mentions.iter().chain(&e.roles).chain(&e.quotes) {
+                for s in e.mentions.iter().chain(e.roles.iter()).chain(e.quotes.iter()) {
                     proptest::prop_assert!(text.get(s.range()).is_some());
                 }
             }
@@ -5204,6 +5286,75 @@ mod tests {
         assert!(merge(std::iter::empty()).is_empty());
     }
 
+    /// `merge_again` over `articles` after `before`: the entities, how many of them share
+    /// their lists with one of `before`, and how many times an article's names were read.
+    fn again(articles: &[&ArticleEntities], before: &[Entity]) -> (Vec<Entity>, usize, usize) {
+        let reads = std::sync::atomic::AtomicUsize::new(0);
+        let merged = merge_again(
+            articles.len(),
+            |i| {
+                reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                std::borrow::Cow::Borrowed(articles[i])
+            },
+            before,
+        );
+        let kept = merged
+            .iter()
+            .filter(|e| before.iter().any(|b| Arc::ptr_eq(&b.mentions, &e.mentions)))
+            .count();
+        (merged, kept, reads.into_inner())
+    }
+
+    #[test]
+    fn merging_again_keeps_what_a_change_leaves_and_equals_a_whole_merge() {
+        let docs = seed_docs();
+        let analysed: Vec<ArticleEntities> = docs
+            .iter()
+            .map(|(d, text, sentences)| analyse_article(*d, text, sentences))
+            .collect();
+        let before = merge(&analysed);
+        assert!(before.len() > 20);
+
+        // Nothing changed: every entity is kept, and each article is read once.
+        let all: Vec<&ArticleEntities> = analysed.iter().collect();
+        let (same, kept, reads) = again(&all, &before);
+        assert_eq!(same, before);
+        assert_eq!((kept, reads), (before.len(), all.len()));
+
+        // Each article in turn is changed: it goes, and comes back in a new slot with a
+        // paragraph more, naming people it may already name.
+        for (k, (_, text, _)) in docs.iter().enumerate() {
+            let changed = format!(
+                "{text}\n\nLater, President Volodymyr Zelensky met Smith, and Mr. Biden spoke."
+            );
+            let sentences = split_prose(&changed, 0..changed.len());
+            let new = analyse_article(100 + k, &changed, &sentences);
+            let mut after: Vec<&ArticleEntities> = all.clone();
+            after.remove(k);
+            after.push(&new);
+            let (merged, kept, _) = again(&after, &before);
+            assert_eq!(merged, merge(after.iter().copied()), "article {k} changed");
+            // Entities of the other articles are kept; those of the new slot are gathered.
+            assert!(kept > 0 && kept < merged.len(), "article {k}: {kept} kept");
+        }
+
+        // An article that went takes its full name with it: the short form left in the
+        // other article becomes an entity of its own, decided afresh.
+        let a = "President Zelensky said aid was discussed. Mayor Ana Lopez agreed.";
+        let b = "Ukrainian President Volodymyr Zelensky spoke to reporters on Monday.";
+        let docs = two_docs(a, b);
+        let both: Vec<ArticleEntities> = docs
+            .iter()
+            .map(|(d, text, sentences)| analyse_article(*d, text, sentences))
+            .collect();
+        let before = merge(&both);
+        let (merged, kept, _) = again(&[&both[0]], &before);
+        assert_eq!(merged, merge([&both[0]]));
+        assert!(merged.iter().any(|e| e.name == "Zelensky"));
+        assert!(!before.iter().any(|e| e.name == "Zelensky"));
+        assert!(kept < merged.len());
+    }
+
     /// Two articles, numbered 0 and 1, each all prose.
     fn two_docs<'a>(a: &'a str, b: &'a str) -> Vec<(usize, &'a str, Vec<Range<usize>>)> {
         vec![
@@ -5268,7 +5419,7 @@ mod tests {
         // The other articles' mentions are all there.
         let mentions = |es: &[Entity]| -> usize {
             es.iter()
-                .flat_map(|e| &e.mentions)
+                .flat_map(|e| e.mentions.iter())
                 .filter(|s| s.doc() != 2)
                 .count()
         };
