@@ -5286,6 +5286,13 @@ mod tests {
         assert!(merge(std::iter::empty()).is_empty());
     }
 
+    /// Each article's names, as loading analyses them.
+    fn analyse_all(docs: &[(usize, &str, Vec<Range<usize>>)]) -> Vec<ArticleEntities> {
+        docs.iter()
+            .map(|(d, text, sentences)| analyse_article(*d, text, sentences))
+            .collect()
+    }
+
     /// `merge_again` over `articles` after `before`: the entities, how many of them share
     /// their lists with one of `before`, and how many times an article's names were read.
     fn again(articles: &[&ArticleEntities], before: &[Entity]) -> (Vec<Entity>, usize, usize) {
@@ -5308,10 +5315,7 @@ mod tests {
     #[test]
     fn merging_again_keeps_what_a_change_leaves_and_equals_a_whole_merge() {
         let docs = seed_docs();
-        let analysed: Vec<ArticleEntities> = docs
-            .iter()
-            .map(|(d, text, sentences)| analyse_article(*d, text, sentences))
-            .collect();
+        let analysed = analyse_all(&docs);
         let before = merge(&analysed);
         assert!(before.len() > 20);
 
@@ -5343,10 +5347,7 @@ mod tests {
         let a = "President Zelensky said aid was discussed. Mayor Ana Lopez agreed.";
         let b = "Ukrainian President Volodymyr Zelensky spoke to reporters on Monday.";
         let docs = two_docs(a, b);
-        let both: Vec<ArticleEntities> = docs
-            .iter()
-            .map(|(d, text, sentences)| analyse_article(*d, text, sentences))
-            .collect();
+        let both = analyse_all(&docs);
         let before = merge(&both);
         let (merged, kept, _) = again(&[&both[0]], &before);
         assert_eq!(merged, merge([&both[0]]));
@@ -5395,10 +5396,7 @@ mod tests {
     #[test]
     fn names_read_differently_the_second_time_are_left_out() {
         let docs = seed_docs();
-        let analysed: Vec<ArticleEntities> = docs
-            .iter()
-            .map(|(d, text, sentences)| analyse_article(*d, text, sentences))
-            .collect();
+        let analysed = analyse_all(&docs);
         let expected = merge(&analysed);
         // Article 2's names read as nothing once they have been read once.
         let reads = std::sync::atomic::AtomicUsize::new(0);
