@@ -14,7 +14,7 @@ use crate::commands::{self, Command, Parsed};
 use crate::corpus::names::NameFile;
 use crate::corpus::{self, Article, Corpus, CorpusError, Delta, Opened};
 use crate::index::{Hit, IndexError, Mode, NewsIndex, UserQuery};
-use crate::nlp::entities::{self, Entity};
+use crate::nlp::entities::Entity;
 use crate::nlp::stopwords;
 use crate::store::{Store, StoreError};
 use crate::strings;
@@ -52,12 +52,7 @@ impl EntityTable {
     /// `resolve`, keeping the entities of `previous` that are decided again from the same
     /// members (see `entities::merge_again`).
     fn resolve_again(corpus: &Corpus, previous: &[Entity]) -> EntityTable {
-        // Names filed or read back from saved state are read and decoded a few at a time,
-        // on every core.
-        let articles: Vec<&crate::corpus::Article> = corpus.iter().collect();
-        let merged =
-            entities::merge_again(articles.len(), |i| corpus.names_of(articles[i]), previous);
-        EntityTable::of(merged, corpus)
+        EntityTable::of(corpus.merge_names(previous), corpus)
     }
 
     /// The table merged again over `corpus` after a change, with the passage lists built:
@@ -596,9 +591,7 @@ mod tests {
             let (next, delta) = engine.update(&[file(n)]).unwrap();
             assert!(!delta.is_empty(), "file {n}");
             let fresh = next.with_fresh_entities();
-            let articles: Vec<&crate::corpus::Article> = fresh.corpus.iter().collect();
-            let whole =
-                entities::merge_with(articles.len(), |i| fresh.corpus.names_of(articles[i]));
+            let whole = fresh.corpus.merge_names(&[]);
             assert_eq!(fresh.entities(), whole.as_slice(), "file {n}");
             let kept = fresh
                 .entities()

@@ -443,6 +443,15 @@ impl Corpus {
         article.entities.get(self.names.as_deref())
     }
 
+    /// The entities of the articles' names merged across the corpus, keeping those of
+    /// `previous` decided again from the same members (see `entities::merge_again`).
+    /// Names filed or read back from saved state are read and decoded a few at a time, on
+    /// every core.
+    pub fn merge_names(&self, previous: &[entities::Entity]) -> Vec<entities::Entity> {
+        let articles: Vec<&Article> = self.iter().collect();
+        entities::merge_again(articles.len(), |i| self.names_of(articles[i]), previous)
+    }
+
     /// Whether every article's filed names are in the names file (a saved state checked
     /// against the file beside it).
     pub fn names_are_held(&self) -> bool {

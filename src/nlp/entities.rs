@@ -3827,29 +3827,23 @@ where
     const KEPT: u32 = u32::MAX;
     let mut slots: Vec<(u32, u32)> = vec![(KEPT, 0); count_members];
     let kept: FxMap<MembersKey, &Entity> = previous.iter().map(|e| (e.key, e)).collect();
-    // Each entity: kept from `previous`, or gathered anew from its shape.
-    let decided: Vec<Result<Entity, (Shape, MembersKey)>> = {
-        merged
-            .iter()
-            .enumerate()
-            .map(|(e, g)| {
-                let shape = (g.kind(), g.place, g.spots);
-                let key = members_key(shape, &g.members, &starts, &docs);
-                if let Some(&entity) = kept.get(&key) {
-                    return Ok(entity.clone());
-                }
-                for (rank, &m) in g.members.iter().enumerate() {
-                    slots[m as usize] = (small(e), small(rank));
-                }
-                Err((shape, key))
-            })
-            .collect()
-    };
-    drop(kept);
-    let mut gathered: Vec<Option<Gathered>> = decided
+    // Each entity: kept from `previous`, or gathered anew from its members.
+    let mut decided: Vec<Decided> = merged
         .iter()
-        .map(|d| d.as_ref().err().map(|&(shape, _)| Gathered::new(shape)))
+        .enumerate()
+        .map(|(e, g)| {
+            let shape = (g.kind(), g.place, g.spots);
+            let key = members_key(shape, &g.members, &starts, &docs);
+            if let Some(&entity) = kept.get(&key) {
+                return Decided::Kept(entity.clone());
+            }
+            for (rank, &m) in g.members.iter().enumerate() {
+                slots[m as usize] = (small(e), small(rank));
+            }
+            Decided::Gathering(Gathered::new(shape), key)
+        })
         .collect();
+    drop(kept);
 
     // Only articles with a member to gather are read again.
     let groups_of = |i: usize| starts[i] as usize..starts[i + 1] as usize;
@@ -3861,7 +3855,7 @@ where
             return;
         }
         for (g, &(e, rank)) in a.groups.iter().zip(slots) {
-            if let Some(Some(entity)) = gathered.get_mut(e as usize) {
+            if let Some(Decided::Gathering(entity, _)) = decided.get_mut(e as usize) {
                 entity.gather(a, g, rank, &mut strings);
             }
         }
@@ -3871,11 +3865,9 @@ where
     // An entity whose articles all read differently the second time has nothing to show.
     let mut entities: Vec<Entity> = decided
         .into_iter()
-        .zip(gathered)
-        .filter_map(|(d, g)| match (d, g) {
-            (Ok(kept), _) => Some(kept),
-            (Err((_, key)), Some(g)) => Some(g.finish(&strings, key)),
-            (Err(_), None) => None,
+        .map(|d| match d {
+            Decided::Kept(entity) => entity,
+            Decided::Gathering(g, key) => g.finish(&strings, key),
         })
         .filter(|e| !e.mentions.is_empty())
         .collect();
@@ -3896,6 +3888,13 @@ pub fn resolve(docs: &[(usize, &str, Vec<Range<usize>>)]) -> Vec<Entity> {
         .map(|(doc, text, sentences)| analyse_article(*doc, text, sentences))
         .collect();
     merge(&articles)
+}
+
+/// An entity as `merge_again` decides it: kept from the earlier merge, or gathered anew
+/// (with its key).
+enum Decided {
+    Kept(Entity),
+    Gathering(Gathered, MembersKey),
 }
 
 /// The key of an entity of `shape` gathered from `members` (see `MembersKey`): `starts`
