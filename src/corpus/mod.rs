@@ -4,6 +4,7 @@ pub mod clean;
 pub mod meta;
 pub mod names;
 pub mod once_words;
+pub mod shards;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -21,6 +22,7 @@ use crate::nlp::dates::{self, DateValue, ExprKind};
 use crate::nlp::{entities, sentences};
 use crate::span::{Span, small};
 use clean::{Block, BlockKind};
+use shards::Shards;
 
 /// Files larger than this are skipped: no news article is that long (a long feature is
 /// 100 kB), and cleaning and indexing it would stall every reload behind it.
@@ -329,7 +331,7 @@ impl Default for Texts {
 /// shared by two or more files as site furniture. Keys are kept as 64-bit hashes (a fixed
 /// hasher, so saved state can name them too).
 #[derive(Debug, Clone, Default)]
-pub struct LineCounts(Shared<u64, u32>);
+pub struct LineCounts(Shards<u64, u32>);
 
 impl clean::SharedLines for LineCounts {
     fn is_shared(&self, key: &str) -> bool {
@@ -352,45 +354,37 @@ impl LineCounts {
         keys
     }
     fn add_keys(&mut self, keys: &[u64]) {
-        let counts = Arc::make_mut(&mut self.0);
         for k in keys {
-            *counts.entry(*k).or_insert(0) += 1;
+            *self.0.shard_mut(k).entry(*k).or_insert(0) += 1;
         }
     }
     fn remove_keys(&mut self, keys: &[u64]) {
-        let counts = Arc::make_mut(&mut self.0);
         for k in keys {
-            if let Some(n) = counts.get_mut(k) {
-                *n = n.saturating_sub(1);
-                if *n == 0 {
-                    counts.remove(k);
-                }
+            let Some(&n) = self.0.get(k) else { continue };
+            if n <= 1 {
+                self.0.remove(k);
+            } else {
+                self.0.insert(*k, n - 1);
             }
         }
     }
 }
 
-/// A map the versions of a corpus share until one of them changes it, which then copies it
-/// whole (`Arc::make_mut`): a reload copies each once. A persistent map (imbl) would copy
-/// only what changed, but its nodes hold room for 32 entries each: at 100,000 files the
-/// three maps below took 62 MB that way, and take about 20 MB as flat hash maps.
-type Shared<K, V> = Arc<rustc_hash::FxHashMap<K, V>>;
-
 /// The loaded folder. Articles sit in slots that are never reused: a changed file gets a new
 /// slot and its old one is emptied, so anything that still refers to the old version (an
 /// older index snapshot, the entity table) can never cite the new bytes by old offsets.
 /// Cloning is cheap (persistent or shared structures): a reload copies the slots in
-/// proportion to the change, and its maps of file names once (see `Shared`).
+/// proportion to the change, and of its maps the shards it touches (see `Shards`).
 #[derive(Debug, Clone)]
 pub struct Corpus {
     pub dir: PathBuf,
     slots: imbl::Vector<Option<Arc<Article>>>,
     /// Each served file's slot; the names are shared with `seen`.
-    by_doc: Shared<Arc<str>, usize>,
+    by_doc: Shards<Arc<str>, usize>,
     skipped: imbl::OrdMap<String, SkipReason>,
     /// Size and modification time of every file considered, served or skipped: what
     /// polling compares against, so an unchanged file is never read again.
-    seen: Shared<Arc<str>, FileStamp>,
+    seen: Shards<Arc<str>, FileStamp>,
     lines: LineCounts,
     live: usize,
     pub load_time: Duration,
@@ -433,9 +427,9 @@ impl Corpus {
         Corpus {
             dir: dir.to_path_buf(),
             slots: imbl::Vector::new(),
-            by_doc: Shared::default(),
+            by_doc: Shards::default(),
             skipped: imbl::OrdMap::new(),
-            seen: Shared::default(),
+            seen: Shards::default(),
             lines: LineCounts::default(),
             live: 0,
             load_time: Duration::ZERO,
@@ -573,15 +567,8 @@ impl Corpus {
 
     fn remove_doc(&mut self, doc: &str, delta: &mut Delta) {
         self.skipped.remove(doc);
-        if self.seen.contains_key(doc) {
-            Arc::make_mut(&mut self.seen).remove(doc);
-        }
-        if let Some(id) = self
-            .by_doc
-            .contains_key(doc)
-            .then(|| Arc::make_mut(&mut self.by_doc).remove(doc))
-            .flatten()
-        {
+        self.seen.remove(doc);
+        if let Some(id) = self.by_doc.remove(doc) {
             if let Some(Some(old)) = self.slots.get(id) {
                 self.lines.remove_keys(&old.line_keys);
                 self.live -= 1;
@@ -690,12 +677,12 @@ impl Corpus {
 
     fn stamp_doc(&mut self, doc: &str, stamp: FileStamp) {
         let name = self.doc_name(doc);
-        Arc::make_mut(&mut self.seen).insert(name, stamp);
+        self.seen.insert(name, stamp);
     }
 
     fn add_doc(&mut self, doc: String, id: usize) {
         let name = self.doc_name(&doc);
-        Arc::make_mut(&mut self.by_doc).insert(name, id);
+        self.by_doc.insert(name, id);
     }
 
     fn reload_file(&mut self, doc: String, path: &Path, delta: &mut Delta) {
@@ -783,7 +770,7 @@ impl Corpus {
         let now = scan.stamps;
         let mut corpus = Corpus::empty(dir);
         corpus.names = names;
-        corpus.lines = LineCounts(Arc::new(rest.lines.into_iter().collect()));
+        corpus.lines = LineCounts(rest.lines.into_iter().collect());
         corpus.skipped = rest.skipped.into_iter().collect();
         let mut changed: Vec<PathBuf> = Vec::new();
         for (doc, s) in &rest.seen {
