@@ -3610,7 +3610,7 @@ impl Strings {
 
 /// One article group, as the merge decides by. Its mentions, roles, quotes and forms are
 /// read again from its article once the entities are decided (see `merge_with`), so a
-/// large corpus never holds every article's names at once.
+/// large corpus never holds every article's names at once. There are millions: 36 bytes.
 struct Member {
     /// Its `Name`: folded words in `Strings`, and how many.
     name: u32,
@@ -3618,15 +3618,20 @@ struct Member {
     place: PlaceId,
     /// Some form is in capitals ("NATO").
     acronym: bool,
+    /// A person's full name (two words or more, voted a person): decided first.
+    full_person: bool,
     /// The form of its last mention with the most words (in `Strings`; an acronym's long
     /// form is read from it), and how many words that is.
     longest: u32,
     longest_words: u32,
-    /// Kind and strength of each mention, in the merge's evidence bytes.
-    evidence: Span,
+    /// Where its mentions' kinds and strengths end in the merge's evidence bytes: they
+    /// start where the previous member's end (see `Members::votes`).
+    evidence_end: u32,
     /// How many roles, mentions and quotes it has.
     spots: [u32; 3],
 }
+
+const _: () = assert!(std::mem::size_of::<Member>() == 36);
 
 impl Member {
     fn name<'s>(&self, strings: &'s Strings) -> Name<'s> {
@@ -3639,25 +3644,25 @@ impl Member {
     fn place(&self) -> Option<&'static str> {
         self.place.get()
     }
+}
 
-    /// Votes per kind, weighted so lexicon evidence outweighs many guesses, and which
-    /// kinds have lexicon evidence (bit per kind).
-    fn votes(&self, evidence: &[u8]) -> ([u64; 4], u8) {
-        let mut votes = [0; 4];
-        let mut strong = 0;
-        for e in &evidence[self.evidence.range()] {
-            let (kind, strength) = (e >> 2, e & 3);
-            votes[usize::from(kind)] += match strength {
-                STRONG => 10_000,
-                CUE => 100,
-                _ => 1,
-            };
-            if strength == STRONG {
-                strong |= 1 << kind;
-            }
+/// Votes per kind of a member's mentions (their evidence bytes), weighted so lexicon
+/// evidence outweighs many guesses, and which kinds have lexicon evidence (bit per kind).
+fn votes_of(evidence: &[u8]) -> ([u64; 4], u8) {
+    let mut votes = [0; 4];
+    let mut strong = 0;
+    for e in evidence {
+        let (kind, strength) = (e >> 2, e & 3);
+        votes[usize::from(kind)] += match strength {
+            STRONG => 10_000,
+            CUE => 100,
+            _ => 1,
+        };
+        if strength == STRONG {
+            strong |= 1 << kind;
         }
-        (votes, strong)
     }
+    (votes, strong)
 }
 
 /// The merge's members in blocks of a fixed size: a list of millions that grew by doubling
@@ -3685,6 +3690,12 @@ impl Members {
 
     fn get(&self, i: usize) -> &Member {
         &self.0[i / Members::BLOCK][i % Members::BLOCK]
+    }
+
+    /// Member `i`'s votes (see `votes_of`), from the evidence bytes of all of them.
+    fn votes(&self, i: usize, evidence: &[u8]) -> ([u64; 4], u8) {
+        let start = i.checked_sub(1).map_or(0, |p| self.get(p).evidence_end);
+        votes_of(&evidence[start as usize..self.get(i).evidence_end as usize])
     }
 
     fn iter(&self) -> impl Iterator<Item = &Member> {
@@ -3798,8 +3809,8 @@ where
             starts.push(small(members.len()));
             docs.push(small(a.doc));
             for g in &*a.groups {
-                let start = evidence.len();
-                evidence.extend_from_slice(a.evidence.get(g.evidence.range()).unwrap_or_default());
+                let own = a.evidence.get(g.evidence.range()).unwrap_or_default();
+                evidence.extend_from_slice(own);
                 let text = |span: Span| a.strings.get(span.range()).unwrap_or_default();
                 let longest = a.forms.get(g.longest as usize).map_or("", |f| text(f.text));
                 members.push(Member {
@@ -3807,9 +3818,10 @@ where
                     words: g.words,
                     place: g.place,
                     acronym: g.acronym,
+                    full_person: g.words >= 2 && kind_of(&votes_of(own).0) == EntityKind::Person,
                     longest: strings.id(longest),
                     longest_words: g.longest_words,
-                    evidence: Span::new(start..evidence.len()),
+                    evidence_end: small(evidence.len()),
                     spots: [g.roles, g.mentions, g.quotes].map(|s| small(s.range().len())),
                 });
             }
@@ -3942,26 +3954,34 @@ fn each_article<'a, F>(
 /// Decides which members are one entity.
 fn decide<'s>(members: &Members, evidence: &[u8], strings: &'s Strings) -> Vec<Merged<'s>> {
     // Full personal names first, so short forms from other articles find them; longer names
-    // before shorter ones; otherwise in the articles' order (the index breaks ties).
-    // Each (not a full personal name, fewer words, index) packed in 64 bits, in that order,
-    // so the list of millions is 8 bytes a member: the index takes the low 31 bits.
-    assert!(
-        members.len() < 1 << 31,
-        "more members than a merge can order"
-    );
-    let mut order: Vec<u64> = Vec::with_capacity(members.len());
-    order.extend(members.iter().enumerate().map(|(i, m)| {
-        let full_person = kind_of(&m.votes(evidence).0) == EntityKind::Person && m.words >= 2;
-        u64::from(!full_person) << 63 | u64::from(u32::MAX - m.words) << 31 | i as u64
-    }));
-    order.sort_unstable();
+    // before shorter ones; otherwise in the articles' order. The members are counted into
+    // their (full personal name, words) and placed in member order in each: the list of
+    // millions is 4 bytes a member, and needs no sort.
+    let rank = |m: &Member| (!m.full_person, std::cmp::Reverse(m.words));
+    let mut starts: std::collections::BTreeMap<(bool, std::cmp::Reverse<u32>), usize> =
+        Default::default();
+    for m in members.iter() {
+        *starts.entry(rank(m)).or_default() += 1;
+    }
+    let mut next = 0;
+    for start in starts.values_mut() {
+        (*start, next) = (next, next + *start);
+    }
+    let mut order: Vec<u32> = vec![0; members.len()];
+    for (i, m) in members.iter().enumerate() {
+        if let Some(start) = starts.get_mut(&rank(m)) {
+            order[*start] = small(i);
+            *start += 1;
+        }
+    }
+    drop(starts);
 
     let mut merged: Vec<Merged> = Vec::new();
     let mut by_key: FxMap<GroupKey, usize> = FxMap::default();
     let mut persons: FxMap<&str, Vec<usize>> = FxMap::default();
-    for i in order.into_iter().map(|o| (o & ((1 << 31) - 1)) as u32) {
+    for i in order {
         let m = members.get(i as usize);
-        let (votes, strong) = m.votes(evidence);
+        let (votes, strong) = members.votes(i as usize, evidence);
         let kind = kind_of(&votes);
         let name = m.name(strings);
         let bucket = persons
