@@ -36,6 +36,7 @@
 //! 7. *Headline.* A title-like line above the body and below the site's menus; a
 //!    prose line between it and the body is the standfirst and is body.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -638,24 +639,30 @@ fn describe(text: &str, range: Range<usize>, bullet: bool, md_level: usize) -> L
 }
 
 fn is_stopword(word: &str) -> bool {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    static SET: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| STOPWORDS.iter().copied().collect())
         .contains(word)
 }
 
 /// Lowercase, curly apostrophes folded, surrounding punctuation trimmed.
-fn normalize_token(token: &str) -> String {
+fn normalize_token(token: &str) -> Cow<'_, str> {
     if token.is_ascii() {
-        // Most words: no Unicode case tables, no apostrophes to fold.
-        return token
-            .trim_matches(|c: char| !c.is_ascii_alphanumeric())
-            .to_ascii_lowercase();
+        // Most words: no Unicode case tables, no apostrophes to fold, and most are in
+        // lowercase already (every line's words pass through here).
+        let word = token.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        return if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(word.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        };
     }
     let mut lower = String::new();
     fold_word(&mut lower, token);
-    lower
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_string()
+    Cow::Owned(
+        lower
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_string(),
+    )
 }
 
 /// `word` lowercased onto `out` character by character, curly apostrophes made straight.
@@ -895,13 +902,21 @@ fn link_density(t: &str) -> f64 {
         return 0.0;
     }
     let mut linked = 0;
+    // Without a copy in lowercase of every token of every line: a prefix compared in ASCII
+    // without case.
+    let starts = |s: &str, prefix: &str| {
+        s.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
     for token in t.split_whitespace() {
-        let lower = token.to_ascii_lowercase();
-        let trimmed = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
-        if trimmed.starts_with("http://")
-            || trimmed.starts_with("https://")
-            || trimmed.starts_with("www.")
-            || lower.contains("](http")
+        let trimmed = token.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if starts(trimmed, "http://")
+            || starts(trimmed, "https://")
+            || starts(trimmed, "www.")
+            || token
+                .match_indices("](")
+                .any(|(i, _)| starts(&token[i + 2..], "http"))
         {
             linked += token.chars().count() + 1;
         }
@@ -1267,6 +1282,28 @@ mod tests {
 
     proptest! {
         /// The ASCII shortcuts give what the character-by-character folding gives.
+        #[test]
+        fn link_density_reads_links_in_any_case_as_a_lowercase_copy_did(
+            t in "(HTTPS?://|https?://|[Ww]{3}\\.|\\]\\(|[Hh]ttp|[a-zA-Z.:/()\\[\\] ]|é){0,30}"
+        ) {
+            // What it did before it compared without a copy.
+            let mut linked = 0;
+            for token in t.split_whitespace() {
+                let lower = token.to_ascii_lowercase();
+                let trimmed = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+                if trimmed.starts_with("http://")
+                    || trimmed.starts_with("https://")
+                    || trimmed.starts_with("www.")
+                    || lower.contains("](http")
+                {
+                    linked += token.chars().count() + 1;
+                }
+            }
+            let total = t.chars().count();
+            let expected = if total == 0 { 0.0 } else { (linked as f64 / total as f64).min(1.0) };
+            prop_assert_eq!(link_density(&t), expected);
+        }
+
         #[test]
         fn ascii_shortcuts_fold_as_the_general_way(t in "[ -~’‘\u{a0}\u{c9}\u{e9}\u{130}*]{0,40}") {
             let mut general = String::new();
