@@ -417,6 +417,8 @@ struct Line<'a> {
     class: Class,
     reason: &'static str,
     menu: bool,
+    /// Its text lowercased, whitespace folded (`fold_lower`), once classified.
+    lower: String,
 }
 
 /// Which `line_key`s stand in two or more files of the corpus.
@@ -635,6 +637,7 @@ fn describe(text: &str, range: Range<usize>, bullet: bool, md_level: usize) -> L
         class: Class::Fragment,
         reason: "",
         menu: false,
+        lower: String::new(),
     }
 }
 
@@ -753,9 +756,10 @@ fn classify_alone(lines: &mut [Line], shared: &dyn SharedLines) {
         .collect();
 
     for l in lines.iter_mut() {
-        let lower = fold_lower(l.text);
+        l.lower = fold_lower(l.text);
+        let lower = l.lower.as_str();
         let cue = cue_text(l.text);
-        l.tail = tail_cue(l, &lower, &cue);
+        l.tail = tail_cue(l, lower, &cue);
         let bad = if l.words == 0 {
             // Rules ("---"), emoji, lone symbols.
             Some("no words")
@@ -763,17 +767,17 @@ fn classify_alone(lines: &mut [Line], shared: &dyn SharedLines) {
             Some("tail marker")
         } else if link_density(l.text) > 0.5 {
             Some("links")
-        } else if is_line_cue(l, &lower, &cue) {
+        } else if is_line_cue(l, lower, &cue) {
             Some("furniture cue")
         } else if is_share_bar(&cue) {
             Some("share bar")
-        } else if lower.contains('©') || (lower.starts_with("copyright") && has_year(&lower)) {
+        } else if lower.contains('©') || (lower.starts_with("copyright") && has_year(lower)) {
             Some("copyright")
-        } else if is_date_line(&lower) {
+        } else if is_date_line(lower) {
             Some("date")
         } else if is_breadcrumb(l.text) {
             Some("breadcrumb")
-        } else if is_byline(l, &lower) {
+        } else if is_byline(l, lower) {
             Some("byline")
         } else if l.end == End::Ellipsis && !l.starts_quote {
             Some("teaser")
@@ -1257,14 +1261,12 @@ fn pick_headline(lines: &[Line], body_start: usize) -> Option<usize> {
     // head; bounded so a huge page without a body stays linear.
     let near =
         first.saturating_sub(HEADLINE_WINDOW)..(body_start + HEADLINE_WINDOW).min(lines.len());
-    let folded: Vec<(usize, String)> = near.map(|j| (j, fold_lower(lines[j].text))).collect();
     let mut best: Option<(usize, usize)> = None;
     for &i in candidates.iter().filter(|&&i| i >= after_menu) {
         let l = &head[i];
-        let own = fold_lower(l.text);
-        let recurs = folded
-            .iter()
-            .any(|(j, o)| *j != i && o.contains(own.as_str()));
+        let recurs = near
+            .clone()
+            .any(|j| j != i && lines[j].lower.contains(l.lower.as_str()));
         let score = usize::from(l.md_level == 1) * 4
             + usize::from(recurs) * 2
             + usize::from(l.words >= 6 && l.words <= FRAGMENT_MAX_WORDS);
