@@ -3610,7 +3610,7 @@ impl Strings {
 
 /// One article group, as the merge decides by. Its mentions, roles, quotes and forms are
 /// read again from its article once the entities are decided (see `merge_with`), so a
-/// large corpus never holds every article's names at once. There are millions: 36 bytes.
+/// large corpus never holds every article's names at once. There are millions: 32 bytes.
 struct Member {
     /// Its `Name`: folded words in `Strings`, and how many.
     name: u32,
@@ -3627,11 +3627,13 @@ struct Member {
     /// Where its mentions' kinds and strengths end in the merge's evidence bytes: they
     /// start where the previous member's end (see `Members::votes`).
     evidence_end: u32,
-    /// How many roles, mentions and quotes it has.
-    spots: [u32; 3],
+    /// How many roles, mentions and quotes it has, at most `u16::MAX` each: the counts
+    /// only size an entity's lists before they are gathered (a list that outgrows its
+    /// count grows) and tell entities apart in their key, where members do already.
+    spots: [u16; 3],
 }
 
-const _: () = assert!(std::mem::size_of::<Member>() == 36);
+const _: () = assert!(std::mem::size_of::<Member>() == 32);
 
 impl Member {
     fn name<'s>(&self, strings: &'s Strings) -> Name<'s> {
@@ -3733,7 +3735,7 @@ impl<'s> Merged<'s> {
             indexed: false,
             acronym: m.acronym,
             longest: (m.longest_words, m.longest),
-            spots: m.spots.map(|n| n as usize),
+            spots: m.spots.map(usize::from),
         }
     }
 
@@ -3822,7 +3824,8 @@ where
                     longest: strings.id(longest),
                     longest_words: g.longest_words,
                     evidence_end: small(evidence.len()),
-                    spots: [g.roles, g.mentions, g.quotes].map(|s| small(s.range().len())),
+                    spots: [g.roles, g.mentions, g.quotes]
+                        .map(|s| u16::try_from(s.range().len()).unwrap_or(u16::MAX)),
                 });
             }
         },
@@ -5381,6 +5384,29 @@ mod tests {
             (0, a, split_prose(a, 0..a.len())),
             (1, b, split_prose(b, 0..b.len())),
         ]
+    }
+
+    #[test]
+    fn a_name_mentioned_more_often_than_a_count_holds_is_merged_whole() {
+        // More mentions in one article than a member counts (`u16`): its entity's list is
+        // sized short and grows; it has every mention, and a merge again equals a whole one.
+        let big = "Mayor Ana Lopez spoke.\n".repeat(70_000);
+        let docs = two_docs(&big, "Mayor Ana Lopez agreed.");
+        let analysed = analyse_all(&docs);
+        let merged = merge(&analysed);
+        let lopez = merged
+            .iter()
+            .find(|e| e.name == "Ana Lopez")
+            .expect("merged");
+        assert_eq!(lopez.mentions.len(), 70_001);
+        let other = analyse_article(
+            2,
+            "Ms. Lopez agreed.",
+            &split_prose("Ms. Lopez agreed.", 0..17),
+        );
+        let after = [&analysed[0], &other];
+        let (again_merged, _, _) = again(&after, &merged);
+        assert_eq!(again_merged, merge(after));
     }
 
     #[test]
