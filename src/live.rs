@@ -153,7 +153,7 @@ pub fn apply(engine: &SharedEngine, paths: &[PathBuf]) {
                 );
                 // What the last version freed goes back to the system before the merge
                 // takes its room, and what the old table held after it: a merge at 100,000
-                // articles needs about 105 MB for a moment, beside the table that serves.
+                // articles needs about 100 MB for a moment, beside the table that serves.
                 drop(current);
                 crate::release_free_memory();
                 let fresh = Arc::new(engine.load().with_fresh_entities());
