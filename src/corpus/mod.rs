@@ -360,11 +360,11 @@ impl LineCounts {
     }
     fn remove_keys(&mut self, keys: &[u64]) {
         for k in keys {
-            let Some(&n) = self.0.get(k) else { continue };
-            if n <= 1 {
-                self.0.remove(k);
-            } else {
-                self.0.insert(*k, n - 1);
+            if let Some(n) = self.0.get_mut(k) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.0.remove(k);
+                }
             }
         }
     }
@@ -644,12 +644,13 @@ impl Corpus {
             }
             if !path.exists() {
                 // Deleted: the file, or every file below a deleted folder.
+                let folder = format!("{prefix}/");
                 let under: Vec<String> = next
                     .by_doc
                     .keys()
                     .map(|d| &**d)
                     .chain(next.skipped.keys().map(String::as_str))
-                    .filter(|d| *d == prefix || d.starts_with(&format!("{prefix}/")))
+                    .filter(|d| *d == prefix || d.starts_with(&folder))
                     .map(str::to_string)
                     .collect();
                 for doc in under {

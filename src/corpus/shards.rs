@@ -79,6 +79,18 @@ impl<K: Hash + Eq + Clone, V: Clone> Shards<K, V> {
         self.shard(key).contains_key(key)
     }
 
+    /// The value of `key`, to change: only a shard that holds it is copied.
+    pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        if !self.contains_key(key) {
+            return None;
+        }
+        self.shard_mut(key).get_mut(key)
+    }
+
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         self.shard_mut(&key).insert(key, value)
     }
@@ -156,6 +168,8 @@ mod tests {
         let old: Shards<u64, u32> = (0..10_000u64).map(|k| (k * 7919, 1)).collect();
         let mut new = old.clone();
         *new.shard_mut(&7919).entry(7919).or_insert(0) += 1;
+        // Not there: nothing copied for it.
+        assert!(new.get_mut(&7).is_none());
         new.remove(&(2 * 7919));
         new.insert(3, 1);
         // Not there: nothing copied for it.
