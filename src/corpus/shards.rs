@@ -79,16 +79,22 @@ impl<K: Hash + Eq + Clone, V: Clone> Shards<K, V> {
         self.shard(key).contains_key(key)
     }
 
+    /// The shard that holds `key`, to change, if one does: a shard without it stays shared.
+    fn holding_mut<Q>(&mut self, key: &Q) -> Option<&mut FxHashMap<K, V>>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.contains_key(key).then(|| self.shard_mut(key))
+    }
+
     /// The value of `key`, to change: only a shard that holds it is copied.
     pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
     where
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        if !self.contains_key(key) {
-            return None;
-        }
-        self.shard_mut(key).get_mut(key)
+        self.holding_mut(key)?.get_mut(key)
     }
 
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
@@ -101,10 +107,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Shards<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        if !self.contains_key(key) {
-            return None;
-        }
-        self.shard_mut(key).remove(key)
+        self.holding_mut(key)?.remove(key)
     }
 
     /// Every entry, shard by shard (in no particular order).
