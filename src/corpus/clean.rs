@@ -247,12 +247,71 @@ const STOPWORDS: &[&str] = &[
 /// Whole-line cues that open the furniture after an article: comment sections, tag lists,
 /// author boxes, reference lists. Once the body has started, everything from here on is tail.
 #[rustfmt::skip]
+/// The most words a share bar has.
+const SHARE_BAR_MAX_WORDS: usize = 12;
+
+/// The most words a line's cue can have and still be one: of the longest whole-line cue,
+/// or of a share bar.
+const CUE_MAX_WORDS: usize = most_words(
+    &[HARD_TAIL_LINES, SOFT_TAIL_LINES, LINE_CUES],
+    SHARE_BAR_MAX_WORDS,
+);
+
+/// The most space-separated words of any entry of `lists`, and at least `floor`.
+const fn most_words(lists: &[&[&str]], floor: usize) -> usize {
+    let mut most = floor;
+    let mut i = 0;
+    while i < lists.len() {
+        let mut j = 0;
+        while j < lists[i].len() {
+            let bytes = lists[i][j].as_bytes();
+            let mut words = 1;
+            let mut k = 0;
+            while k < bytes.len() {
+                if bytes[k] == b' ' {
+                    words += 1;
+                }
+                k += 1;
+            }
+            if words > most {
+                most = words;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    most
+}
+
 const HARD_TAIL_LINES: &[&str] = &[
-    "comments", "comment", "leave a comment", "leave a reply", "post a comment", "add a comment",
-    "join the conversation", "join the discussion", "show comments", "view comments",
-    "no comments yet", "no comments", "discussion", "about the author", "about the authors",
-    "author", "tags", "tagged", "topics", "filed under", "references", "sources", "footnotes",
-    "support us", "support us today", "donate", "share your thoughts", "what do you think",
+    "comments",
+    "comment",
+    "leave a comment",
+    "leave a reply",
+    "post a comment",
+    "add a comment",
+    "join the conversation",
+    "join the discussion",
+    "show comments",
+    "view comments",
+    "no comments yet",
+    "no comments",
+    "discussion",
+    "about the author",
+    "about the authors",
+    "author",
+    "tags",
+    "tagged",
+    "topics",
+    "filed under",
+    "references",
+    "sources",
+    "footnotes",
+    "support us",
+    "support us today",
+    "donate",
+    "share your thoughts",
+    "what do you think",
 ];
 /// Whole-line cues that open a block of other stories. Soft: the article may resume after
 /// the block (an inline "Related" box), when a run of good prose follows.
@@ -406,6 +465,9 @@ struct Line<'a> {
     bullet: bool,
     md_level: usize,
     words: usize,
+    /// Words whose first letter or digit is a letter: each is at least one word of the
+    /// line's cue (`cue_text`).
+    lettered: usize,
     chars: usize,
     stop_density: f64,
     title_ratio: f64,
@@ -483,11 +545,13 @@ pub fn line_key(line: &str) -> Option<String> {
     if content.is_empty() {
         return None;
     }
-    let words = content.split_whitespace().count();
-    let chars = content.chars().count();
-    if words > KEY_MAX_WORDS || chars > KEY_MAX_CHARS {
+    // Counted no further than the limits: most lines are long prose.
+    if content.split_whitespace().nth(KEY_MAX_WORDS).is_some()
+        || content.chars().nth(KEY_MAX_CHARS).is_some()
+    {
         return None;
     }
+    let words = content.split_whitespace().count();
     let first = content.chars().next()?;
     // A quotation or a line that continues a sentence is prose, whatever its length.
     if is_quote_char(first) || first.is_lowercase() {
@@ -588,6 +652,7 @@ fn describe(text: &str, range: Range<usize>, bullet: bool, md_level: usize) -> L
         t
     };
     let mut words = 0;
+    let mut lettered = 0;
     let mut stops = 0;
     let mut title_total = 0;
     let mut title_caps = 0;
@@ -602,12 +667,13 @@ fn describe(text: &str, range: Range<usize>, bullet: bool, md_level: usize) -> L
             stops += 1;
         }
         let first_alpha = token.chars().find(|c| c.is_alphanumeric());
-        if let Some(c) = first_alpha.filter(|c| c.is_alphabetic())
-            && !is_stop
-        {
-            title_total += 1;
-            if c.is_uppercase() {
-                title_caps += 1;
+        if let Some(c) = first_alpha.filter(|c| c.is_alphabetic()) {
+            lettered += 1;
+            if !is_stop {
+                title_total += 1;
+                if c.is_uppercase() {
+                    title_caps += 1;
+                }
             }
         }
     }
@@ -618,6 +684,7 @@ fn describe(text: &str, range: Range<usize>, bullet: bool, md_level: usize) -> L
         bullet,
         md_level,
         words,
+        lettered,
         chars: t.chars().count(),
         stop_density: if words == 0 {
             0.0
@@ -701,21 +768,41 @@ fn line_end(t: &str) -> End {
 /// pages are full of) folded to one space and curly apostrophes made straight.
 fn fold_lower(t: &str) -> String {
     let mut out = String::with_capacity(t.len());
-    for w in t.split_whitespace() {
-        if !out.is_empty() {
+    let mut in_word = false;
+    let mut rest = t;
+    // A word starts after a space, unless nothing is written yet (a word of only '*'s
+    // writes nothing, and the next word's space still follows it).
+    let start_word = |out: &mut String, in_word: &mut bool| {
+        if !*in_word && !out.is_empty() {
             out.push(' ');
         }
-        if w.is_ascii() && !w.contains('*') {
-            // Most words: no Unicode case tables, no apostrophes to fold.
-            let start = out.len();
-            out.push_str(w);
-            out[start..].make_ascii_lowercase();
+        *in_word = true;
+    };
+    while !rest.is_empty() {
+        // Most text comes in runs of printable ASCII, copied and lowered at once.
+        let run = rest
+            .bytes()
+            .position(|b| !b.is_ascii_graphic() || b == b'*')
+            .unwrap_or(rest.len());
+        if run > 0 {
+            start_word(&mut out, &mut in_word);
+            let at = out.len();
+            out.push_str(&rest[..run]);
+            out[at..].make_ascii_lowercase();
+            rest = &rest[run..];
             continue;
         }
-        if w.contains('*') {
-            fold_word(&mut out, &w.replace('*', ""));
-        } else {
-            fold_word(&mut out, w);
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
+        if c.is_whitespace() {
+            in_word = false;
+            continue;
+        }
+        start_word(&mut out, &mut in_word);
+        match c {
+            '*' => {}
+            '’' | '‘' => out.push('\''),
+            c => out.extend(c.to_lowercase()),
         }
     }
     out
@@ -758,14 +845,19 @@ fn classify_alone(lines: &mut [Line], shared: &dyn SharedLines) {
     for l in lines.iter_mut() {
         l.lower = fold_lower(l.text);
         let lower = l.lower.as_str();
-        let cue = cue_text(l.text);
+        // A line with more lettered words than any cue has is none: its cue is not made.
+        let cue = if l.lettered > CUE_MAX_WORDS {
+            String::new()
+        } else {
+            cue_text(l.text)
+        };
         l.tail = tail_cue(l, lower, &cue);
         let bad = if l.words == 0 {
             // Rules ("---"), emoji, lone symbols.
             Some("no words")
         } else if l.tail.is_some() {
             Some("tail marker")
-        } else if link_density(l.text) > 0.5 {
+        } else if has_link_word(lower) && link_density(l.text) > 0.5 {
             Some("links")
         } else if is_line_cue(l, lower, &cue) {
             Some("furniture cue")
@@ -893,18 +985,20 @@ fn is_share_bar(cue: &str) -> bool {
         n += 1;
     }
     // One word ("Share", "Email") or a row of them; "the story" alone would be odd prose.
-    (1..=12).contains(&n)
+    (1..=SHARE_BAR_MAX_WORDS).contains(&n)
         && cue
             .split(' ')
             .any(|w| !matches!(w, "on" | "the" | "this" | "us" | "via"))
 }
 
+/// Whether a line, lowercased, has a word a link needs ("http" or "www."): most lines
+/// have none, and their tokens need not be looked at one by one.
+fn has_link_word(lower: &str) -> bool {
+    lower.contains("http") || lower.contains("www.")
+}
+
 /// Share of the line's chars that are URLs or Markdown link text.
 fn link_density(t: &str) -> f64 {
-    let total = t.chars().count();
-    if total == 0 {
-        return 0.0;
-    }
     let mut linked = 0;
     // Without a copy in lowercase of every token of every line: a prefix compared in ASCII
     // without case.
@@ -915,17 +1009,23 @@ fn link_density(t: &str) -> f64 {
     };
     for token in t.split_whitespace() {
         let trimmed = token.trim_start_matches(|c: char| !c.is_alphanumeric());
+        // Few tokens hold a link: a searcher for "](" is only made for those with a ']'.
         if starts(trimmed, "http://")
             || starts(trimmed, "https://")
             || starts(trimmed, "www.")
-            || token
-                .match_indices("](")
-                .any(|(i, _)| starts(&token[i + 2..], "http"))
+            || (token.as_bytes().contains(&b']')
+                && token
+                    .match_indices("](")
+                    .any(|(i, _)| starts(&token[i + 2..], "http")))
         {
             linked += token.chars().count() + 1;
         }
     }
-    (linked as f64 / total as f64).min(1.0)
+    if linked == 0 {
+        // Most lines: not counted.
+        return 0.0;
+    }
+    (linked as f64 / t.chars().count() as f64).min(1.0)
 }
 
 fn has_year(lower: &str) -> bool {
@@ -974,6 +1074,13 @@ fn is_date_line(lower: &str) -> bool {
 
 /// "Home > News > World": two or more path separators.
 fn is_breadcrumb(t: &str) -> bool {
+    // Most lines have no separator at all ('»', '›' and '→' end in 0xBB, 0xBA and 0x92).
+    if !t
+        .bytes()
+        .any(|b| matches!(b, b'>' | b'/' | b'|' | 0xBB | 0xBA | 0x92))
+    {
+        return false;
+    }
     let seps = t
         .split_whitespace()
         .filter(|w| matches!(*w, ">" | "»" | "›" | "/" | "→" | "|" | ">>"))
@@ -1304,6 +1411,10 @@ mod tests {
             let total = t.chars().count();
             let expected = if total == 0 { 0.0 } else { (linked as f64 / total as f64).min(1.0) };
             prop_assert_eq!(link_density(&t), expected);
+            // The shortcut for lines without links misses none.
+            if expected > 0.0 {
+                prop_assert!(has_link_word(&fold_lower(&t)));
+            }
         }
 
         #[test]
@@ -1323,6 +1434,39 @@ mod tests {
                 prop_assert_eq!(normalize_token(token), general);
             }
         }
+
+        /// The copy in one go, for a plain ASCII line, folds as word by word does.
+        #[test]
+        fn a_plain_line_folds_as_word_by_word(t in "[A-Za-z0-9.,'-]{1,8}( [A-Za-z0-9.,'-]{1,8}){0,8}") {
+            let words: Vec<String> = t.split(' ').map(str::to_ascii_lowercase).collect();
+            prop_assert_eq!(fold_lower(&t), words.join(" "));
+        }
+
+        /// A cue has at least a word for each of the line's lettered words, so a line with
+        /// more of them than `CUE_MAX_WORDS` can skip making its cue.
+        #[test]
+        fn each_lettered_word_is_a_word_of_the_cue(t in "([A-Za-z\u{e9}\u{130}0-9]{1,5}|[ .,:’'/#@-]){1,30}") {
+            let l = describe(&t, 0..t.len(), false, 0);
+            let cue = cue_text(l.text);
+            let cue_words = if cue.is_empty() { 0 } else { cue.split(' ').count() };
+            prop_assert!(cue_words >= l.lettered, "{:?}: {} lettered, cue {:?}", t, l.lettered, cue);
+        }
+    }
+
+    #[test]
+    fn no_cue_is_empty_and_the_longest_fits_the_bound() {
+        for list in [HARD_TAIL_LINES, SOFT_TAIL_LINES, LINE_CUES] {
+            for cue in list {
+                assert!(!cue.is_empty());
+                assert!(cue.split(' ').count() <= CUE_MAX_WORDS, "{cue}");
+            }
+        }
+        // A line of more lettered words than the bound is no cue, nor a share bar.
+        let long =
+            "Share on Facebook Share on Twitter Share on LinkedIn Share on Reddit Share by Email";
+        let l = describe(long, 0..long.len(), false, 0);
+        assert!(l.lettered > CUE_MAX_WORDS);
+        assert!(!is_share_bar(&cue_text(long)));
     }
 
     struct Case {
