@@ -769,7 +769,6 @@ fn line_end(t: &str) -> End {
 fn fold_lower(t: &str) -> String {
     let mut out = String::with_capacity(t.len());
     let mut in_word = false;
-    let mut rest = t;
     // A word starts after a space, unless nothing is written yet (a word of only '*'s
     // writes nothing, and the next word's space still follows it).
     let start_word = |out: &mut String, in_word: &mut bool| {
@@ -778,29 +777,31 @@ fn fold_lower(t: &str) -> String {
         }
         *in_word = true;
     };
-    while !rest.is_empty() {
-        // Most text comes in runs of printable ASCII, copied and lowered at once.
-        let run = rest
-            .bytes()
-            .position(|b| !b.is_ascii_graphic() || b == b'*')
-            .unwrap_or(rest.len());
-        if run > 0 {
+    let mut i = 0;
+    while let Some(&b) = t.as_bytes().get(i) {
+        // Most text is ASCII: a byte at a time, without decoding.
+        if b.is_ascii() {
+            i += 1;
+            if matches!(b, b'\t'..=b'\r' | b' ') {
+                in_word = false;
+                continue;
+            }
             start_word(&mut out, &mut in_word);
-            let at = out.len();
-            out.push_str(&rest[..run]);
-            out[at..].make_ascii_lowercase();
-            rest = &rest[run..];
+            if b != b'*' {
+                out.push(char::from(b.to_ascii_lowercase()));
+            }
             continue;
         }
-        let Some(c) = rest.chars().next() else { break };
-        rest = &rest[c.len_utf8()..];
+        let Some(c) = t[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         if c.is_whitespace() {
             in_word = false;
             continue;
         }
         start_word(&mut out, &mut in_word);
         match c {
-            '*' => {}
             '’' | '‘' => out.push('\''),
             c => out.extend(c.to_lowercase()),
         }

@@ -9,6 +9,7 @@ pub mod query;
 mod recent;
 mod stem;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
@@ -124,7 +125,7 @@ pub struct NewsIndex {
 /// Dotted acronyms as one word: "U.S." reads as "US  ", "U.K." as "UK  ", so that a user's
 /// "US" finds them. The letters close up and the dots become trailing spaces, so the text
 /// keeps its length and every byte offset stays where it was.
-pub fn fold_acronyms(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn fold_acronyms(text: &str) -> Cow<'_, str> {
     let b = text.as_bytes();
     let letter_dot = |i: usize| i + 1 < b.len() && b[i].is_ascii_uppercase() && b[i + 1] == b'.';
     let mut out: Option<Vec<u8>> = None;
@@ -153,9 +154,9 @@ pub fn fold_acronyms(text: &str) -> std::borrow::Cow<'_, str> {
     match out {
         // Only ASCII letters and dots were moved, so the bytes are still UTF-8.
         Some(buf) => {
-            std::borrow::Cow::Owned(String::from_utf8(buf).unwrap_or_else(|_| text.to_string()))
+            Cow::Owned(String::from_utf8(buf).unwrap_or_else(|_| text.to_string()))
         }
-        None => std::borrow::Cow::Borrowed(text),
+        None => Cow::Borrowed(text),
     }
 }
 
@@ -183,16 +184,24 @@ fn text_options(positions: bool) -> TextOptions {
 
 /// The words around a passage that help it match: its section heading and its neighbours,
 /// each a value of its own (they are the texts the writer's analyser has just seen; see
-/// `recent`). A field's values count together, as one text would.
-fn context_of<'a>(article: &'a Opened, p: usize) -> impl Iterator<Item = &'a str> {
+/// `recent`). A field's values count together, as one text would. `folded` holds each
+/// passage's text as indexed (`fold_acronyms`).
+fn context_of<'a>(
+    article: &'a Opened,
+    folded: &'a [Cow<'a, str>],
+    p: usize,
+) -> impl Iterator<Item = Cow<'a, str>> {
     let heading = article.passages[p]
         .section()
-        .map(|h| &article.text[article.blocks[h].range()]);
-    let before = p.checked_sub(1).map(|q| article.passage_text(q));
-    let after = (p + 1 < article.passages.len()).then(|| article.passage_text(p + 1));
+        .map(|h| fold_acronyms(&article.text[article.blocks[h].range()]));
+    let before = p.checked_sub(1).map(|q| Cow::Borrowed(&*folded[q]));
+    let after = folded.get(p + 1).map(|t| Cow::Borrowed(&**t));
     let parts = [heading, before, after];
     // A passage alone in its article still has the field, empty.
-    let none = parts.iter().all(Option::is_none).then_some("");
+    let none = parts
+        .iter()
+        .all(Option::is_none)
+        .then_some(Cow::Borrowed(""));
     parts.into_iter().flatten().chain(none)
 }
 
@@ -240,13 +249,19 @@ fn add_article(
     // One batch per article: its passages land in one segment, in order, so a segment is
     // runs of one article's passages (see `grouped::Runs`).
     let mut docs = Vec::with_capacity(article.passages.len());
+    // Each passage is folded once, though it is indexed again as its neighbours' context;
+    // the title once, though every passage carries it.
+    let folded: Vec<_> = (0..article.passages.len())
+        .map(|p| fold_acronyms(article.passage_text(p)))
+        .collect();
+    let title = fold_acronyms(&article.meta.title);
     for (p, passage) in article.passages.iter().enumerate() {
         let mut doc = TantivyDocument::default();
-        doc.add_text(f.body, fold_acronyms(article.passage_text(p)));
-        for part in context_of(article, p) {
-            doc.add_text(f.context, fold_acronyms(part));
+        doc.add_text(f.body, &*folded[p]);
+        for part in context_of(article, &folded, p) {
+            doc.add_text(f.context, part);
         }
-        doc.add_text(f.title, fold_acronyms(&article.meta.title));
+        doc.add_text(f.title, &*title);
         doc.add_u64(f.aid, article.id as u64);
         doc.add_u64(f.pn, p as u64);
         doc.add_u64(f.start, passage.range().start as u64);
