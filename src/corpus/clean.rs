@@ -944,11 +944,40 @@ fn prose_class(l: &Line) -> (Class, &'static str) {
     }
 }
 
+/// A phrase list, searched in one pass over a line rather than a pass per phrase.
+struct PhraseList {
+    list: &'static [&'static str],
+    search: OnceLock<aho_corasick::AhoCorasick>,
+}
+
+impl PhraseList {
+    const fn new(list: &'static [&'static str]) -> PhraseList {
+        PhraseList {
+            list,
+            search: OnceLock::new(),
+        }
+    }
+
+    /// Whether `lower` holds any of the phrases.
+    fn in_line(&self, lower: &str) -> bool {
+        self.search
+            .get_or_init(|| {
+                aho_corasick::AhoCorasick::new(self.list).expect("a short list of short phrases")
+            })
+            .is_match(lower)
+    }
+}
+
+static HARD_TAIL_SEARCH: PhraseList = PhraseList::new(HARD_TAIL_PHRASES);
+static SOFT_TAIL_SEARCH: PhraseList = PhraseList::new(SOFT_TAIL_PHRASES);
+static LINE_PHRASE_SEARCH: PhraseList = PhraseList::new(LINE_PHRASES);
+static LINE_WORD_SEARCH: PhraseList = PhraseList::new(LINE_WORDS);
+
 fn tail_cue(l: &Line, lower: &str, cue: &str) -> Option<Tail> {
     if HARD_TAIL_LINES.contains(&cue) || HARD_TAIL_PREFIXES.iter().any(|p| lower.starts_with(p)) {
         return Some(Tail::Hard);
     }
-    if HARD_TAIL_PHRASES.iter().any(|p| lower.contains(p)) {
+    if HARD_TAIL_SEARCH.in_line(lower) {
         // A short line is the phrase itself. In a long line it may be news prose ("Finland
         // applied to become a member of NATO"): an appeal speaks to the reader.
         if l.words < LONG_WORDS {
@@ -959,9 +988,7 @@ fn tail_cue(l: &Line, lower: &str, cue: &str) -> Option<Tail> {
             .any(|w| matches!(w, "you" | "your" | "our" | "us" | "we"));
         return addresses_reader.then_some(Tail::Phrase);
     }
-    if SOFT_TAIL_LINES.contains(&cue)
-        || (l.words <= 12 && SOFT_TAIL_PHRASES.iter().any(|p| lower.contains(p)))
-    {
+    if SOFT_TAIL_LINES.contains(&cue) || (l.words <= 12 && SOFT_TAIL_SEARCH.in_line(lower)) {
         return Some(Tail::Soft);
     }
     None
@@ -970,8 +997,8 @@ fn tail_cue(l: &Line, lower: &str, cue: &str) -> Option<Tail> {
 fn is_line_cue(l: &Line, lower: &str, cue: &str) -> bool {
     LINE_CUES.contains(&cue)
         || LINE_PREFIXES.iter().any(|p| lower.starts_with(p))
-        || (l.words <= CUE_PHRASE_MAX_WORDS && LINE_PHRASES.iter().any(|p| lower.contains(p)))
-        || (l.words <= CUE_WORD_MAX_WORDS && LINE_WORDS.iter().any(|p| lower.contains(p)))
+        || (l.words <= CUE_PHRASE_MAX_WORDS && LINE_PHRASE_SEARCH.in_line(lower))
+        || (l.words <= CUE_WORD_MAX_WORDS && LINE_WORD_SEARCH.in_line(lower))
 }
 
 fn is_share_bar(cue: &str) -> bool {
@@ -1451,6 +1478,30 @@ mod tests {
             let cue = cue_text(l.text);
             let cue_words = if cue.is_empty() { 0 } else { cue.split(' ').count() };
             prop_assert!(cue_words >= l.lettered, "{:?}: {} lettered, cue {:?}", t, l.lettered, cue);
+        }
+    }
+
+    #[test]
+    fn a_phrase_list_finds_each_of_its_phrases_anywhere_in_a_line() {
+        for (search, list) in [
+            (&HARD_TAIL_SEARCH, HARD_TAIL_PHRASES),
+            (&SOFT_TAIL_SEARCH, SOFT_TAIL_PHRASES),
+            (&LINE_PHRASE_SEARCH, LINE_PHRASES),
+            (&LINE_WORD_SEARCH, LINE_WORDS),
+        ] {
+            for p in list {
+                assert!(search.in_line(p), "{p}");
+                assert!(search.in_line(&format!("before {p}, after")), "{p}");
+                // Cut short by one character, it is not found (unless another phrase is).
+                let mut cut = p.chars();
+                cut.next_back();
+                let cut = cut.as_str();
+                assert_eq!(
+                    search.in_line(cut),
+                    list.iter().any(|q| cut.contains(q)),
+                    "{cut}"
+                );
+            }
         }
     }
 
