@@ -244,9 +244,6 @@ const STOPWORDS: &[&str] = &[
     "why", "will", "with", "within", "without", "won't", "would", "yet", "you", "your", "yours",
 ];
 
-/// Whole-line cues that open the furniture after an article: comment sections, tag lists,
-/// author boxes, reference lists. Once the body has started, everything from here on is tail.
-#[rustfmt::skip]
 /// The most words a share bar has.
 const SHARE_BAR_MAX_WORDS: usize = 12;
 
@@ -283,35 +280,15 @@ const fn most_words(lists: &[&[&str]], floor: usize) -> usize {
     most
 }
 
+/// Whole-line cues that open the furniture after an article: comment sections, tag lists,
+/// author boxes, reference lists. Once the body has started, everything from here on is tail.
+#[rustfmt::skip]
 const HARD_TAIL_LINES: &[&str] = &[
-    "comments",
-    "comment",
-    "leave a comment",
-    "leave a reply",
-    "post a comment",
-    "add a comment",
-    "join the conversation",
-    "join the discussion",
-    "show comments",
-    "view comments",
-    "no comments yet",
-    "no comments",
-    "discussion",
-    "about the author",
-    "about the authors",
-    "author",
-    "tags",
-    "tagged",
-    "topics",
-    "filed under",
-    "references",
-    "sources",
-    "footnotes",
-    "support us",
-    "support us today",
-    "donate",
-    "share your thoughts",
-    "what do you think",
+    "comments", "comment", "leave a comment", "leave a reply", "post a comment", "add a comment",
+    "join the conversation", "join the discussion", "show comments", "view comments",
+    "no comments yet", "no comments", "discussion", "about the author", "about the authors",
+    "author", "tags", "tagged", "topics", "filed under", "references", "sources", "footnotes",
+    "support us", "support us today", "donate", "share your thoughts", "what do you think",
 ];
 /// Whole-line cues that open a block of other stories. Soft: the article may resume after
 /// the block (an inline "Related" box), when a run of good prose follows.

@@ -153,9 +153,7 @@ pub fn fold_acronyms(text: &str) -> Cow<'_, str> {
     }
     match out {
         // Only ASCII letters and dots were moved, so the bytes are still UTF-8.
-        Some(buf) => {
-            Cow::Owned(String::from_utf8(buf).unwrap_or_else(|_| text.to_string()))
-        }
+        Some(buf) => Cow::Owned(String::from_utf8(buf).unwrap_or_else(|_| text.to_string())),
         None => Cow::Borrowed(text),
     }
 }
