@@ -714,11 +714,17 @@ fn normalize_token(token: &str) -> Cow<'_, str> {
 
 /// `word` lowercased onto `out` character by character, curly apostrophes made straight.
 fn fold_word(out: &mut String, word: &str) {
-    out.extend(
-        word.chars()
-            .map(|c| if c == '’' || c == '‘' { '\'' } else { c })
-            .flat_map(char::to_lowercase),
-    );
+    for c in word.chars() {
+        fold_char(out, c);
+    }
+}
+
+/// `c` lowercased onto `out`, a curly apostrophe made straight.
+fn fold_char(out: &mut String, c: char) {
+    match c {
+        '’' | '‘' => out.push('\''),
+        c => out.extend(c.to_lowercase()),
+    }
 }
 
 fn is_quote_char(c: char) -> bool {
@@ -759,6 +765,7 @@ fn fold_lower(t: &str) -> String {
         // Most text is ASCII: a byte at a time, without decoding.
         if b.is_ascii() {
             i += 1;
+            // ASCII whitespace as `char::is_whitespace` has it (vertical tab included).
             if matches!(b, b'\t'..=b'\r' | b' ') {
                 in_word = false;
                 continue;
@@ -778,10 +785,7 @@ fn fold_lower(t: &str) -> String {
             continue;
         }
         start_word(&mut out, &mut in_word);
-        match c {
-            '’' | '‘' => out.push('\''),
-            c => out.extend(c.to_lowercase()),
-        }
+        fold_char(&mut out, c);
     }
     out
 }
@@ -1077,18 +1081,30 @@ fn is_date_line(lower: &str) -> bool {
     n > 0 && strong
 }
 
+/// The words that separate a breadcrumb's steps.
+const BREADCRUMB_SEPARATORS: &[&str] = &[">", "»", "›", "/", "→", "|", ">>"];
+
+/// Which bytes a separator ends in.
+const SEPARATOR_ENDS: [bool; 256] = {
+    let mut ends = [false; 256];
+    let mut i = 0;
+    while i < BREADCRUMB_SEPARATORS.len() {
+        let bytes = BREADCRUMB_SEPARATORS[i].as_bytes();
+        ends[bytes[bytes.len() - 1] as usize] = true;
+        i += 1;
+    }
+    ends
+};
+
 /// "Home > News > World": two or more path separators.
 fn is_breadcrumb(t: &str) -> bool {
-    // Most lines have no separator at all ('»', '›' and '→' end in 0xBB, 0xBA and 0x92).
-    if !t
-        .bytes()
-        .any(|b| matches!(b, b'>' | b'/' | b'|' | 0xBB | 0xBA | 0x92))
-    {
+    // Most lines hold no byte a separator ends in, and need not be split into words.
+    if !t.bytes().any(|b| SEPARATOR_ENDS[usize::from(b)]) {
         return false;
     }
     let seps = t
         .split_whitespace()
-        .filter(|w| matches!(*w, ">" | "»" | "›" | "/" | "→" | "|" | ">>"))
+        .filter(|w| BREADCRUMB_SEPARATORS.contains(w))
         .count();
     seps >= 2 && line_end(t) != End::Sentence
 }
