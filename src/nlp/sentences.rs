@@ -32,6 +32,29 @@ fn is_terminal(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…' | '‽')
 }
 
+/// The byte offset of the first sentence-ending character (`is_terminal`) at or after `from`,
+/// found a byte at a time: every other character is passed over undecoded.
+fn next_terminal(s: &str, from: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = from;
+    while let Some(off) = bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| matches!(b, b'.' | b'!' | b'?' | TERMINAL_LEAD))
+    {
+        let at = i + off;
+        // '…' and '‽' share their first byte with many other characters ('’' among them).
+        if bytes[at] != TERMINAL_LEAD || s[at..].starts_with(['…', '‽']) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// The first byte of the multi-byte sentence ends, '…' (E2 80 A6) and '‽' (E2 80 BD).
+const TERMINAL_LEAD: u8 = 0xE2;
+
 /// Characters that close a quotation or bracket and stay with the sentence they follow.
 fn is_closer(c: char) -> bool {
     matches!(c, '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '}')
@@ -133,11 +156,8 @@ fn split_segment(text: &str, segment: Range<usize>, out: &mut Vec<Range<usize>>)
     // A list number is not a sentence end: "1. First step." starts scanning at "First".
     let mut sentence_start = skip_space_and_markers(s, 0);
     let mut i = sentence_start;
-    while let Some(c) = s[i..].chars().next() {
-        if !is_terminal(c) {
-            i += c.len_utf8();
-            continue;
-        }
+    while let Some(at) = next_terminal(s, i) {
+        i = at;
         let cluster_end = end_of_cluster(s, i);
         let after = &s[cluster_end..];
         match after.chars().next() {
@@ -1899,6 +1919,18 @@ mod tests {
         ) {
             check_invariants(&text, 0..text.len())?;
             check_invariants(&text, a.min(b)..a.max(b))?;
+        }
+
+        /// The byte search finds what a walk over the characters finds, from every boundary.
+        #[test]
+        fn next_terminal_is_the_first_terminal_character(text in "[a-z ’‘“”—–.!?…‽é🙂]{0,40}") {
+            for from in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let walked = text[from..]
+                    .char_indices()
+                    .find(|&(_, c)| is_terminal(c))
+                    .map(|(i, _)| from + i);
+                prop_assert_eq!(next_terminal(&text, from), walked, "from {} in {:?}", from, text);
+            }
         }
     }
 }
