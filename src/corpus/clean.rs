@@ -522,9 +522,11 @@ pub fn line_key(line: &str) -> Option<String> {
     if content.is_empty() {
         return None;
     }
-    // Counted no further than the limits: most lines are long prose.
-    if content.split_whitespace().nth(KEY_MAX_WORDS).is_some()
+    // Counted no further than the limits: most lines are long prose. A character is at most
+    // four bytes, and characters are counted faster than words.
+    if content.len() > 4 * KEY_MAX_CHARS
         || content.chars().nth(KEY_MAX_CHARS).is_some()
+        || content.split_whitespace().nth(KEY_MAX_WORDS).is_some()
     {
         return None;
     }
@@ -634,16 +636,13 @@ fn describe(text: &str, range: Range<usize>, bullet: bool, md_level: usize) -> L
     let mut title_total = 0;
     let mut title_caps = 0;
     for token in t.split_whitespace() {
-        let w = normalize_token(token);
-        if w.is_empty() {
+        let Some((is_stop, first_alpha)) = token_facts(token) else {
             continue;
-        }
+        };
         words += 1;
-        let is_stop = is_stopword(&w);
         if is_stop {
             stops += 1;
         }
-        let first_alpha = token.chars().find(|c| c.is_alphanumeric());
         if let Some(c) = first_alpha.filter(|c| c.is_alphabetic()) {
             lettered += 1;
             if !is_stop {
@@ -683,6 +682,50 @@ fn describe(text: &str, range: Range<usize>, bullet: bool, md_level: usize) -> L
         menu: false,
         lower: String::new(),
     }
+}
+
+/// What `describe` counts of one whitespace-separated token: whether its word
+/// (`normalize_token`) is a stopword, and the token's first letter or digit; None when the
+/// word is empty.
+fn token_facts(token: &str) -> Option<(bool, Option<char>)> {
+    let bytes = token.as_bytes();
+    if bytes.is_ascii() {
+        // The word is the token trimmed to its letters and digits, so its first byte is
+        // the token's first letter or digit. It is lowercased only to be looked up, and
+        // only when it is short enough to be a stopword.
+        let start = bytes.iter().position(u8::is_ascii_alphanumeric)?;
+        let end = bytes.iter().rposition(u8::is_ascii_alphanumeric)? + 1;
+        let is_stop = ascii_key(&bytes[start..end]).is_some_and(|k| stopword_keys().contains(&k));
+        return Some((is_stop, Some(char::from(bytes[start]))));
+    }
+    let w = normalize_token(token);
+    if w.is_empty() {
+        return None;
+    }
+    Some((is_stopword(&w), token.chars().find(|c| c.is_alphanumeric())))
+}
+
+/// An ASCII word of up to 16 bytes, lowercased and packed into one number (its length in
+/// the top byte keeps "a" apart from "a\0"); None for a longer word, which no stopword is.
+fn ascii_key(word: &[u8]) -> Option<u128> {
+    if word.len() > 15 {
+        return None;
+    }
+    let packed = word
+        .iter()
+        .fold(0u128, |k, b| (k << 8) | u128::from(b.to_ascii_lowercase()));
+    Some(packed | (word.len() as u128) << 120)
+}
+
+/// The stopwords as `ascii_key`s.
+fn stopword_keys() -> &'static rustc_hash::FxHashSet<u128> {
+    static KEYS: OnceLock<rustc_hash::FxHashSet<u128>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        STOPWORDS
+            .iter()
+            .filter_map(|w| ascii_key(w.as_bytes()))
+            .collect()
+    })
 }
 
 fn is_stopword(word: &str) -> bool {
@@ -1411,6 +1454,19 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// A token's facts are those of its normalised word, as `describe` read them before
+        /// it looked stopwords up as packed keys.
+        #[test]
+        fn token_facts_are_the_normalised_words(
+            token in "([a-zA-Z'’.,;:!?()\"*_-]|é|É|ß|İ|K|ſ|1|2){1,14}|(The|AND|Don't|AREN'T|it’s|\"Whatever)[.,]?"
+        ) {
+            let w = normalize_token(&token);
+            let want = (!w.is_empty()).then(|| {
+                (is_stopword(&w), token.chars().find(|c| c.is_alphanumeric()))
+            });
+            prop_assert_eq!(token_facts(&token), want);
+        }
+
         /// The ASCII shortcuts give what the character-by-character folding gives.
         #[test]
         fn link_density_reads_links_in_any_case_as_a_lowercase_copy_did(
