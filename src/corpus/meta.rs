@@ -77,7 +77,9 @@ fn article_date(
     headline: Option<&Range<usize>>,
 ) -> Option<DateValue> {
     for b in blocks {
-        if let Some(c) = DATE_LABEL.captures(&text[b.range()])
+        let block = &text[b.range()];
+        if may_start_a_label(block)
+            && let Some(c) = DATE_LABEL.captures(block)
             && let Some(d) = dates::parse_date_label(&c[1])
         {
             return Some(d);
@@ -94,6 +96,15 @@ fn article_date(
     let near = blocks[at.saturating_sub(2)..(at + 3).min(blocks.len())].iter();
     near.filter(|b| b.kind == BlockKind::Boilerplate && b.range().len() < 60)
         .find_map(|b| dates::parse_date_label(&text[b.range()]))
+}
+
+/// Whether `block` starts, after spaces, with a letter that one of `DATE_LABEL`'s words
+/// starts with. The pattern is anchored at the start, but it ends with `$`, so regex
+/// searches it backwards from the end: through the whole of every block before it fails.
+fn may_start_a_label(block: &str) -> bool {
+    block
+        .trim_start()
+        .starts_with(|c: char| matches!(c.to_ascii_lowercase(), 'l' | 'u' | 'p' | 'f' | 'd'))
 }
 
 fn urls(text: &str) -> Vec<String> {
@@ -157,6 +168,40 @@ mod tests {
             pos += line.len();
         }
         out
+    }
+
+    /// The shortcut passes every block the label pattern matches: all of the words' first
+    /// letters in every case `(?i)` matches, after any run of spaces.
+    #[test]
+    fn the_label_shortcut_passes_every_label() {
+        let first = Regex::new(r"(?i)^(?:l|u|p|f|d)").unwrap();
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let s = c.to_string();
+            assert_eq!(may_start_a_label(&s), first.is_match(&s), "{c:?}");
+        }
+        let words = [
+            "Last updated",
+            "LAST  UPDATED",
+            "updated",
+            "Published on",
+            "PUBLISHED",
+            "posted",
+            "Posted On",
+            "first published",
+            "Date",
+            "date",
+        ];
+        for word in words {
+            for lead in ["", " ", "\t", "\u{a0}", "\u{2003} \u{3000}"] {
+                for tail in [": July 9, 2025", " 9 July 2025", ":2025-07-09"] {
+                    let block = format!("{lead}{word}{tail}");
+                    assert!(DATE_LABEL.is_match(&block), "{block:?}");
+                    assert!(may_start_a_label(&block), "{block:?}");
+                }
+            }
+        }
+        assert!(!may_start_a_label("The minister said on Friday."));
+        assert!(!may_start_a_label(" \u{a0}"));
     }
 
     #[test]
