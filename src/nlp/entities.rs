@@ -2729,7 +2729,7 @@ struct QuoteSpan {
 fn quote_spans(text: &str, sentence: &Range<usize>) -> Vec<QuoteSpan> {
     let mut spans = Vec::new();
     let mut open: Option<(usize, usize)> = None; // (mark start, mark end)
-    for (i, c) in text[sentence.clone()].char_indices() {
+    for (i, c) in quote_marks(&text[sentence.clone()]) {
         let pos = sentence.start + i;
         let len = c.len_utf8();
         let opening = matches!(c, '“' | '«' | '„') || (c == '"' && open.is_none());
@@ -2766,6 +2766,25 @@ fn quote_spans(text: &str, sentence: &Range<usize>) -> Vec<QuoteSpan> {
     }
     spans.retain(|q| text[q.inner.clone()].chars().any(char::is_alphanumeric));
     spans
+}
+
+/// The characters of `s` that may be quotation marks (`"`, and every character whose
+/// first byte is that of `“`, `”`, `„`, `«` or `»`), with their offsets: the other
+/// characters are passed over a byte at a time, undecoded.
+fn quote_marks(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from
+            + bytes
+                .get(from..)?
+                .iter()
+                .position(|&b| matches!(b, b'"' | 0xE2 | 0xC2))?;
+        // Each of those bytes starts a character.
+        let c = s.get(at..)?.chars().next()?;
+        from = at + c.len_utf8();
+        Some((at, c))
+    })
 }
 
 /// Trim spaces and the comma that closes a quoted clause ("…stop," Trump said).
@@ -5267,6 +5286,15 @@ mod tests {
         ) {
             assert_same_tokens(&text, 0..text.len());
             assert_same_tokens(&text, a.min(b)..a.max(b));
+        }
+
+        /// The byte scan finds every quotation mark a walk over the characters finds.
+        #[test]
+        fn quote_marks_are_every_mark(text in "[a-z \"“”„«»‘’—–…éÂ€🙂]{0,40}") {
+            let is_mark = |&(_, c): &(usize, char)| matches!(c, '"' | '“' | '”' | '„' | '«' | '»');
+            let walked: Vec<_> = text.char_indices().filter(is_mark).collect();
+            let scanned: Vec<_> = quote_marks(&text).filter(is_mark).collect();
+            proptest::prop_assert_eq!(scanned, walked);
         }
     }
 
