@@ -54,18 +54,35 @@ pub fn read(
         (None, Some(l)) => (label_from_lead(&text[l.clone()]), true),
         (None, None) => (String::new(), true),
     };
+    let lower = text.to_ascii_lowercase();
     Meta {
         title,
         title_derived,
         date: article_date(text, blocks, headline.as_ref()),
         urls: urls(text),
-        publisher: PUBLISHED_BY
-            .captures(text)
-            .map(|c| c[1].trim_end_matches(['.', ':', ',']).to_string()),
-        site: COPYRIGHT
-            .captures(text)
-            .map(|c| c[1].trim_end_matches(['.', ':', ',']).to_string()),
+        publisher: publisher(text, &lower),
+        site: site(text, &lower),
     }
+}
+
+/// Who first published the text ("Originally published by The Times"). `lower` is the text
+/// in ASCII lower case: the pattern's words are looked for there first, since a pattern
+/// that ignores case has too many spellings for regex to look for them itself, and it
+/// reads the whole text otherwise. A long s ('ſ') is an 's' to `(?i)`, so it sends the
+/// search on.
+fn publisher(text: &str, lower: &str) -> Option<String> {
+    let may = lower.contains("published") || lower.contains("appeared") || text.contains('ſ');
+    may.then(|| PUBLISHED_BY.captures(text))
+        .flatten()
+        .map(|c| c[1].trim_end_matches(['.', ':', ',']).to_string())
+}
+
+/// The site a copyright line names ("© 2024 Example News"); `lower` as for `publisher`.
+fn site(text: &str, lower: &str) -> Option<String> {
+    let may = text.contains('©') || lower.contains("(c)") || lower.contains("copyright");
+    may.then(|| COPYRIGHT.captures(text))
+        .flatten()
+        .map(|c| c[1].trim_end_matches(['.', ':', ',']).to_string())
 }
 
 /// The article's own date: an explicit label wins; then a dated URL in the text; then a bare
@@ -168,6 +185,35 @@ mod tests {
             pos += line.len();
         }
         out
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The words looked for first do not hide a publisher or a site the patterns find.
+        #[test]
+        fn publisher_and_site_are_what_the_patterns_find(
+            parts in prop::collection::vec(
+                prop_oneof![
+                    prop::sample::select(vec![
+                        "Originally published by The Times.", "PUBLISHED IN Reuters", "publiſhed in Foo",
+                        "appeared first on Bar News", "APPEARED in", "© 2024 Example News", "(C) Acme",
+                        "(c) 2019-2024 Globe", "COPYRIGHT Daily Star", "Copyright", "published",
+                        "K", "ſ", "\n", " ", ".",
+                    ]).prop_map(str::to_string),
+                    "[A-Za-z ©()ſ.,:-]{0,12}",
+                ],
+                0..8,
+            )
+        ) {
+            let text = parts.concat();
+            let lower = text.to_ascii_lowercase();
+            let by_pattern = |re: &Regex| {
+                re.captures(&text).map(|c| c[1].trim_end_matches(['.', ':', ',']).to_string())
+            };
+            prop_assert_eq!(publisher(&text, &lower), by_pattern(&PUBLISHED_BY));
+            prop_assert_eq!(site(&text, &lower), by_pattern(&COPYRIGHT));
+        }
     }
 
     /// The shortcut passes every block the label pattern matches: all of the words' first
