@@ -519,39 +519,44 @@ pub fn clean(text: &str, shared_lines: &dyn SharedLines) -> Cleaned {
 pub fn line_key(line: &str) -> Option<String> {
     let (content, _, _) = strip_markers(line.trim());
     let content = content.trim();
-    if content.is_empty() {
-        return None;
-    }
     // Counted no further than the limits: most lines are long prose. A character is at most
     // four bytes, and characters are counted faster than words.
-    if content.len() > 4 * KEY_MAX_CHARS
-        || content.chars().nth(KEY_MAX_CHARS).is_some()
-        || content.split_whitespace().nth(KEY_MAX_WORDS).is_some()
-    {
+    if content.len() > 4 * KEY_MAX_CHARS || content.chars().nth(KEY_MAX_CHARS).is_some() {
         return None;
     }
-    let words = content.split_whitespace().count();
     let first = content.chars().next()?;
     // A quotation or a line that continues a sentence is prose, whatever its length.
     if is_quote_char(first) || first.is_lowercase() {
         return None;
     }
-    // A sentence: punctuated, with running lowercase words (a Title Case "All Rights
-    // Reserved." line is a label, not a sentence).
-    let lowercase_words = content
-        .split_whitespace()
-        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
-        .count();
-    if words >= 4 && lowercase_words >= 2 && matches!(line_end(content), End::Sentence | End::Colon)
-    {
-        return None;
-    }
+    // The words are counted and the key written in one pass, stopped at the word limit.
+    let mut words = 0;
+    let mut lowercase_words = 0;
     let mut key = String::with_capacity(content.len());
     for w in content.split_whitespace() {
+        words += 1;
+        if words > KEY_MAX_WORDS {
+            return None;
+        }
+        if w.chars().next().is_some_and(char::is_lowercase) {
+            lowercase_words += 1;
+        }
         if !key.is_empty() {
             key.push(' ');
         }
-        key.extend(w.chars().flat_map(char::to_lowercase));
+        if w.is_ascii() {
+            let start = key.len();
+            key.push_str(w);
+            key[start..].make_ascii_lowercase();
+        } else {
+            key.extend(w.chars().flat_map(char::to_lowercase));
+        }
+    }
+    // A sentence: punctuated, with running lowercase words (a Title Case "All Rights
+    // Reserved." line is a label, not a sentence).
+    if words >= 4 && lowercase_words >= 2 && matches!(line_end(content), End::Sentence | End::Colon)
+    {
+        return None;
     }
     Some(key)
 }
@@ -1453,7 +1458,52 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// `line_key` as it was: a pass over the words for each of its questions.
+    fn line_key_before(line: &str) -> Option<String> {
+        let (content, _, _) = strip_markers(line.trim());
+        let content = content.trim();
+        if content.is_empty()
+            || content.split_whitespace().nth(KEY_MAX_WORDS).is_some()
+            || content.chars().nth(KEY_MAX_CHARS).is_some()
+        {
+            return None;
+        }
+        let words = content.split_whitespace().count();
+        let first = content.chars().next()?;
+        if is_quote_char(first) || first.is_lowercase() {
+            return None;
+        }
+        let lowercase_words = content
+            .split_whitespace()
+            .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+            .count();
+        if words >= 4
+            && lowercase_words >= 2
+            && matches!(line_end(content), End::Sentence | End::Colon)
+        {
+            return None;
+        }
+        let key: Vec<String> = content
+            .split_whitespace()
+            .map(|w| w.chars().flat_map(char::to_lowercase).collect())
+            .collect();
+        Some(key.join(" "))
+    }
+
     proptest! {
+        /// One pass over the words gives the keys the passes before gave.
+        #[test]
+        fn line_key_is_what_it_was(
+            line in prop_oneof![
+                "(\\s|[a-zA-Z.:?!\"“”‘’'©#*•-]|é|É|İ|ß|\u{a0}|All|Rights|Reserved|the|and|1\\. ){0,40}",
+                // Around the word limit.
+                prop::collection::vec("[A-Z][a-zé]{0,6}|the|and|of", 10..18)
+                    .prop_map(|w| w.join(" ")),
+            ]
+        ) {
+            prop_assert_eq!(line_key(&line), line_key_before(&line));
+        }
+
         /// A token's facts are those of its normalised word, as `describe` read them before
         /// it looked stopwords up as packed keys.
         #[test]
