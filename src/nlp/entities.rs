@@ -2769,22 +2769,9 @@ fn quote_spans(text: &str, sentence: &Range<usize>) -> Vec<QuoteSpan> {
 }
 
 /// The characters of `s` that may be quotation marks (`"`, and every character whose
-/// first byte is that of `“`, `”`, `„`, `«` or `»`), with their offsets: the other
-/// characters are passed over a byte at a time, undecoded.
+/// first byte is that of `“`, `”`, `„`, `«` or `»`), with their offsets.
 fn quote_marks(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
-    let bytes = s.as_bytes();
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        let at = from
-            + bytes
-                .get(from..)?
-                .iter()
-                .position(|&b| matches!(b, b'"' | 0xE2 | 0xC2))?;
-        // Each of those bytes starts a character.
-        let c = s.get(at..)?.chars().next()?;
-        from = at + c.len_utf8();
-        Some((at, c))
-    })
+    super::chars_led_by(s, 0, |b| matches!(b, b'"' | 0xE2 | 0xC2))
 }
 
 /// Trim spaces and the comma that closes a quoted clause ("…stop," Trump said).

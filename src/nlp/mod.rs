@@ -19,6 +19,27 @@ pub fn word_hash(word: &str) -> u64 {
     h.finish()
 }
 
+/// The characters of `s` from byte `from` on whose first byte passes `lead`, with their
+/// offsets. The other characters are passed over a byte at a time, undecoded: a search for a
+/// few punctuation marks need not decode the prose between them. `from` is a character
+/// boundary.
+pub(crate) fn chars_led_by<'s>(
+    s: &'s str,
+    from: usize,
+    lead: impl Fn(u8) -> bool + 's,
+) -> impl Iterator<Item = (usize, char)> + 's {
+    let bytes = s.as_bytes();
+    let mut from = from;
+    std::iter::from_fn(move || {
+        let at = from + bytes.get(from..)?.iter().position(|&b| lead(b))?;
+        // A byte `lead` passes starts a character: a continuation byte's character would
+        // have passed at its first byte (every caller's bytes are ASCII or first bytes).
+        let c = s.get(at..)?.chars().next()?;
+        from = at + c.len_utf8();
+        Some((at, c))
+    })
+}
+
 /// Overlap of two word sets: |A ∩ B| / |A ∪ B|, 0 for two empty sets.
 pub fn jaccard<T: Eq + Hash>(a: &HashSet<T>, b: &HashSet<T>) -> f32 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };

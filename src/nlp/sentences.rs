@@ -33,27 +33,13 @@ fn is_terminal(c: char) -> bool {
 }
 
 /// The byte offset of the first sentence-ending character (`is_terminal`) at or after `from`,
-/// found a byte at a time: every other character is passed over undecoded.
+/// found a byte at a time: every other character is passed over undecoded. '…' and '‽'
+/// start with 0xE2, as do many other characters ('’' among them).
 fn next_terminal(s: &str, from: usize) -> Option<usize> {
-    let bytes = s.as_bytes();
-    let mut i = from;
-    while let Some(off) = bytes
-        .get(i..)?
-        .iter()
-        .position(|&b| matches!(b, b'.' | b'!' | b'?' | TERMINAL_LEAD))
-    {
-        let at = i + off;
-        // '…' and '‽' share their first byte with many other characters ('’' among them).
-        if bytes[at] != TERMINAL_LEAD || s[at..].starts_with(['…', '‽']) {
-            return Some(at);
-        }
-        i = at + 1;
-    }
-    None
+    super::chars_led_by(s, from, |b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
+        .find(|&(_, c)| is_terminal(c))
+        .map(|(at, _)| at)
 }
-
-/// The first byte of the multi-byte sentence ends, '…' (E2 80 A6) and '‽' (E2 80 BD).
-const TERMINAL_LEAD: u8 = 0xE2;
 
 /// Characters that close a quotation or bracket and stay with the sentence they follow.
 fn is_closer(c: char) -> bool {
