@@ -700,7 +700,7 @@ fn token_facts(token: &str) -> Option<(bool, Option<char>)> {
         // only when it is short enough to be a stopword.
         let start = bytes.iter().position(u8::is_ascii_alphanumeric)?;
         let end = bytes.iter().rposition(u8::is_ascii_alphanumeric)? + 1;
-        let is_stop = ascii_key(&bytes[start..end]).is_some_and(|k| stopword_keys().contains(&k));
+        let is_stop = is_stopword_in_any_case(&bytes[start..end]);
         return Some((is_stop, Some(char::from(bytes[start]))));
     }
     let w = normalize_token(token);
@@ -722,21 +722,23 @@ fn ascii_key(word: &[u8]) -> Option<u128> {
     Some(packed | (word.len() as u128) << 120)
 }
 
-/// The stopwords as `ascii_key`s.
-fn stopword_keys() -> &'static rustc_hash::FxHashSet<u128> {
+/// Whether the ASCII `word`, lowercased, is a stopword (looked up by `ascii_key`).
+fn is_stopword_in_any_case(word: &[u8]) -> bool {
     static KEYS: OnceLock<rustc_hash::FxHashSet<u128>> = OnceLock::new();
-    KEYS.get_or_init(|| {
+    let keys = KEYS.get_or_init(|| {
         STOPWORDS
             .iter()
             .filter_map(|w| ascii_key(w.as_bytes()))
             .collect()
-    })
+    });
+    ascii_key(word).is_some_and(|k| keys.contains(&k))
 }
 
+/// Whether `word` is a stopword as written: the stopwords are lowercase ASCII.
 fn is_stopword(word: &str) -> bool {
-    static SET: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
-        .contains(word)
+    word.is_ascii()
+        && !word.bytes().any(|b| b.is_ascii_uppercase())
+        && is_stopword_in_any_case(word.as_bytes())
 }
 
 /// Lowercase, curly apostrophes folded, surrounding punctuation trimmed.
@@ -1502,6 +1504,14 @@ mod tests {
             ]
         ) {
             prop_assert_eq!(line_key(&line), line_key_before(&line));
+        }
+
+        /// A word is a stopword exactly when the list holds it as written.
+        #[test]
+        fn stopwords_are_the_list(
+            word in "[a-zA-Z']{0,12}|(the|an|aren't|THE|don't|Don't|a|i|abouts)\u{0}?"
+        ) {
+            prop_assert_eq!(is_stopword(&word), STOPWORDS.contains(&word.as_str()));
         }
 
         /// A token's facts are those of its normalised word, as `describe` read them before
