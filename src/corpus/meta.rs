@@ -72,16 +72,19 @@ pub fn read(
 /// search on.
 fn publisher(text: &str, lower: &str) -> Option<String> {
     let may = lower.contains("published") || lower.contains("appeared") || text.contains('ſ');
-    may.then(|| PUBLISHED_BY.captures(text))
-        .flatten()
-        .map(|c| c[1].trim_end_matches(['.', ':', ',']).to_string())
+    may.then(|| named_by(&PUBLISHED_BY, text)).flatten()
 }
 
 /// The site a copyright line names ("© 2024 Example News"); `lower` as for `publisher`.
 fn site(text: &str, lower: &str) -> Option<String> {
     let may = text.contains('©') || lower.contains("(c)") || lower.contains("copyright");
-    may.then(|| COPYRIGHT.captures(text))
-        .flatten()
+    may.then(|| named_by(&COPYRIGHT, text)).flatten()
+}
+
+/// The name `pattern`'s first group takes in `text`, without its closing punctuation.
+fn named_by(pattern: &Regex, text: &str) -> Option<String> {
+    pattern
+        .captures(text)
         .map(|c| c[1].trim_end_matches(['.', ':', ',']).to_string())
 }
 
@@ -208,11 +211,8 @@ mod tests {
         ) {
             let text = parts.concat();
             let lower = text.to_ascii_lowercase();
-            let by_pattern = |re: &Regex| {
-                re.captures(&text).map(|c| c[1].trim_end_matches(['.', ':', ',']).to_string())
-            };
-            prop_assert_eq!(publisher(&text, &lower), by_pattern(&PUBLISHED_BY));
-            prop_assert_eq!(site(&text, &lower), by_pattern(&COPYRIGHT));
+            prop_assert_eq!(publisher(&text, &lower), named_by(&PUBLISHED_BY, &text));
+            prop_assert_eq!(site(&text, &lower), named_by(&COPYRIGHT, &text));
         }
     }
 
