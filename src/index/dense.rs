@@ -5,11 +5,11 @@
 //! be counted anyway. The matches of such a query can also be scored here, a term at a
 //! time (`TermGroups::top`), when thousands of the best are wanted.
 
-use std::cmp::Ordering;
-
 use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
+
+use super::near::keep_near_best;
 
 /// What a query matches: a passage with a term of every group, and with none of `none`.
 /// No group at all matches nothing (as a query of only excluded words).
@@ -134,11 +134,72 @@ pub struct Scored {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scoring(pub Vec<Vec<Scored>>);
 
+impl Scoring {
+    /// Each term's BM25 over the whole index, part by part.
+    fn weighed(&self, searcher: &Searcher) -> tantivy::Result<Vec<Vec<(Bm25Weight, &Scored)>>> {
+        self.0
+            .iter()
+            .map(|part| {
+                part.iter()
+                    .map(|s| {
+                        let weight =
+                            Bm25Weight::for_terms(searcher, std::slice::from_ref(&s.term))?;
+                        Ok((weight, s))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The scores of `docs` (ascending) in `reader`, each added up in one order: part by
+    /// part, each part's terms in turn.
+    fn scores(
+        weighed: &[Vec<(Bm25Weight, &Scored)>],
+        reader: &SegmentReader,
+        docs: &[DocId],
+    ) -> tantivy::Result<Vec<Score>> {
+        let mut scores = vec![0.0; docs.len()];
+        let mut sum = vec![0.0; docs.len()];
+        for part in weighed {
+            sum.fill(0.0);
+            for (weight, s) in part {
+                add_scores(reader, s, weight, docs, &mut sum)?;
+            }
+            for (score, add) in scores.iter_mut().zip(&sum) {
+                *score += add;
+            }
+        }
+        Ok(scores)
+    }
+
+    /// Scores `found` again, as `TermGroups::top` scores: a document's score then does not
+    /// depend on where the writer put it (block-WAND adds a union's terms in the order
+    /// their postings reach the document, which can change the last bit).
+    pub fn rescore(
+        &self,
+        searcher: &Searcher,
+        found: &mut [(Score, DocAddress)],
+    ) -> tantivy::Result<()> {
+        let weighed = self.weighed(searcher)?;
+        found.sort_unstable_by_key(|(_, address)| *address);
+        for run in found.chunk_by_mut(|a, b| a.1.segment_ord == b.1.segment_ord) {
+            let reader = searcher.segment_reader(run[0].1.segment_ord);
+            let docs: Vec<DocId> = run.iter().map(|(_, a)| a.doc_id).collect();
+            let scores = Scoring::scores(&weighed, reader, &docs)?;
+            for ((score, _), new) in run.iter_mut().zip(scores) {
+                *score = new;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl TermGroups {
-    /// The best `limit` matches by `scoring`, best first; equal scores by address. Each
-    /// segment's matches are scored a term at a time, on the searcher's threads: a term's
-    /// postings are read in order beside the matches, rather than intersected document by
-    /// document (tantivy's way, whose top-k cannot skip anything when thousands are kept).
+    /// The best `limit` matches by `scoring` and those near them (see `near`), best first
+    /// by score. Each segment's matches are scored a term at a time, on the searcher's
+    /// threads: a term's postings are read in order beside the matches, rather than
+    /// intersected document by document (tantivy's way, whose top-k cannot skip anything
+    /// when thousands are kept).
     pub fn top(
         &self,
         searcher: &Searcher,
@@ -148,50 +209,32 @@ impl TermGroups {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let mut parts = Vec::with_capacity(scoring.0.len());
-        for part in &scoring.0 {
-            let mut weighed = Vec::with_capacity(part.len());
-            for s in part {
-                weighed.push((
-                    Bm25Weight::for_terms(searcher, std::slice::from_ref(&s.term))?,
-                    s,
-                ));
-            }
-            parts.push(weighed);
-        }
+        let weighed = scoring.weighed(searcher)?;
         let segments = searcher.segment_readers().iter().enumerate();
         let per_segment = searcher.index().search_executor().map(
             |(ordinal, reader)| {
                 let docs: Vec<DocId> = self.matches(reader)?.alive(reader).collect();
-                let mut scores = vec![0.0; docs.len()];
-                let mut sum = vec![0.0; docs.len()];
-                for part in &parts {
-                    sum.fill(0.0);
-                    for (weight, s) in part {
-                        add_scores(reader, s, weight, &docs, &mut sum)?;
-                    }
-                    for (score, add) in scores.iter_mut().zip(&sum) {
-                        *score += add;
-                    }
-                }
+                let scores = Scoring::scores(&weighed, reader, &docs)?;
                 let mut top: Vec<(Score, DocAddress)> = scores
                     .into_iter()
                     .zip(docs)
                     .map(|(score, doc)| (score, DocAddress::new(ordinal as u32, doc)))
                     .collect();
-                keep_best(&mut top, limit);
+                keep_near_best(&mut top, limit);
                 Ok(top)
             },
             segments,
         )?;
         let mut top: Vec<(Score, DocAddress)> = per_segment.into_iter().flatten().collect();
-        keep_best(&mut top, limit);
-        top.sort_unstable_by(best_first);
+        keep_near_best(&mut top, limit);
+        top.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
         Ok(top)
     }
 }
 
 /// Adds `s`'s score in `reader` to `sums`, for each of `docs` (ascending) that has its term.
+/// The term's postings are read block by block beside the documents; blocks without any of
+/// them are skipped unread.
 fn add_scores(
     reader: &SegmentReader,
     s: &Scored,
@@ -207,35 +250,32 @@ fn add_scores(
         return Ok(());
     };
     let mut i = 0;
-    while !block.docs().is_empty() && i < docs.len() {
-        for (&doc, &freq) in block.docs().iter().zip(block.freqs()) {
+    while let Some(&target) = docs.get(i) {
+        // The block that may hold `target`, from its first posting at or after it.
+        let at = block.seek(target);
+        let (posted, freqs) = (block.docs(), block.freqs());
+        if at >= posted.len() {
+            break;
+        }
+        for (&doc, &freq) in posted[at..].iter().zip(&freqs[at..]) {
             while docs.get(i).is_some_and(|&d| d < doc) {
                 i += 1;
             }
             match docs.get(i) {
                 Some(&d) if d == doc => {
                     sums[i] += weight.score(norms.fieldnorm_id(doc), freq) * s.boost;
+                    i += 1;
                 }
                 Some(_) => {}
-                None => break,
+                None => return Ok(()),
             }
         }
-        block.advance();
+        // Every document up to the block's last posting has been met.
+        while docs.get(i).is_some_and(|&d| d <= posted[posted.len() - 1]) {
+            i += 1;
+        }
     }
     Ok(())
-}
-
-/// Best first: higher scores, then lower addresses.
-fn best_first(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> Ordering {
-    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-}
-
-/// Keeps the best `limit` of `scored`, in no order.
-fn keep_best(scored: &mut Vec<(Score, DocAddress)>, limit: usize) {
-    if scored.len() > limit {
-        scored.select_nth_unstable_by(limit, best_first);
-        scored.truncate(limit);
-    }
 }
 
 #[cfg(test)]

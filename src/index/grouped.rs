@@ -18,6 +18,7 @@ use tantivy::query::{EnableScoring, Query, Scorer};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::dense::{DocBits, TermGroups};
+use super::near::floor;
 use super::{Hit, by_score};
 
 /// The most passages kept per article (what `/search` shows of one article).
@@ -461,13 +462,11 @@ impl SegmentCollector for SegmentCount {
     }
 }
 
-/// How far below the `best`-th article's score an article is still weighed exactly: the
-/// ranking search sums the same scores as the query, not necessarily in the same order.
-const MARGIN: Score = 1e-4;
-
 /// The articles whose best match may be among the `best`: `ranking` scores each match of
 /// the query as the query does (it matches more, and those are passed over), and skips
-/// the documents that cannot beat the `best`-th article found so far (block-WAND).
+/// the documents that cannot come near the `best`-th article found so far (block-WAND).
+/// Those near it are weighed exactly after: the ranking search sums the same scores as the
+/// query, not necessarily in the same order (see `near`).
 fn leading_articles(
     searcher: &Searcher,
     query: &dyn Query,
@@ -487,11 +486,7 @@ fn leading_articles(
         }
         let mut scores: Vec<Score> = leading.values().copied().collect();
         let (_, nth, _) = scores.select_nth_unstable_by(best - 1, |a, b| b.total_cmp(a));
-        if *nth > 0.0 {
-            *nth * (1.0 - MARGIN)
-        } else {
-            Score::MIN
-        }
+        if *nth > 0.0 { floor(*nth) } else { Score::MIN }
     };
     for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
         let runs = tables.of(reader)?;
