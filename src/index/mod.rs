@@ -650,9 +650,13 @@ impl NewsIndex {
     }
 
     /// How `to_query(q, mode)` scores when it is a plain union of terms, which tantivy
-    /// searches with block-WAND: each term's clauses in turn, one by one.
+    /// searches with block-WAND: each term's clauses in turn, one by one. None for a
+    /// single clause, whose score is the same whatever the order.
     fn union_scoring(&self, q: &UserQuery, mode: Mode) -> Option<Scoring> {
-        if !q.phrases.is_empty() || !q.excluded.is_empty() {
+        if !q.phrases.is_empty()
+            || !q.excluded.is_empty()
+            || q.terms.len() == 1 && mode == Mode::Own
+        {
             return None;
         }
         let f = &self.shared.fields;
