@@ -41,6 +41,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::nlp::stopwords::ascii_key;
 use crate::span::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -708,18 +709,6 @@ fn token_facts(token: &str) -> Option<(bool, Option<char>)> {
         return None;
     }
     Some((is_stopword(&w), token.chars().find(|c| c.is_alphanumeric())))
-}
-
-/// An ASCII word of up to 16 bytes, lowercased and packed into one number (its length in
-/// the top byte keeps "a" apart from "a\0"); None for a longer word, which no stopword is.
-fn ascii_key(word: &[u8]) -> Option<u128> {
-    if word.len() > 15 {
-        return None;
-    }
-    let packed = word
-        .iter()
-        .fold(0u128, |k, b| (k << 8) | u128::from(b.to_ascii_lowercase()));
-    Some(packed | (word.len() as u128) << 120)
 }
 
 /// Whether the ASCII `word`, lowercased, is a stopword (looked up by `ascii_key`).

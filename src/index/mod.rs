@@ -39,6 +39,9 @@ pub use grouped::{ArticleHits, Grouped};
 pub use query::{Term, UserQuery};
 
 const ANALYZER: &str = "news";
+/// The analyser of the context field: `ANALYZER`'s, the stopwords left out (a query
+/// searches the context for content words only; see `query`).
+const CONTEXT_ANALYZER: &str = "news-context";
 /// The writer's indexing memory (tantivy's minimum is 15 MB per thread).
 const WRITER_MEMORY: usize = 50_000_000;
 /// How much a title match counts against a match in the passage itself.
@@ -167,15 +170,10 @@ fn analyzer() -> TextAnalyzer {
         .build()
 }
 
-fn text_options(positions: bool) -> TextOptions {
-    let record = if positions {
-        IndexRecordOption::WithFreqsAndPositions
-    } else {
-        IndexRecordOption::WithFreqs
-    };
+fn text_options(analyzer: &str, record: IndexRecordOption) -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(ANALYZER)
+            .set_tokenizer(analyzer)
             .set_index_option(record),
     )
 }
@@ -207,9 +205,18 @@ fn context_of<'a>(
 fn schema() -> (Schema, Fields) {
     let mut sb = Schema::builder();
     let fields = Fields {
-        body: sb.add_text_field("body", text_options(true)),
-        context: sb.add_text_field("context", text_options(false)),
-        title: sb.add_text_field("title", text_options(false)),
+        body: sb.add_text_field(
+            "body",
+            text_options(ANALYZER, IndexRecordOption::WithFreqsAndPositions),
+        ),
+        context: sb.add_text_field(
+            "context",
+            text_options(CONTEXT_ANALYZER, IndexRecordOption::WithFreqs),
+        ),
+        title: sb.add_text_field(
+            "title",
+            text_options(ANALYZER, IndexRecordOption::WithFreqs),
+        ),
         aid: sb.add_u64_field("aid", INDEXED | FAST),
         pn: sb.add_u64_field("pn", FAST),
         start: sb.add_u64_field("start", FAST),
@@ -280,6 +287,10 @@ fn threads() -> usize {
 fn writer_of(index: &Index) -> Result<feed::Writer, IndexError> {
     let remembered = TextAnalyzer::from(recent::Remembered::new(analyzer()));
     index.tokenizers().register(ANALYZER, remembered);
+    let context = recent::Remembered::without_stopwords(analyzer());
+    index
+        .tokenizers()
+        .register(CONTEXT_ANALYZER, TextAnalyzer::from(context));
     let threads = threads();
     Ok(index.writer_with_num_threads(threads, WRITER_MEMORY * threads)?)
 }
@@ -1064,5 +1075,28 @@ mod tests {
         let (_, all) = passages("ferry", Mode::All);
         let first = |hits: &[Hit]| hits.iter().find(|h| h.passage == 0).unwrap().score;
         assert_eq!(first(&any), first(&all));
+    }
+
+    #[test]
+    fn a_passage_context_holds_its_neighbours_content_words_not_their_stopwords() {
+        let (_dir, corpus) = corpus_of(&[(
+            "a.md",
+            "# Storm Report\n\nThe ferry left the harbour at dawn.\nForty passengers were on board.\nNobody was hurt in the storm.\nThe ferry returned at noon.\n",
+        )]);
+        let index = NewsIndex::build(&corpus).unwrap();
+        let passages = |text: &str| {
+            let (hits, _) = index
+                .search(&index.parse_query(text), Mode::Any, 100)
+                .unwrap();
+            let mut found: Vec<usize> = hits.iter().map(|h| h.passage).collect();
+            found.sort();
+            found
+        };
+        // A content word is found in the passage that says it and in both its neighbours.
+        assert_eq!(passages("passengers"), [0, 1, 2]);
+        assert_eq!(passages("hurt"), [1, 2, 3]);
+        // A query of stopwords alone searches them, but only where they are said.
+        assert_eq!(passages("was"), [2]);
+        assert_eq!(passages("nobody was"), [1, 2, 3]);
     }
 }

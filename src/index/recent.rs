@@ -10,6 +10,8 @@ use std::rc::Rc;
 use rustc_hash::FxBuildHasher;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
+use crate::nlp::stopwords::is_stopword_in_any_case;
+
 /// Texts remembered per thread: a document's body, heading, two neighbours and title, with
 /// room for the next document's new neighbour.
 const SLOTS: usize = 8;
@@ -22,6 +24,8 @@ struct Mark {
     position: usize,
     position_length: usize,
     end: usize,
+    /// The word as written is a stopword (`Remembered::without_stopwords` leaves it out).
+    stop: bool,
 }
 
 /// A text's tokens, their words laid end to end.
@@ -73,6 +77,9 @@ fn tokens_of(analyzer: &mut TextAnalyzer, text: &str) -> Rc<Tokens> {
                 position: t.position,
                 position_length: t.position_length,
                 end: tokens.text.len(),
+                stop: text
+                    .get(t.offset_from..t.offset_to)
+                    .is_some_and(|w| is_stopword_in_any_case(w.as_bytes())),
             });
         }
         let tokens = Rc::new(tokens);
@@ -95,11 +102,24 @@ fn tokens_of(analyzer: &mut TextAnalyzer, text: &str) -> Rc<Tokens> {
 #[derive(Clone)]
 pub struct Remembered {
     inner: TextAnalyzer,
+    skip_stopwords: bool,
 }
 
 impl Remembered {
     pub fn new(inner: TextAnalyzer) -> Remembered {
-        Remembered { inner }
+        Remembered {
+            inner,
+            skip_stopwords: false,
+        }
+    }
+
+    /// `new`, the stopwords left out (judged on the words as written): for a field where
+    /// only content words should count.
+    pub fn without_stopwords(inner: TextAnalyzer) -> Remembered {
+        Remembered {
+            inner,
+            skip_stopwords: true,
+        }
     }
 }
 
@@ -111,6 +131,7 @@ impl Tokenizer for Remembered {
             tokens: tokens_of(&mut self.inner, text),
             next: 0,
             token: Token::default(),
+            skip_stopwords: self.skip_stopwords,
         }
     }
 }
@@ -120,10 +141,16 @@ pub struct Replay {
     tokens: Rc<Tokens>,
     next: usize,
     token: Token,
+    skip_stopwords: bool,
 }
 
 impl TokenStream for Replay {
     fn advance(&mut self) -> bool {
+        if self.skip_stopwords {
+            while self.tokens.marks.get(self.next).is_some_and(|m| m.stop) {
+                self.next += 1;
+            }
+        }
         let Some(mark) = self.tokens.marks.get(self.next) else {
             return false;
         };
@@ -180,6 +207,27 @@ mod tests {
                     assert_eq!(all(&mut remembered, t), all(&mut plain, t), "{t:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn without_stopwords_replays_the_analysers_other_tokens() {
+        let mut plain = super::super::analyzer();
+        let mut content =
+            TextAnalyzer::from(Remembered::without_stopwords(super::super::analyzer()));
+        let text = "The Minister said THAT it was over, and Zürich's café was not.";
+        let expected: Vec<Token> = all(&mut plain, text)
+            .into_iter()
+            .filter(|t| {
+                let word = text[t.offset_from..t.offset_to].to_lowercase();
+                !crate::nlp::stopwords::is_stopword(&word)
+            })
+            .collect();
+        let words: Vec<&str> = expected.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(words, ["minist", "said", "zurich", "s", "cafe"]);
+        // Twice: the second time from this thread's recent texts.
+        for _ in 0..2 {
+            assert_eq!(all(&mut content, text), expected);
         }
     }
 }

@@ -1,5 +1,9 @@
 //! English function words, dropped from queries so that BM25 and answer coverage weigh content words.
 
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
+
 /// Sorted, lowercase; searched with binary search.
 const STOPWORDS: &[&str] = &[
     "a",
@@ -167,6 +171,31 @@ pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.binary_search(&word).is_ok()
 }
 
+/// An ASCII word of up to 15 bytes, lowercased and packed into one number (its length in
+/// the top byte keeps "a" apart from "a\0"); None for a longer word. A set of such keys
+/// looks a word up without copying it.
+pub(crate) fn ascii_key(word: &[u8]) -> Option<u128> {
+    if word.len() > 15 {
+        return None;
+    }
+    let packed = word
+        .iter()
+        .fold(0u128, |k, b| (k << 8) | u128::from(b.to_ascii_lowercase()));
+    Some(packed | (word.len() as u128) << 120)
+}
+
+/// `is_stopword` of a word in any case, given as bytes (never true of a non-ASCII word).
+pub fn is_stopword_in_any_case(word: &[u8]) -> bool {
+    static KEYS: OnceLock<FxHashSet<u128>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        STOPWORDS
+            .iter()
+            .filter_map(|w| ascii_key(w.as_bytes()))
+            .collect()
+    });
+    word.is_ascii() && ascii_key(word).is_some_and(|k| keys.contains(&k))
+}
+
 /// `is_stopword` of a word as written, in any case; allocates only for capitalised words.
 pub fn is_stopword_as_written(word: &str) -> bool {
     if word.bytes().any(|b| !b.is_ascii_lowercase()) {
@@ -196,5 +225,16 @@ mod tests {
             assert!(is_stopword_as_written(w), "{w}");
         }
         assert!(!is_stopword_as_written("Patriot") && !is_stopword_as_written("patriot"));
+    }
+
+    #[test]
+    fn any_case_as_bytes_is_the_list() {
+        for w in STOPWORDS {
+            assert!(is_stopword_in_any_case(w.as_bytes()), "{w}");
+            assert!(is_stopword_in_any_case(w.to_uppercase().as_bytes()), "{w}");
+        }
+        for w in ["patriot", "", "thé", "the\0", "themselvesandmore", "an d"] {
+            assert!(!is_stopword_in_any_case(w.as_bytes()), "{w:?}");
+        }
     }
 }
