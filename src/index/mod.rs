@@ -91,13 +91,9 @@ struct Fields {
     title: Field,
     /// The article's slot in the corpus.
     aid: Field,
-    /// The passage's number in its article.
+    /// The passage's number in its article (its range, its article's date and the rest are
+    /// the corpus's to tell).
     pn: Field,
-    /// The passage's byte range in the file.
-    start: Field,
-    end: Field,
-    /// The article's date as days since 1970-01-01 (its first day), or -1 when undated.
-    date: Field,
 }
 
 /// What every version of the index shares: the tantivy index, its one writer and reader.
@@ -219,9 +215,6 @@ fn schema() -> (Schema, Fields) {
         ),
         aid: sb.add_u64_field("aid", INDEXED | FAST),
         pn: sb.add_u64_field("pn", FAST),
-        start: sb.add_u64_field("start", FAST),
-        end: sb.add_u64_field("end", FAST),
-        date: sb.add_i64_field("date", FAST),
     };
     (sb.build(), fields)
 }
@@ -247,10 +240,6 @@ fn add_article(
     f: &Fields,
     article: &Opened,
 ) -> Result<(), IndexError> {
-    let date = article.meta.date.and_then(|d| {
-        chrono::NaiveDate::from_ymd_opt(d.year, d.month.unwrap_or(1), d.day.unwrap_or(1))
-    });
-    let days = date.map_or(-1, |d| (d - chrono::NaiveDate::default()).num_days());
     // One batch per article: its passages land in one segment, in order, so a segment is
     // runs of one article's passages (see `grouped::Runs`).
     let mut docs = Vec::with_capacity(article.passages.len());
@@ -260,7 +249,7 @@ fn add_article(
         .map(|p| fold_acronyms(article.passage_text(p)))
         .collect();
     let title = fold_acronyms(&article.meta.title);
-    for (p, passage) in article.passages.iter().enumerate() {
+    for p in 0..article.passages.len() {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.body, &*folded[p]);
         for part in context_of(article, &folded, p) {
@@ -269,9 +258,6 @@ fn add_article(
         doc.add_text(f.title, &*title);
         doc.add_u64(f.aid, article.id as u64);
         doc.add_u64(f.pn, p as u64);
-        doc.add_u64(f.start, passage.range().start as u64);
-        doc.add_u64(f.end, passage.range().end as u64);
-        doc.add_i64(f.date, days);
         docs.push(doc);
     }
     feed.send(writer, docs)?;
