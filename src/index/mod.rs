@@ -1037,20 +1037,28 @@ mod tests {
         );
     }
 
-    #[test]
-    fn all_words_search_never_finds_a_passage_through_its_neighbours_alone() {
-        let (_dir, corpus) = corpus_of(&[(
+    /// One article of four passages, indexed.
+    fn storm_report() -> (tempfile::TempDir, NewsIndex) {
+        let (dir, corpus) = corpus_of(&[(
             "a.md",
             "# Storm Report\n\nThe ferry left the harbour at dawn.\nForty passengers were on board.\nNobody was hurt in the storm.\nThe ferry returned at noon.\n",
         )]);
-        let index = NewsIndex::build(&corpus).unwrap();
-        let passages = |text: &str, mode: Mode| {
-            let (hits, count) = index.search(&index.parse_query(text), mode, 100).unwrap();
-            assert_eq!(hits.len(), count);
-            let mut found: Vec<usize> = hits.iter().map(|h| h.passage).collect();
-            found.sort();
-            (found, hits)
-        };
+        (dir, NewsIndex::build(&corpus).unwrap())
+    }
+
+    /// The passages `text` finds, in passage order, and its hits.
+    fn passages_found(index: &NewsIndex, text: &str, mode: Mode) -> (Vec<usize>, Vec<Hit>) {
+        let (hits, count) = index.search(&index.parse_query(text), mode, 100).unwrap();
+        assert_eq!(hits.len(), count);
+        let mut found: Vec<usize> = hits.iter().map(|h| h.passage).collect();
+        found.sort();
+        (found, hits)
+    }
+
+    #[test]
+    fn all_words_search_never_finds_a_passage_through_its_neighbours_alone() {
+        let (_dir, index) = storm_report();
+        let passages = |text: &str, mode: Mode| passages_found(&index, text, mode);
         // The third passage has the ferry and the passengers around it, and names neither.
         assert_eq!(passages("ferry", Mode::Any).0, [0, 1, 2, 3]);
         assert_eq!(passages("ferry", Mode::All).0, [0, 3]);
@@ -1065,19 +1073,8 @@ mod tests {
 
     #[test]
     fn a_passage_context_holds_its_neighbours_content_words_not_their_stopwords() {
-        let (_dir, corpus) = corpus_of(&[(
-            "a.md",
-            "# Storm Report\n\nThe ferry left the harbour at dawn.\nForty passengers were on board.\nNobody was hurt in the storm.\nThe ferry returned at noon.\n",
-        )]);
-        let index = NewsIndex::build(&corpus).unwrap();
-        let passages = |text: &str| {
-            let (hits, _) = index
-                .search(&index.parse_query(text), Mode::Any, 100)
-                .unwrap();
-            let mut found: Vec<usize> = hits.iter().map(|h| h.passage).collect();
-            found.sort();
-            found
-        };
+        let (_dir, index) = storm_report();
+        let passages = |text: &str| passages_found(&index, text, Mode::Any).0;
         // A content word is found in the passage that says it and in both its neighbours.
         assert_eq!(passages("passengers"), [0, 1, 2]);
         assert_eq!(passages("hurt"), [1, 2, 3]);
