@@ -41,7 +41,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::nlp::stopwords::ascii_key;
+use crate::nlp::stopwords::WordKeys;
 use crate::span::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -711,16 +711,11 @@ fn token_facts(token: &str) -> Option<(bool, Option<char>)> {
     Some((is_stopword(&w), token.chars().find(|c| c.is_alphanumeric())))
 }
 
-/// Whether the ASCII `word`, lowercased, is a stopword (looked up by `ascii_key`).
+/// Whether `word`, lowercased, is a stopword.
 fn is_stopword_in_any_case(word: &[u8]) -> bool {
-    static KEYS: OnceLock<rustc_hash::FxHashSet<u128>> = OnceLock::new();
-    let keys = KEYS.get_or_init(|| {
-        STOPWORDS
-            .iter()
-            .filter_map(|w| ascii_key(w.as_bytes()))
-            .collect()
-    });
-    ascii_key(word).is_some_and(|k| keys.contains(&k))
+    static KEYS: OnceLock<WordKeys> = OnceLock::new();
+    KEYS.get_or_init(|| WordKeys::of(STOPWORDS))
+        .contains_any_case(word)
 }
 
 /// Whether `word` is a stopword as written: the stopwords are lowercase ASCII.

@@ -171,10 +171,9 @@ pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.binary_search(&word).is_ok()
 }
 
-/// An ASCII word of up to 15 bytes, lowercased and packed into one number (its length in
-/// the top byte keeps "a" apart from "a\0"); None for a longer word. A set of such keys
-/// looks a word up without copying it.
-pub(crate) fn ascii_key(word: &[u8]) -> Option<u128> {
+/// A word of up to 15 bytes, lowercased and packed into one number (its length in the top
+/// byte keeps "a" apart from "a\0"); None for a longer word.
+fn ascii_key(word: &[u8]) -> Option<u128> {
     if word.len() > 15 {
         return None;
     }
@@ -184,16 +183,31 @@ pub(crate) fn ascii_key(word: &[u8]) -> Option<u128> {
     Some(packed | (word.len() as u128) << 120)
 }
 
-/// `is_stopword` of a word in any case, given as bytes (never true of a non-ASCII word).
+/// A set of short ASCII words, looked up in any case without copying the word.
+pub(crate) struct WordKeys(FxHashSet<u128>);
+
+impl WordKeys {
+    pub(crate) fn of(words: &[&str]) -> WordKeys {
+        WordKeys(
+            words
+                .iter()
+                .filter_map(|w| ascii_key(w.as_bytes()))
+                .collect(),
+        )
+    }
+
+    /// Whether `word`, its ASCII letters lowercased, is one of the set's (other bytes are
+    /// left as they are, so a word with any is in no set of ASCII words).
+    pub(crate) fn contains_any_case(&self, word: &[u8]) -> bool {
+        ascii_key(word).is_some_and(|k| self.0.contains(&k))
+    }
+}
+
+/// `is_stopword` of a word in any case, given as bytes.
 pub fn is_stopword_in_any_case(word: &[u8]) -> bool {
-    static KEYS: OnceLock<FxHashSet<u128>> = OnceLock::new();
-    let keys = KEYS.get_or_init(|| {
-        STOPWORDS
-            .iter()
-            .filter_map(|w| ascii_key(w.as_bytes()))
-            .collect()
-    });
-    word.is_ascii() && ascii_key(word).is_some_and(|k| keys.contains(&k))
+    static KEYS: OnceLock<WordKeys> = OnceLock::new();
+    KEYS.get_or_init(|| WordKeys::of(STOPWORDS))
+        .contains_any_case(word)
 }
 
 /// `is_stopword` of a word as written, in any case; allocates only for capitalised words.
