@@ -1,7 +1,8 @@
 //! The indexing analyser, with the last few texts' tokens remembered per thread. Each
 //! passage is indexed as itself and again as both its neighbours' context, and every passage
 //! carries its section heading and its article's title: an article's documents go to one
-//! writer thread together, so each of those texts is analysed once and then replayed.
+//! writer thread together, so each of those texts is analysed once and then replayed (for
+//! the context, without its stopwords).
 
 use std::cell::RefCell;
 use std::hash::BuildHasher;
