@@ -96,6 +96,22 @@ struct Fields {
     pn: Field,
 }
 
+impl Fields {
+    /// Where `to_query` searches each term as a flat union of clauses, with how much a
+    /// match counts there: `Mode::Own` and `Mode::Any`; none for `Mode::All`.
+    fn union(&self, mode: Mode) -> Vec<(Field, f32)> {
+        match mode {
+            Mode::All => Vec::new(),
+            Mode::Own => vec![(self.body, 1.0)],
+            Mode::Any => vec![
+                (self.body, 1.0),
+                (self.context, CONTEXT_BOOST),
+                (self.title, TITLE_BOOST),
+            ],
+        }
+    }
+}
+
 /// What every version of the index shares: the tantivy index, its one writer and reader.
 struct Shared {
     index: Index,
@@ -492,17 +508,17 @@ impl NewsIndex {
         let body = |t: &str| self.term_query(f.body, t, 1.0);
         let context = |t: &str| self.term_query(f.context, t, CONTEXT_BOOST);
         let title = |t: &str| self.term_query(f.title, t, TITLE_BOOST);
+        let union = f.union(mode);
         for t in &q.terms {
             let t = t.term.as_str();
             match mode {
-                Mode::Own => clauses.push((Occur::Should, body(t))),
                 // Flat: a disjunction of plain term clauses lets top-k searches skip blocks
                 // that cannot make the cut (block-WAND). The score is the same sum.
-                Mode::Any => clauses.extend([
-                    (Occur::Should, body(t)),
-                    (Occur::Should, context(t)),
-                    (Occur::Should, title(t)),
-                ]),
+                Mode::Own | Mode::Any => clauses.extend(
+                    union
+                        .iter()
+                        .map(|&(field, boost)| (Occur::Should, self.term_query(field, t, boost))),
+                ),
                 // One word: the passage must have it, its context and the title only add to
                 // the score. The matches are the word's own postings, not their union with
                 // the context's (nearly three times as many for a common word).
@@ -650,22 +666,13 @@ impl NewsIndex {
     /// searches with block-WAND: each term's clauses in turn, one by one. None for a
     /// single clause, whose score is the same whatever the order.
     fn union_scoring(&self, q: &UserQuery, mode: Mode) -> Option<Scoring> {
-        if !q.phrases.is_empty()
-            || !q.excluded.is_empty()
-            || q.terms.len() == 1 && mode == Mode::Own
-        {
+        if !q.phrases.is_empty() || !q.excluded.is_empty() {
             return None;
         }
-        let f = &self.shared.fields;
-        let clauses: &[(Field, f32)] = match mode {
-            Mode::All => return None,
-            Mode::Own => &[(f.body, 1.0)],
-            Mode::Any => &[
-                (f.body, 1.0),
-                (f.context, CONTEXT_BOOST),
-                (f.title, TITLE_BOOST),
-            ],
-        };
+        let clauses = self.shared.fields.union(mode);
+        if q.terms.len() * clauses.len() <= 1 {
+            return None;
+        }
         Some(Scoring(
             q.terms
                 .iter()

@@ -74,6 +74,16 @@ pub struct NearBestSegment {
 }
 
 impl NearBestSegment {
+    fn new(ordinal: SegmentOrdinal, limit: usize) -> NearBestSegment {
+        NearBestSegment {
+            ordinal,
+            limit,
+            best: BinaryHeap::with_capacity(limit.min(10_000)),
+            kept: Vec::new(),
+            trim_at: 2 * limit.max(64),
+        }
+    }
+
     /// The lowest score still worth keeping.
     fn floor(&self) -> Score {
         match self.best.peek() {
@@ -141,13 +151,7 @@ impl Collector for NearBest {
         ordinal: SegmentOrdinal,
         _reader: &SegmentReader,
     ) -> tantivy::Result<NearBestSegment> {
-        Ok(NearBestSegment {
-            ordinal,
-            limit: self.limit,
-            best: BinaryHeap::with_capacity(self.limit.min(10_000)),
-            kept: Vec::new(),
-            trim_at: 2 * self.limit.max(64),
-        })
+        Ok(NearBestSegment::new(ordinal, self.limit))
     }
 
     fn requires_scoring(&self) -> bool {
@@ -189,16 +193,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn segment(limit: usize) -> NearBestSegment {
-        NearBestSegment {
-            ordinal: 0,
-            limit,
-            best: BinaryHeap::new(),
-            kept: Vec::new(),
-            trim_at: 2 * limit.max(64),
-        }
-    }
-
     /// What should be kept of `scores` (document = index): the `limit`-th best score's
     /// neighbourhood and everything above it.
     fn expected(scores: &[f32], limit: usize) -> Vec<DocId> {
@@ -231,7 +225,7 @@ mod tests {
                 .collect();
             let want = expected(&scores, limit);
             for pruned in [false, true] {
-                let mut s = segment(limit);
+                let mut s = NearBestSegment::new(0, limit);
                 let mut threshold = Score::MIN;
                 for (doc, &score) in scores.iter().enumerate() {
                     if !pruned || score > threshold {
