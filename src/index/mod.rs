@@ -144,11 +144,14 @@ pub fn fold_acronyms(text: &str) -> Cow<'_, str> {
     let b = text.as_bytes();
     let letter_dot = |i: usize| i + 1 < b.len() && b[i].is_ascii_uppercase() && b[i + 1] == b'.';
     let mut out: Option<Vec<u8>> = None;
-    let mut i = 0;
-    while i < b.len() {
+    // An acronym's first letter stands before a dot: only those places are looked at.
+    let mut next = 0;
+    for (dot, _) in text.match_indices('.') {
+        let Some(i) = dot.checked_sub(1) else {
+            continue;
+        };
         let starts_word = i == 0 || !b[i - 1].is_ascii_alphanumeric();
-        if !(starts_word && letter_dot(i) && letter_dot(i + 2)) {
-            i += 1;
+        if i < next || !(starts_word && letter_dot(i) && letter_dot(i + 2)) {
             continue;
         }
         let mut end = i;
@@ -164,7 +167,7 @@ pub fn fold_acronyms(text: &str) -> Cow<'_, str> {
         {
             *slot = byte;
         }
-        i = end;
+        next = end;
     }
     match out {
         // Only ASCII letters and dots were moved, so the bytes are still UTF-8.
@@ -808,6 +811,45 @@ mod tests {
         assert_eq!(fold_acronyms("Ünï U.N. é"), "Ünï UN   é");
         for s in ["the U.S. and U.K. said", "Ünï U.N. é", "", "U.S."] {
             assert_eq!(fold_acronyms(s).len(), s.len());
+        }
+    }
+
+    /// `fold_acronyms` as a scan of every byte: a run is folded where a word starts with
+    /// two letter-dot pairs.
+    fn fold_acronyms_byte_by_byte(text: &str) -> String {
+        let mut b = text.as_bytes().to_vec();
+        let letter_dot =
+            |b: &[u8], i: usize| i + 1 < b.len() && b[i].is_ascii_uppercase() && b[i + 1] == b'.';
+        let mut i = 0;
+        while i < b.len() {
+            let starts_word = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+            if !(starts_word && letter_dot(&b, i) && letter_dot(&b, i + 2)) {
+                i += 1;
+                continue;
+            }
+            let mut end = i;
+            while letter_dot(&b, end) {
+                end += 2;
+            }
+            let letters: Vec<u8> = b[i..end].iter().copied().filter(|c| *c != b'.').collect();
+            let n = letters.len();
+            b[i..i + n].copy_from_slice(&letters);
+            b[i + n..end].fill(b' ');
+            i = end;
+        }
+        String::from_utf8(b).expect("only ASCII bytes moved")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn acronyms_fold_wherever_a_scan_of_every_byte_folds_them(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["U", "K", "b", ".", " ", "é", "1", "-", "N."]),
+                0..40,
+            )
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(fold_acronyms(&text), fold_acronyms_byte_by_byte(&text));
         }
     }
 
