@@ -45,6 +45,8 @@ struct Options {
     only: Option<String>,
     /// Only restart over the state a full run saved (the run's child process).
     restart_only: bool,
+    /// Only measure tantivy alone over the corpus (the run's child process).
+    engine_limit_only: bool,
     /// With `--only`: read the engine back from saved state instead of starting afresh
     /// (profiling a command at 100k without a two-minute start-up). With
     /// `NEWSDESK_STATE_BUILD=bench` in the environment the state is tagged `bench` rather
@@ -66,6 +68,7 @@ fn options() -> Options {
         bare_timeline: false,
         only: None,
         restart_only: false,
+        engine_limit_only: false,
         restored: false,
         dump: None,
     };
@@ -80,13 +83,14 @@ fn options() -> Options {
             "--bare-timeline" => o.bare_timeline = true,
             "--only" => o.only = args.next(),
             "--restart-only" => o.restart_only = true,
+            "--engine-limit-only" => o.engine_limit_only = true,
             "--restored" => o.restored = true,
             "--dump" => o.dump = args.next().map(PathBuf::from),
             // cargo bench passes --bench to every bench target.
             "--bench" => {}
             other => {
                 eprintln!(
-                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline] [--only COMMAND[,COMMAND...] [--restored] [--dump FILE]] [--restart-only]"
+                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline] [--only COMMAND[,COMMAND...] [--restored] [--dump FILE]] [--restart-only] [--engine-limit-only]"
                 );
                 std::process::exit(2);
             }
@@ -383,6 +387,115 @@ fn reload_one_file(engine: Engine, dir: &Path, articles: usize) -> (f64, f64) {
     (percentile(&served, 0.5), percentile(&total, 0.5))
 }
 
+/// What tantivy alone does with the same files and the same `/search` terms, measured in a
+/// child process (so its memory is its own).
+struct EngineLimit {
+    /// Seconds to index every file.
+    index_s: f64,
+    /// p50 and p99 of the terms' searches, in ms.
+    search_p50: f64,
+    search_p99: f64,
+}
+
+fn engine_limit(o: &Options) -> EngineLimit {
+    let out = Process::new(std::env::current_exe().expect("this benchmark"))
+        .args(["--bench", "--engine-limit-only", "--articles"])
+        .arg(o.articles.to_string())
+        .arg("--seed")
+        .arg(o.seed.to_string())
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run tantivy alone");
+    let line = String::from_utf8_lossy(&out.stdout);
+    let mut fields = line
+        .split_whitespace()
+        .map(|f| f.parse::<f64>().unwrap_or(f64::NAN));
+    let mut next = || fields.next().unwrap_or(f64::NAN);
+    EngineLimit {
+        index_s: next(),
+        search_p50: next(),
+        search_p99: next(),
+    }
+}
+
+/// The child side of `engine_limit`: the engine's own limit, tantivy used as plainly as it
+/// goes. Each file is one document of one text field (tantivy's default analyser, positions
+/// kept), indexed in RAM by a writer with the engine's threads and memory, nothing cleaned,
+/// split or analysed first. Then each `/search` term of the mix, every word required as
+/// `/search` requires it, for the best 10 documents and the count. Prints the indexing
+/// seconds and the searches' p50 and p99 in ms.
+fn engine_limit_only(dir: &Path) {
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::QueryParser;
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{Index, IndexWriter, TantivyDocument};
+
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("the corpus folder")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .flat_map(|d| {
+            std::fs::read_dir(d.path())
+                .expect("a corpus shard")
+                .flatten()
+        })
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    let mut sb = Schema::builder();
+    let body = sb.add_text_field("body", TEXT);
+    let index = Index::create_in_ram(sb.build());
+    // As the engine's writer: a thread per core up to four, 50 MB each.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let t = Instant::now();
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(threads, 50_000_000 * threads)
+        .expect("a writer");
+    for path in &files {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(body, text);
+            writer.add_document(doc).expect("add a document");
+        }
+    }
+    writer.commit().expect("commit");
+    writer.wait_merging_threads().expect("merges");
+    let index_s = t.elapsed().as_secs_f64();
+    let searcher = index.reader().expect("a reader").searcher();
+    let mut parser = QueryParser::for_index(&index, vec![body]);
+    parser.set_conjunction_by_default();
+    let queries: Vec<_> = mix()
+        .search
+        .iter()
+        .map(|l| {
+            let words = l.trim_start_matches("/search ");
+            parser.parse_query(words).expect("a plain query")
+        })
+        .collect();
+    let search = |q: &dyn tantivy::query::Query| {
+        let (top, n) = searcher
+            .search(q, &(TopDocs::with_limit(10).order_by_score(), Count))
+            .expect("search");
+        std::hint::black_box((top, n));
+    };
+    queries.iter().for_each(|q| search(q.as_ref()));
+    let mut times: Vec<Duration> = queries
+        .iter()
+        .map(|q| {
+            let t = Instant::now();
+            search(q.as_ref());
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
+    eprintln!(
+        "tantivy alone: {} files indexed in {index_s:.2} s; the /search terms p50 {p50:.3} ms, p99 {p99:.3} ms",
+        files.len()
+    );
+    println!("{index_s} {p50} {p99}");
+}
+
 /// Median ms of `rg -i -F -c TERM DIR` over the terms, or None without ripgrep.
 fn ripgrep(dir: &Path, terms: &[String]) -> Option<f64> {
     let ok = Process::new("rg")
@@ -435,6 +548,10 @@ fn main() {
     let state = state_dir(&o);
     if o.restart_only {
         restart_only(&dir, &state);
+        return;
+    }
+    if o.engine_limit_only {
+        engine_limit_only(&dir);
         return;
     }
     if let (Some(only), true) = (&o.only, o.restored) {
@@ -526,6 +643,7 @@ fn main() {
         .collect();
     let rg_ms = ripgrep(&dir, &terms);
     let search_p50 = lat[1].1;
+    let limit = engine_limit(&o);
 
     let mut table = String::new();
     let _ = writeln!(
@@ -562,6 +680,16 @@ fn main() {
         "  {:<28} {:>12}",
         "index throughput",
         format!("{:.1} MB/s", corpus_mb / startup_s)
+    );
+    let _ = writeln!(
+        table,
+        "  {:<28} {:>12}",
+        "tantivy alone, raw files",
+        format!(
+            "{:.2} s, {:.1} MB/s",
+            limit.index_s,
+            corpus_mb / limit.index_s
+        )
     );
     let _ = writeln!(
         table,
@@ -605,6 +733,11 @@ fn main() {
             name
         );
     }
+    let _ = writeln!(
+        table,
+        "  {:<10} {:>10.3} {:>10.3}   (tantivy alone: the /search terms, best 10 and count)",
+        "tantivy", limit.search_p50, limit.search_p99
+    );
     if let Some(ms) = bare_timeline_ms {
         let _ = writeln!(table, "  /timeline (no topic), once {ms:>10.0} ms");
     }
@@ -645,9 +778,13 @@ fn main() {
             None => ("null".to_string(), "null".to_string()),
         };
         println!(
-            "{{\"articles\":{},\"corpus_mb\":{corpus_mb:.2},\"startup_s\":{startup_s:.3},\"index_mb_per_s\":{:.2},\"rss_mb\":{rss_mb:.1},\"reload_one_file_ms\":{reload_ms:.2},\"restart_s\":{restart_s:.3},\"restart_rss_mb\":{restart_rss:.1},\"reload_rss_mb\":{rss_reload:.1},\"latency_ms\":{{{lat_json}}},\"reply_latency_ms\":{{{reply_json}}},\"rg_ms\":{rg},\"search_vs_rg\":{vs}}}",
+            "{{\"articles\":{},\"corpus_mb\":{corpus_mb:.2},\"startup_s\":{startup_s:.3},\"index_mb_per_s\":{:.2},\"rss_mb\":{rss_mb:.1},\"reload_one_file_ms\":{reload_ms:.2},\"restart_s\":{restart_s:.3},\"restart_rss_mb\":{restart_rss:.1},\"reload_rss_mb\":{rss_reload:.1},\"latency_ms\":{{{lat_json}}},\"reply_latency_ms\":{{{reply_json}}},\"rg_ms\":{rg},\"search_vs_rg\":{vs},\"engine_limit\":{{\"startup_s\":{:.3},\"index_mb_per_s\":{:.2},\"search\":{{\"p50\":{:.3},\"p99\":{:.3}}}}}}}",
             o.articles,
-            corpus_mb / startup_s
+            corpus_mb / startup_s,
+            limit.index_s,
+            corpus_mb / limit.index_s,
+            limit.search_p50,
+            limit.search_p99
         );
     }
 }
