@@ -379,6 +379,12 @@ fn reload_one_file(engine: Engine, dir: &Path, articles: usize) -> (f64, f64) {
         });
         total.push(started.elapsed());
         served.push(seen);
+        eprintln!(
+            "reload {round}: {:.0} MB resident after ({:.0} MB of it mapped files), peak {:.0} MB",
+            rss_now_mb(),
+            status_mb("RssFile:"),
+            peak_rss_mb()
+        );
     }
     std::fs::write(&path, &original).expect("restore the file");
     live::apply(&shared, std::slice::from_ref(&path));
@@ -627,6 +633,11 @@ fn main() {
         ms
     });
     let rss_mb = peak_rss_mb();
+    eprintln!(
+        "before the reloads: {:.0} MB resident ({:.0} MB of it mapped files)",
+        rss_now_mb(),
+        status_mb("RssFile:")
+    );
 
     let (reload_ms, apply_ms) = reload_one_file(engine, &dir, o.articles);
     // A reload merges the entities again beside the table that serves.
