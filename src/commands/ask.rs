@@ -287,7 +287,7 @@ impl<'q> Around<'_, 'q> {
     fn context(&mut self, article: usize, p: usize) -> HashSet<&'q str> {
         let a = self.engine.article(article);
         let mut texts = vec![Text::Title(article)];
-        if let Some(h) = a.passages[p].section() {
+        if let Some(h) = a.section_of(p) {
             texts.push(Text::Block(article, h));
         }
         for n in [p.wrapping_sub(1), p + 1] {
@@ -512,7 +512,7 @@ mod tests {
     fn context_terms(engine: &Engine, article: usize, p: usize) -> HashSet<String> {
         let a = engine.read(article).unwrap();
         let mut set = terms_of(engine, &a.meta.title);
-        if let Some(h) = a.passages[p].section() {
+        if let Some(h) = a.section_of(p) {
             set.extend(terms_of(engine, &a.text[a.blocks[h].range()]));
         }
         for n in [p.wrapping_sub(1), p + 1] {

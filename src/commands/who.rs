@@ -462,13 +462,13 @@ fn tally_company<'l>(
 /// Whether two neighbouring passages can be quoted as one excerpt: in the same paragraph,
 /// or in consecutive prose paragraphs with nothing (no heading, no furniture) between.
 fn adjacent_prose(a: &crate::corpus::Article, p: usize, q: usize) -> bool {
-    let (first, second) = (&a.passages[p.min(q)], &a.passages[p.max(q)]);
+    let (first, second) = (p.min(q), p.max(q));
     let last_block_of_first = a
         .blocks
         .iter()
-        .rposition(|b| b.range().start < first.range().end)
-        .unwrap_or(first.block());
-    second.block() <= last_block_of_first + 1
+        .rposition(|b| b.range().start < a.passages[first].range().end)
+        .unwrap_or(a.block_of(first));
+    a.block_of(second) <= last_block_of_first + 1
 }
 
 /// How one name is tied to a topic: passages shared, their summed score, and the best one

@@ -202,8 +202,8 @@ fn context_of<'a>(
     folded: &'a [Cow<'a, str>],
     p: usize,
 ) -> impl Iterator<Item = Cow<'a, str>> {
-    let heading = article.passages[p]
-        .section()
+    let heading = article
+        .section_of(p)
         .map(|h| fold_acronyms(&article.text[article.blocks[h].range()]));
     let before = p.checked_sub(1).map(|q| Cow::Borrowed(&*folded[q]));
     let after = folded.get(p + 1).map(|t| Cow::Borrowed(&**t));
