@@ -300,22 +300,27 @@ fn state_dir(o: &Options) -> PathBuf {
 /// Restarts over the saved state in a child process (so its memory is its own) and returns
 /// the seconds it took and its peak RSS.
 fn restart(o: &Options) -> (f64, f64) {
+    let mut next = child_figures(o, "--restart-only", "run the restart");
+    (next(), next())
+}
+
+/// Runs this benchmark again with `flag` over the same corpus, its stderr shown, and
+/// returns the figures it prints on one line, one at a time (NaN for any missing).
+fn child_figures(o: &Options, flag: &str, what: &str) -> impl FnMut() -> f64 {
     let out = Process::new(std::env::current_exe().expect("this benchmark"))
-        .args(["--bench", "--restart-only", "--articles"])
+        .args(["--bench", flag, "--articles"])
         .arg(o.articles.to_string())
         .arg("--seed")
         .arg(o.seed.to_string())
         .stderr(Stdio::inherit())
         .output()
-        .expect("run the restart");
-    let line = String::from_utf8_lossy(&out.stdout);
-    let mut fields = line
+        .expect(what);
+    let mut fields = String::from_utf8_lossy(&out.stdout)
         .split_whitespace()
-        .map(|f| f.parse::<f64>().unwrap_or(f64::NAN));
-    (
-        fields.next().unwrap_or(f64::NAN),
-        fields.next().unwrap_or(f64::NAN),
-    )
+        .map(|f| f.parse::<f64>().unwrap_or(f64::NAN))
+        .collect::<Vec<_>>()
+        .into_iter();
+    move || fields.next().unwrap_or(f64::NAN)
 }
 
 /// The child side of `restart`: opens the engine over its saved state and prints the seconds
@@ -404,19 +409,7 @@ struct EngineLimit {
 }
 
 fn engine_limit(o: &Options) -> EngineLimit {
-    let out = Process::new(std::env::current_exe().expect("this benchmark"))
-        .args(["--bench", "--engine-limit-only", "--articles"])
-        .arg(o.articles.to_string())
-        .arg("--seed")
-        .arg(o.seed.to_string())
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run tantivy alone");
-    let line = String::from_utf8_lossy(&out.stdout);
-    let mut fields = line
-        .split_whitespace()
-        .map(|f| f.parse::<f64>().unwrap_or(f64::NAN));
-    let mut next = || fields.next().unwrap_or(f64::NAN);
+    let mut next = child_figures(o, "--engine-limit-only", "run tantivy alone");
     EngineLimit {
         index_s: next(),
         search_p50: next(),
