@@ -205,6 +205,21 @@ impl Article {
             .rposition(|b| b.kind == BlockKind::Heading)
     }
 
+    /// `section_of` each passage in order, in one walk of the blocks.
+    pub fn sections(&self) -> impl Iterator<Item = Option<usize>> + '_ {
+        let (mut b, mut section) = (0, None);
+        self.passages.iter().map(move |p| {
+            let start = p.range().start;
+            while self.blocks.get(b).is_some_and(|x| x.range().start <= start) {
+                if self.blocks[b].kind == BlockKind::Heading {
+                    section = Some(b);
+                }
+                b += 1;
+            }
+            section
+        })
+    }
+
     pub fn date_string(&self) -> Option<String> {
         self.meta.date.map(|d| d.to_string())
     }
@@ -1207,8 +1222,10 @@ mod tests {
                     }
                 }
             }
+            let walked: Vec<Option<usize>> = a.sections().collect();
             for (p, passage) in a.passages.iter().enumerate() {
                 let found = (a.block_of(p), a.section_of(p));
+                assert_eq!(walked[p], found.1);
                 assert_eq!(Some(&found), cut_from.get(&passage.range().start), "{text}");
                 checked += 1;
                 sectioned += usize::from(found.1.is_some());

@@ -196,15 +196,13 @@ fn text_options(analyzer: &str, record: IndexRecordOption) -> TextOptions {
 /// The words around a passage that help it match: its section heading and its neighbours,
 /// each a value of its own (they are the texts the writer's analyser has just seen; see
 /// `recent`). A field's values count together, as one text would. `folded` holds each
-/// passage's text as indexed (`fold_acronyms`).
+/// passage's text as indexed (`fold_acronyms`), and `heading` its section heading's.
 fn context_of<'a>(
-    article: &'a Opened,
+    heading: Option<&'a str>,
     folded: &'a [Cow<'a, str>],
     p: usize,
 ) -> impl Iterator<Item = Cow<'a, str>> {
-    let heading = article
-        .section_of(p)
-        .map(|h| fold_acronyms(&article.text[article.blocks[h].range()]));
+    let heading = heading.map(Cow::Borrowed);
     let before = p.checked_sub(1).map(|q| Cow::Borrowed(&*folded[q]));
     let after = folded.get(p + 1).map(|t| Cow::Borrowed(&**t));
     let parts = [heading, before, after];
@@ -268,10 +266,16 @@ fn add_article(
         .map(|p| fold_acronyms(article.passage_text(p)))
         .collect();
     let title = fold_acronyms(&article.meta.title);
-    for p in 0..article.passages.len() {
+    // Each section's heading folded once, though each of its passages carries it.
+    let mut heading: Option<(usize, Cow<str>)> = None;
+    for (p, section) in article.sections().enumerate() {
+        if let Some(h) = section.filter(|h| heading.as_ref().is_none_or(|(at, _)| at != h)) {
+            heading = Some((h, fold_acronyms(&article.text[article.blocks[h].range()])));
+        }
+        let heading = section.and(heading.as_ref()).map(|(_, text)| &**text);
         let mut doc = TantivyDocument::default();
         doc.add_text(f.body, &*folded[p]);
-        for part in context_of(article, &folded, p) {
+        for part in context_of(heading, &folded, p) {
             doc.add_text(f.context, part);
         }
         doc.add_text(f.title, &*title);
