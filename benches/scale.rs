@@ -269,6 +269,16 @@ fn peak_rss_mb() -> f64 {
     status_mb("VmHWM:")
 }
 
+/// Resident memory now, the mapped files' share of it, and the peak so far.
+fn memory() -> String {
+    format!(
+        "{:.0} MB resident ({:.0} MB of it mapped files), peak {:.0} MB",
+        rss_now_mb(),
+        status_mb("RssFile:"),
+        peak_rss_mb()
+    )
+}
+
 /// Resident memory now.
 fn rss_now_mb() -> f64 {
     status_mb("VmRSS:")
@@ -384,12 +394,7 @@ fn reload_one_file(engine: Engine, dir: &Path, articles: usize) -> (f64, f64) {
         });
         total.push(started.elapsed());
         served.push(seen);
-        eprintln!(
-            "reload {round}: {:.0} MB resident after ({:.0} MB of it mapped files), peak {:.0} MB",
-            rss_now_mb(),
-            status_mb("RssFile:"),
-            peak_rss_mb()
-        );
+        eprintln!("reload {round}: after, {}", memory());
     }
     std::fs::write(&path, &original).expect("restore the file");
     live::apply(&shared, std::slice::from_ref(&path));
@@ -423,32 +428,23 @@ fn engine_limit(o: &Options) -> EngineLimit {
 /// split or analysed first. Then each `/search` term of the mix, every word required as
 /// `/search` requires it, for the best 10 documents and the count. Prints the indexing
 /// seconds and the searches' p50 and p99 in ms.
-fn engine_limit_only(dir: &Path) {
+fn engine_limit_only(dir: &Path, articles: usize) {
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::QueryParser;
     use tantivy::schema::{Schema, TEXT};
     use tantivy::{Index, IndexWriter, TantivyDocument};
 
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("the corpus folder")
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .flat_map(|d| {
-            std::fs::read_dir(d.path())
-                .expect("a corpus shard")
-                .flatten()
-        })
-        .map(|e| e.path())
+    let files: Vec<PathBuf> = (0..articles)
+        .map(|i| dir.join(synth::article_path(i)))
         .collect();
-    files.sort();
     let mut sb = Schema::builder();
     let body = sb.add_text_field("body", TEXT);
     let index = Index::create_in_ram(sb.build());
-    // As the engine's writer: a thread per core up to four, 50 MB each.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    // The engine's writer threads and memory.
+    let (threads, memory) = newsdesk::index::writer_budget();
     let t = Instant::now();
     let mut writer: IndexWriter = index
-        .writer_with_num_threads(threads, 50_000_000 * threads)
+        .writer_with_num_threads(threads, memory)
         .expect("a writer");
     for path in &files {
         if let Ok(text) = std::fs::read_to_string(path) {
@@ -550,7 +546,7 @@ fn main() {
         return;
     }
     if o.engine_limit_only {
-        engine_limit_only(&dir);
+        engine_limit_only(&dir, o.articles);
         return;
     }
     if let (Some(only), true) = (&o.only, o.restored) {
@@ -626,11 +622,7 @@ fn main() {
         ms
     });
     let rss_mb = peak_rss_mb();
-    eprintln!(
-        "before the reloads: {:.0} MB resident ({:.0} MB of it mapped files)",
-        rss_now_mb(),
-        status_mb("RssFile:")
-    );
+    eprintln!("before the reloads: {}", memory());
 
     let (reload_ms, apply_ms) = reload_one_file(engine, &dir, o.articles);
     // A reload merges the entities again beside the table that serves.
@@ -805,14 +797,6 @@ fn run_only(engine: &Engine, only: &str, dump: Option<&Path>) {
             std::process::exit(2);
         };
         let parsed = parse(lines);
-        let memory = || {
-            format!(
-                "{:.0} MB resident ({:.0} MB of it mapped files), peak {:.0} MB",
-                rss_now_mb(),
-                status_mb("RssFile:"),
-                peak_rss_mb()
-            )
-        };
         eprintln!("{only}: before, {}", memory());
         if dump.is_some() {
             for (line, q) in lines.iter().zip(&parsed) {

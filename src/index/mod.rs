@@ -300,8 +300,15 @@ fn writer_of(index: &Index) -> Result<feed::Writer, IndexError> {
     index
         .tokenizers()
         .register(CONTEXT_ANALYZER, TextAnalyzer::from(context));
+    let (threads, memory) = writer_budget();
+    Ok(index.writer_with_num_threads(threads, memory)?)
+}
+
+/// The threads the engine's index writer runs and the memory it takes in all (also what the
+/// scale benchmark gives tantivy alone).
+pub fn writer_budget() -> (usize, usize) {
     let threads = threads();
-    Ok(index.writer_with_num_threads(threads, WRITER_MEMORY * threads)?)
+    (threads, WRITER_MEMORY * threads)
 }
 
 impl NewsIndex {
