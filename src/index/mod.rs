@@ -267,12 +267,13 @@ fn add_article(
         .collect();
     let title = fold_acronyms(&article.meta.title);
     // Each section's heading folded once, though each of its passages carries it.
+    // A passage before the first heading has no section, and every one after it has one.
     let mut heading: Option<(usize, Cow<str>)> = None;
     for (p, section) in article.sections().enumerate() {
         if let Some(h) = section.filter(|h| heading.as_ref().is_none_or(|(at, _)| at != h)) {
             heading = Some((h, fold_acronyms(&article.text[article.blocks[h].range()])));
         }
-        let heading = section.and(heading.as_ref()).map(|(_, text)| &**text);
+        let heading = heading.as_ref().map(|(_, text)| &**text);
         let mut doc = TantivyDocument::default();
         doc.add_text(f.body, &*folded[p]);
         for part in context_of(heading, &folded, p) {
