@@ -200,12 +200,11 @@ impl Article {
 
     /// Index of the section heading block above passage `p`, if any.
     pub fn section_of(&self, p: usize) -> Option<usize> {
-        self.blocks[..self.block_of(p)]
-            .iter()
-            .rposition(|b| b.kind == BlockKind::Heading)
+        self.sections().nth(p).flatten()
     }
 
-    /// `section_of` each passage in order, in one walk of the blocks.
+    /// The section heading block above each passage in order, in one walk of the blocks:
+    /// the last heading among the blocks that start at or before the passage.
     pub fn sections(&self) -> impl Iterator<Item = Option<usize>> + '_ {
         let (mut b, mut section) = (0, None);
         self.passages.iter().map(move |p| {
@@ -1224,8 +1223,8 @@ mod tests {
             }
             let walked: Vec<Option<usize>> = a.sections().collect();
             for (p, passage) in a.passages.iter().enumerate() {
-                let found = (a.block_of(p), a.section_of(p));
-                assert_eq!(walked[p], found.1);
+                let found = (a.block_of(p), walked[p]);
+                assert_eq!(a.section_of(p), found.1);
                 assert_eq!(Some(&found), cut_from.get(&passage.range().start), "{text}");
                 checked += 1;
                 sectioned += usize::from(found.1.is_some());
