@@ -35,6 +35,7 @@ pub mod engine;
 pub mod index;
 pub mod live;
 pub mod nlp;
+pub mod progress;
 pub mod span;
 pub mod store;
 pub mod strings;

@@ -887,8 +887,10 @@ fn load_in_chunks(
     // the next chunk's analysis reuses those pages. At 100,000 articles that is 170 MB less.
     let mut analysed: Vec<(String, Result<Option<Article>, SkipReason>)> =
         Vec::with_capacity(files.len());
+    let mut progress = crate::progress::Progress::new("analysing the articles", files.len());
     let mut files = files.into_iter();
     loop {
+        progress.at(analysed.len());
         let chunk: Vec<(String, Vec<u64>)> = files.by_ref().take(chunk_files).collect();
         if chunk.is_empty() {
             break;

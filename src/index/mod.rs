@@ -347,9 +347,11 @@ impl NewsIndex {
         let mut writer = writer_of(&index)?;
         // This thread analyses; the writer's threads build the postings.
         let feed = feed::Feed::default();
+        let mut progress = crate::progress::Progress::new("indexing the passages", corpus.len());
         // Each text is read back from its file; one changed since it was analysed is left
         // out, as every reply leaves it out, until the watcher reloads it.
-        for id in ids {
+        for (fed, id) in ids.enumerate() {
+            progress.at(fed);
             if let Some(article) = corpus.read_file(id) {
                 add_article(&writer, &feed, &fields, &article)?;
             }
