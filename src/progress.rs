@@ -8,7 +8,7 @@ use tracing::info;
 /// How often a long step logs how far it has got; a step shorter than this logs nothing.
 const EVERY: Duration = Duration::from_secs(5);
 
-/// One step of a start (analysing the files, indexing the passages), counted in articles.
+/// One step of a start (analysing the files, indexing their passages), counted in articles.
 pub struct Progress {
     step: &'static str,
     total: usize,

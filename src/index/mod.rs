@@ -347,7 +347,7 @@ impl NewsIndex {
         let mut writer = writer_of(&index)?;
         // This thread analyses; the writer's threads build the postings.
         let feed = feed::Feed::default();
-        let mut progress = crate::progress::Progress::new("indexing the passages", corpus.len());
+        let mut progress = crate::progress::Progress::new("indexing the articles", corpus.len());
         // Each text is read back from its file; one changed since it was analysed is left
         // out, as every reply leaves it out, until the watcher reloads it.
         for (fed, id) in ids.enumerate() {
