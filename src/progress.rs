@@ -18,12 +18,12 @@ pub struct Progress {
 
 /// What a step has done so far, and how long the rest should take at its pace so far.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Report {
-    pub done: usize,
-    pub total: usize,
-    pub percent: usize,
-    pub elapsed_s: u64,
-    pub left_s: u64,
+struct Report {
+    done: usize,
+    total: usize,
+    percent: usize,
+    elapsed_s: u64,
+    left_s: u64,
 }
 
 impl Progress {
