@@ -43,14 +43,16 @@ const ANALYZER: &str = "news";
 /// The analyser of the context field: `ANALYZER`'s, the stopwords left out (a query
 /// searches the context for content words only; see `query`).
 const CONTEXT_ANALYZER: &str = "news-context";
-/// The writer's indexing memory (tantivy's minimum is 15 MB per thread).
-const WRITER_MEMORY: usize = 50_000_000;
+/// The writer's indexing memory per thread (tantivy's minimum is 15 MB). A segment is
+/// flushed when it is full: at 100 MB it holds about 500,000 passages, and 100,000 articles
+/// make 10 segments (24 at 50 MB, where `/ask` took a fifth longer). A reload's small
+/// segment takes only the memory it fills.
+const WRITER_MEMORY: usize = 100_000_000;
 /// Segments of more passages than this are searched as they are, never merged: those the
-/// writer flushes when its memory is full hold 120,000-200,000 passages. Merging them
-/// while the corpus is first indexed took a fifth of that step at 100,000 articles, and
-/// 150 MB more memory at its peak; the 24 segments left instead answer within every
-/// latency target. Smaller segments, the ones each reload adds, are merged as tantivy's
-/// log policy would (eight of a size together).
+/// writer flushes when its memory is full, and most of what the first start's commit
+/// flushes. Merging them while the corpus was first indexed took a fifth of that step at
+/// 100,000 articles, and 150 MB more memory at its peak. Smaller segments, the ones each
+/// reload adds, are merged as tantivy's log policy would (eight of a size together).
 const MAX_PASSAGES_BEFORE_MERGE: usize = 50_000;
 /// How much a title match counts against a match in the passage itself.
 const TITLE_BOOST: f32 = 0.6;
