@@ -840,7 +840,7 @@ mod tests {
         };
         let policy = merge_policy();
         // As the writer flushes them at 100,000 articles: tantivy's own policy merges these.
-        let flushed = metas(150_000, 24);
+        let flushed = metas(500_000, 10);
         assert!(policy.compute_merge_candidates(&flushed).is_empty());
         assert!(
             !LogMergePolicy::default()
