@@ -573,7 +573,7 @@ fn main() {
     engine.save().expect("save the state");
     let save_s = t.elapsed().as_secs_f64();
     eprintln!("state saved in {save_s:.2} s");
-    // Indexing and entity resolution run side by side in `from_corpus`.
+    // `Engine::build` merges the names, then indexes, then builds the names' passage lists.
     let index_s = startup_s - corpus_s;
     eprintln!(
         "phases: corpus (read, clean, sentences, dates) {corpus_s:.2} s, index and entities {index_s:.2} s"
