@@ -425,9 +425,9 @@ fn engine_limit(o: &Options) -> EngineLimit {
 /// The child side of `engine_limit`: the engine's own limit, tantivy used as plainly as it
 /// goes. Each file is one document of one text field (tantivy's default analyser, positions
 /// kept), indexed in RAM by a writer with the engine's threads and memory and tantivy's own
-/// merge policy (its merges waited for), nothing cleaned, split or analysed first. Then each `/search` term of the mix, every word required as
-/// `/search` requires it, for the best 10 documents and the count. Prints the indexing
-/// seconds and the searches' p50 and p99 in ms.
+/// merge policy (its merges waited for), nothing cleaned, split or analysed first. Then each
+/// `/search` term of the mix, every word required as `/search` requires it, for the best 10
+/// documents and the count. Prints the indexing seconds and the searches' p50 and p99 in ms.
 fn engine_limit_only(dir: &Path, articles: usize) {
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::QueryParser;
