@@ -5,18 +5,30 @@
 //! be counted anyway. The matches of such a query can also be scored here, a term at a
 //! time (`TermGroups::top`), when thousands of the best are wanted.
 
+use std::sync::Arc;
+
 use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
+use super::grouped::{RunTables, Runs};
 use super::near::keep_near_best;
+use super::neighbours::{self, BitsCache};
 
 /// What a query matches: a passage with a term of every group, and with none of `none`.
 /// No group at all matches nothing (as a query of only excluded words).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TermGroups {
-    pub all: Vec<Vec<Term>>,
+    pub all: Vec<Vec<Source>>,
     pub none: Vec<Term>,
+}
+
+/// Where a group's term is looked for: in the passage's own field, or in its neighbours'
+/// (see `neighbours`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Own(Term),
+    Neighbours(Term),
 }
 
 /// A set of one segment's documents, one bit each.
@@ -26,6 +38,35 @@ pub struct DocBits(Vec<u64>);
 impl DocBits {
     fn empty(max_doc: DocId) -> DocBits {
         DocBits(vec![0; (max_doc as usize).div_ceil(64)])
+    }
+
+    /// The set of `words`, bit `d % 64` of word `d / 64` standing for document `d`.
+    pub fn from_words(words: Vec<u64>) -> DocBits {
+        DocBits(words)
+    }
+
+    /// How many documents the set holds.
+    pub fn len(&self) -> u32 {
+        self.0.iter().map(|w| w.count_ones()).sum()
+    }
+
+    /// The first document of the set at or after `doc`.
+    pub fn next_from(&self, doc: DocId) -> Option<DocId> {
+        let mut i = doc as usize / 64;
+        let mut w = *self.0.get(i)? & (u64::MAX << (doc % 64));
+        loop {
+            if w != 0 {
+                return Some(i as DocId * 64 + w.trailing_zeros());
+            }
+            i += 1;
+            w = *self.0.get(i)?;
+        }
+    }
+
+    fn or(&mut self, other: &DocBits) {
+        for (w, o) in self.0.iter_mut().zip(&other.0) {
+            *w |= o;
+        }
     }
 
     pub fn contains(&self, doc: DocId) -> bool {
@@ -97,13 +138,21 @@ fn for_each_block(
 impl TermGroups {
     /// The documents of `reader` that match, deleted ones included: the caller skips those
     /// as it reads (as collectors do).
-    pub fn matches(&self, reader: &SegmentReader) -> tantivy::Result<DocBits> {
+    pub fn matches(
+        &self,
+        reader: &SegmentReader,
+        runs: &Runs,
+        cache: &BitsCache,
+    ) -> tantivy::Result<DocBits> {
         let max_doc = reader.max_doc();
         let mut found: Option<DocBits> = None;
         for group in &self.all {
             let mut bits = DocBits::empty(max_doc);
-            for term in group {
-                for_each_block(reader, term, |docs| bits.set(docs, true))?;
+            for source in group {
+                match source {
+                    Source::Own(term) => for_each_block(reader, term, |docs| bits.set(docs, true))?,
+                    Source::Neighbours(term) => bits.or(&*cache.bits(reader, term, runs)?),
+                }
             }
             match &mut found {
                 None => found = Some(bits),
@@ -127,6 +176,8 @@ impl TermGroups {
 pub struct Scored {
     pub term: Term,
     pub boost: f32,
+    /// Scored in the passage's neighbours rather than the passage (see `neighbours`).
+    pub neighbours: bool,
 }
 
 /// How a match is scored: each part's terms are added up, then the parts in order (as the
@@ -156,6 +207,7 @@ impl Scoring {
     fn scores(
         weighed: &[Vec<(Bm25Weight, &Scored)>],
         reader: &SegmentReader,
+        runs: &Arc<Runs>,
         docs: &[DocId],
     ) -> tantivy::Result<Vec<Score>> {
         let mut scores = vec![0.0; docs.len()];
@@ -163,7 +215,11 @@ impl Scoring {
         for part in weighed {
             sum.fill(0.0);
             for (weight, s) in part {
-                add_scores(reader, s, weight, docs, &mut sum)?;
+                if s.neighbours {
+                    add_neighbour_scores(reader, s, weight, runs, docs, &mut sum)?;
+                } else {
+                    add_scores(reader, s, weight, docs, &mut sum)?;
+                }
             }
             for (score, add) in scores.iter_mut().zip(&sum) {
                 *score += add;
@@ -178,6 +234,7 @@ impl Scoring {
     pub fn rescore(
         &self,
         searcher: &Searcher,
+        tables: &RunTables,
         found: &mut [(Score, DocAddress)],
     ) -> tantivy::Result<()> {
         let weighed = self.weighed(searcher)?;
@@ -185,7 +242,7 @@ impl Scoring {
         for run in found.chunk_by_mut(|a, b| a.1.segment_ord == b.1.segment_ord) {
             let reader = searcher.segment_reader(run[0].1.segment_ord);
             let docs: Vec<DocId> = run.iter().map(|(_, a)| a.doc_id).collect();
-            let scores = Scoring::scores(&weighed, reader, &docs)?;
+            let scores = Scoring::scores(&weighed, reader, &tables.of(reader)?, &docs)?;
             for ((score, _), new) in run.iter_mut().zip(scores) {
                 *score = new;
             }
@@ -203,6 +260,8 @@ impl TermGroups {
     pub fn top(
         &self,
         searcher: &Searcher,
+        tables: &RunTables,
+        cache: &BitsCache,
         scoring: &Scoring,
         limit: usize,
     ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
@@ -213,8 +272,9 @@ impl TermGroups {
         let segments = searcher.segment_readers().iter().enumerate();
         let per_segment = searcher.index().search_executor().map(
             |(ordinal, reader)| {
-                let docs: Vec<DocId> = self.matches(reader)?.alive(reader).collect();
-                let scores = Scoring::scores(&weighed, reader, &docs)?;
+                let runs = tables.of(reader)?;
+                let docs: Vec<DocId> = self.matches(reader, &runs, cache)?.alive(reader).collect();
+                let scores = Scoring::scores(&weighed, reader, &runs, &docs)?;
                 let mut top: Vec<(Score, DocAddress)> = scores
                     .into_iter()
                     .zip(docs)
@@ -274,6 +334,26 @@ fn add_scores(
         while docs.get(i).is_some_and(|&d| d <= posted[posted.len() - 1]) {
             i += 1;
         }
+    }
+    Ok(())
+}
+
+/// Adds the neighbours' score of `s` (see `neighbours`) to `sums`, for each of `docs`
+/// (ascending).
+fn add_neighbour_scores(
+    reader: &SegmentReader,
+    s: &Scored,
+    weight: &Bm25Weight,
+    runs: &Arc<Runs>,
+    docs: &[DocId],
+    sums: &mut [Score],
+) -> tantivy::Result<()> {
+    let weight = weight.boost_by(s.boost);
+    let Some(mut scores) = neighbours::Scores::new(reader, &s.term, weight, runs.clone())? else {
+        return Ok(());
+    };
+    for (sum, &doc) in sums.iter_mut().zip(docs) {
+        *sum += scores.score(doc);
     }
     Ok(())
 }

@@ -14,11 +14,12 @@ use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
-use tantivy::query::{EnableScoring, Query, Scorer};
+use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-use super::dense::{DocBits, TermGroups};
+use super::dense::{DocBits, Scored, TermGroups};
 use super::near::floor;
+use super::neighbours::{self, BitsCache};
 use super::{Hit, by_score};
 
 /// The most passages kept per article (what `/search` shows of one article).
@@ -50,6 +51,11 @@ pub struct Runs {
     start: Vec<DocId>,
     article: Vec<u32>,
     first_passage: Vec<u32>,
+    /// One bit per document: set where it has no neighbour before it in its run (the
+    /// run's first, or any document of a run that is no article's passages).
+    no_before: Vec<u64>,
+    /// Likewise where it has none after it.
+    no_after: Vec<u64>,
 }
 
 impl Runs {
@@ -58,7 +64,9 @@ impl Runs {
     pub fn of(docs: impl IntoIterator<Item = Option<(u64, u64)>>) -> Runs {
         let mut runs = Runs::default();
         let mut expected: Option<(u64, u64)> = None;
+        let mut count = 0;
         for (doc, value) in docs.into_iter().enumerate() {
+            count = doc + 1;
             if value.is_none() || value != expected {
                 let (article, passage) = value.unwrap_or((u64::from(u32::MAX), 0));
                 runs.start.push(doc as DocId);
@@ -66,6 +74,27 @@ impl Runs {
                 runs.first_passage.push(passage as u32);
             }
             expected = value.map(|(a, p)| (a, p + 1));
+            let word = doc / 64;
+            if word == runs.no_before.len() {
+                runs.no_before.push(0);
+                runs.no_after.push(0);
+            }
+            let bit = 1 << (doc % 64);
+            if runs.start.last() == Some(&(doc as DocId)) {
+                runs.no_before[word] |= bit;
+                // The document before ended its run.
+                if doc > 0 {
+                    runs.no_after[(doc - 1) / 64] |= 1 << ((doc - 1) % 64);
+                }
+            }
+            if value.is_none() {
+                runs.no_before[word] |= bit;
+                runs.no_after[word] |= bit;
+            }
+        }
+        // The last document ends its run.
+        if let Some(last) = count.checked_sub(1) {
+            runs.no_after[last / 64] |= 1 << (last % 64);
         }
         runs
     }
@@ -78,14 +107,39 @@ impl Runs {
         ))
     }
 
-    fn len(&self) -> usize {
+    /// One bit per document, set where it has no neighbour before it in its run.
+    pub(super) fn no_before(&self) -> &[u64] {
+        &self.no_before
+    }
+
+    /// One bit per document, set where it has no neighbour after it in its run.
+    pub(super) fn no_after(&self) -> &[u64] {
+        &self.no_after
+    }
+
+    pub(super) fn len(&self) -> usize {
         self.start.len()
+    }
+
+    /// Whether run `at` is an article's passages (not a document without them).
+    pub(super) fn is_article(&self, at: usize) -> bool {
+        self.article.get(at).is_some_and(|&a| a != u32::MAX)
+    }
+
+    /// The first document of run `at`.
+    pub(super) fn start_of(&self, at: usize) -> DocId {
+        self.start[at]
+    }
+
+    /// The document after run `at`'s last, in a segment of `max_doc` documents.
+    pub(super) fn end_of(&self, at: usize, max_doc: DocId) -> DocId {
+        self.start.get(at + 1).copied().unwrap_or(max_doc)
     }
 
     /// The run of `doc`, from `at`, the run of an earlier document: matches come in
     /// document order, so the run is `at` or the next one, and only a gap in the matches
     /// needs a search.
-    fn step(&self, at: usize, doc: DocId) -> usize {
+    pub(super) fn step(&self, at: usize, doc: DocId) -> usize {
         let mut at = at;
         if at + 1 < self.len() && self.start[at + 1] <= doc {
             at += 1;
@@ -117,7 +171,7 @@ impl RunTables {
         Ok(RunTables(tables))
     }
 
-    fn of(&self, reader: &SegmentReader) -> tantivy::Result<Arc<Runs>> {
+    pub(super) fn of(&self, reader: &SegmentReader) -> tantivy::Result<Arc<Runs>> {
         Ok(match self.0.get(&reader.segment_id()) {
             Some(runs) => runs.clone(),
             // Every version of the index has its tables made with its searcher; this is only
@@ -462,21 +516,56 @@ impl SegmentCollector for SegmentCount {
     }
 }
 
+/// What a search matches: `query`'s documents (unscored), or `groups`' when given (the
+/// same, counted faster from bitsets), the neighbours' bits from `cache`.
+#[derive(Clone, Copy)]
+pub struct Matches<'q> {
+    pub query: &'q dyn Query,
+    pub groups: Option<&'q TermGroups>,
+    pub cache: &'q BitsCache,
+}
+
+/// How the ranking search scores a query's matches: `query`'s score (a flat union of plain
+/// terms, which block-WAND can skip through) and each of `neighbours`' (see `neighbours`).
+#[derive(Clone, Copy)]
+pub struct Ranking<'q> {
+    pub query: &'q dyn Query,
+    pub neighbours: &'q [Scored],
+}
+
 /// The articles whose best match may be among the `best`: `ranking` scores each match of
 /// the query as the query does (it matches more, and those are passed over), and skips
-/// the documents that cannot come near the `best`-th article found so far (block-WAND).
-/// Those near it are weighed exactly after: the ranking search sums the same scores as the
-/// query, not necessarily in the same order (see `near`).
+/// the documents that cannot come near the `best`-th article found so far (block-WAND),
+/// less the most the neighbours can add. Those near it are weighed exactly after: the
+/// ranking search sums the same scores as the query, not necessarily in the same order
+/// (see `near`).
+///
+/// A match that only its neighbours' words make is never seen, and need not be: it scores
+/// less than a neighbour's own match of the word (each neighbour adds a quarter of its own
+/// score), so it is never its article's best.
 fn leading_articles(
     searcher: &Searcher,
     query: &dyn Query,
     dense: Option<&[DocBits]>,
-    ranking: &dyn Query,
+    ranking: Ranking<'_>,
     tables: &RunTables,
     best: usize,
 ) -> tantivy::Result<Vec<u32>> {
-    let weight = ranking.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let weight = ranking
+        .query
+        .weight(EnableScoring::enabled_from_searcher(searcher))?;
     let matches = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let neighbours: Vec<(&Scored, Bm25Weight)> = ranking
+        .neighbours
+        .iter()
+        .map(|s| {
+            let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(&s.term))?;
+            Ok((s, weight.boost_by(s.boost)))
+        })
+        .collect::<tantivy::Result<_>>()?;
+    // The most the neighbours add to a score: each word's best score, from both sides.
+    let most: Score = neighbours.iter().map(|(_, w)| 2.0 * w.max_score()).sum();
+    let lowered = |cut: Score| if cut == Score::MIN { cut } else { cut - most };
     // Each article's best score so far, those that can still count.
     let mut leading: HashMap<u32, Score> = HashMap::new();
     let mut cut = Score::MIN;
@@ -497,22 +586,36 @@ fn leading_articles(
             Some(bits) => Matching::Bits(&bits[ordinal]),
             None => Matching::Sought(matches.scorer(reader, 1.0)?),
         };
+        let mut added: Vec<neighbours::Scores> = Vec::new();
+        for (s, w) in &neighbours {
+            added.extend(neighbours::Scores::new(
+                reader,
+                &s.term,
+                w.clone(),
+                runs.clone(),
+            )?);
+        }
         let mut at = 0;
-        weight.for_each_pruning(cut, reader, &mut |doc, score| {
-            if score < cut || alive.is_some_and(|a| a.is_deleted(doc)) || !matching.has(doc) {
-                return cut;
+        weight.for_each_pruning(lowered(cut), reader, &mut |doc, score| {
+            if score + most < cut || alive.is_some_and(|a| a.is_deleted(doc)) || !matching.has(doc)
+            {
+                return lowered(cut);
+            }
+            let score = score + added.iter_mut().map(|s| s.score(doc)).sum::<Score>();
+            if score < cut {
+                return lowered(cut);
             }
             at = runs.step(at, doc);
             let best_of = leading.entry(runs.article[at]).or_insert(Score::MIN);
             if score <= *best_of {
-                return cut;
+                return lowered(cut);
             }
             *best_of = score;
             cut = cut_of(&leading);
             if leading.len() > 4 * best + 16 {
                 leading.retain(|_, s| *s >= cut);
             }
-            cut
+            lowered(cut)
         })?;
     }
     Ok(leading
@@ -544,12 +647,13 @@ fn count_dense(
     searcher: &Searcher,
     groups: &TermGroups,
     tables: &RunTables,
+    cache: &BitsCache,
 ) -> tantivy::Result<((usize, usize), Vec<DocBits>)> {
     let counting = Counting { tables };
     let segments = searcher.segment_readers().iter().enumerate();
     let per_segment = searcher.index().search_executor().map(
         |(ordinal, reader)| {
-            let bits = groups.matches(reader)?;
+            let bits = groups.matches(reader, &*tables.of(reader)?, cache)?;
             let mut count = counting.for_segment(ordinal as SegmentOrdinal, reader)?;
             let mut block = Vec::with_capacity(64);
             for doc in bits.alive(reader) {
@@ -568,24 +672,23 @@ fn count_dense(
     Ok((counting.merge_fruits(fruits)?, bits))
 }
 
-/// Every match of `query` grouped by article (see `ByArticle`), its `best` articles with
-/// their best `per_article` passages. `groups`, when given, must match what `query` does
-/// (it is counted faster). `ranking` must score every match of `query` as `query` does, and
-/// `of_articles` must give `query` narrowed to the given articles.
-#[allow(clippy::too_many_arguments)]
+/// Every match of a query grouped by article (see `ByArticle`), its `best` articles with
+/// their best `per_article` passages. `matches` must match what the query does; `ranking`
+/// must score every match as the query does, and `of_articles` must give the query
+/// narrowed to the given articles.
 pub fn search(
     searcher: &Searcher,
-    query: &dyn Query,
-    groups: Option<&TermGroups>,
-    ranking: &dyn Query,
+    matches: Matches<'_>,
+    ranking: Ranking<'_>,
     of_articles: impl Fn(&[u32]) -> Box<dyn Query>,
     tables: &RunTables,
     per_article: usize,
     best: usize,
 ) -> tantivy::Result<Grouped> {
-    let ((total, article_count), dense) = match groups {
+    let query = matches.query;
+    let ((total, article_count), dense) = match matches.groups {
         Some(groups) => {
-            let (counts, bits) = count_dense(searcher, groups, tables)?;
+            let (counts, bits) = count_dense(searcher, groups, tables, matches.cache)?;
             (counts, Some(bits))
         }
         None => (searcher.search(query, &Counting { tables })?, None),
@@ -635,6 +738,13 @@ mod tests {
         assert_eq!(runs.start, vec![0, 3, 5, 6, 7]);
         assert_eq!(runs.article, vec![7, 3, 3, u32::MAX, 3]);
         assert_eq!(runs.first_passage, vec![0, 0, 5, 0, 6]);
+        // The runs' first and last documents, and the one without an article both.
+        assert_eq!(runs.no_before, vec![0b1110_1001]);
+        assert_eq!(runs.no_after, vec![0b1111_0100]);
+        // Past 64 documents, in the next word.
+        let long = Runs::of((0..70).map(|p| Some((1, p))));
+        assert_eq!(long.no_before, vec![1, 0]);
+        assert_eq!(long.no_after, vec![0, 1 << 5]);
     }
 
     /// The segment collector over `runs`, fed `matches` (doc, score) in order.

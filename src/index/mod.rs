@@ -6,6 +6,7 @@ pub mod dir;
 mod feed;
 mod grouped;
 mod near;
+mod neighbours;
 pub mod query;
 mod recent;
 mod stem;
@@ -37,12 +38,13 @@ use thiserror::Error;
 use crate::corpus::{Corpus, Delta, Opened};
 use dense::{Scored, Scoring, TermGroups};
 pub use grouped::{ArticleHits, Grouped};
+use neighbours::BitsCache;
 pub use query::{Term, UserQuery};
 
 const ANALYZER: &str = "news";
-/// The analyser of the context field: `ANALYZER`'s, the stopwords left out (a query
-/// searches the context for content words only; see `query`).
-const CONTEXT_ANALYZER: &str = "news-context";
+/// The analyser of the heading field: `ANALYZER`'s, the stopwords left out (a query
+/// searches a passage's surroundings for content words only; see `query`).
+const HEADING_ANALYZER: &str = "news-heading";
 /// The writer's indexing memory per thread (tantivy's minimum is 15 MB). A segment is
 /// flushed when it is full: at 100 MB it holds about 500,000 passages, and 100,000 articles
 /// make 10 segments (24 at 50 MB, where `/ask` took a fifth longer). A reload's small
@@ -56,8 +58,14 @@ const WRITER_MEMORY: usize = 100_000_000;
 const MAX_PASSAGES_BEFORE_MERGE: usize = 50_000;
 /// How much a title match counts against a match in the passage itself.
 const TITLE_BOOST: f32 = 0.6;
-/// How much the neighbouring sentences and the section heading count.
-const CONTEXT_BOOST: f32 = 0.35;
+/// How much a match in the passage's section heading counts.
+const HEADING_BOOST: f32 = 0.1;
+/// How much a neighbouring passage's own score for a word counts toward the passage (see
+/// `neighbours`). With these two, `/search` ranks nearly as it did when the heading and
+/// the neighbours' words were indexed as one field, weighted 0.35 with that field's own
+/// statistics (see the README). A larger weight here also slows `/search`, whose ranking
+/// pass must lower its threshold by the most the neighbours can add (see `grouped`).
+const NEIGHBOUR_BOOST: f32 = 0.05;
 
 #[derive(Debug, Error)]
 pub enum IndexError {
@@ -85,8 +93,9 @@ fn by_score(a: &Hit, b: &Hit) -> std::cmp::Ordering {
         .then(a.passage.cmp(&b.passage))
 }
 
-/// Whether every query term must match (`All`) or any (`Any`), in the passage, its context
-/// or its title; or any, in the passage's own text only (`Own`).
+/// Whether every query term must match (`All`) or any (`Any`), in the passage, its
+/// surroundings (its section heading and its neighbours) or its title; or any, in the
+/// passage's own text only (`Own`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     All,
@@ -97,7 +106,8 @@ pub enum Mode {
 #[derive(Clone, Copy)]
 struct Fields {
     body: Field,
-    context: Field,
+    /// The passage's section heading.
+    heading: Field,
     title: Field,
     /// The article's slot in the corpus.
     aid: Field,
@@ -106,18 +116,48 @@ struct Fields {
     pn: Field,
 }
 
+/// Where a term is looked for, and how much a match there counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Clause {
+    field: Field,
+    boost: f32,
+    /// In the passage's neighbours' `field` rather than its own (see `neighbours`).
+    neighbours: bool,
+}
+
 impl Fields {
-    /// Where `to_query` searches each term as a flat union of clauses, with how much a
-    /// match counts there: `Mode::Own` and `Mode::Any`; none for `Mode::All`.
-    fn union(&self, mode: Mode) -> Vec<(Field, f32)> {
+    fn clause(field: Field, boost: f32) -> Clause {
+        Clause {
+            field,
+            boost,
+            neighbours: false,
+        }
+    }
+
+    /// Where a word is looked for around the passage: its section heading, and its
+    /// neighbours' own text.
+    fn surroundings(&self) -> [Clause; 2] {
+        [
+            Fields::clause(self.heading, HEADING_BOOST),
+            Clause {
+                field: self.body,
+                boost: NEIGHBOUR_BOOST,
+                neighbours: true,
+            },
+        ]
+    }
+
+    /// Where `to_query` searches each term as a flat union of clauses: `Mode::Own` and
+    /// `Mode::Any`; none for `Mode::All`.
+    fn union(&self, mode: Mode) -> Vec<Clause> {
         match mode {
             Mode::All => Vec::new(),
-            Mode::Own => vec![(self.body, 1.0)],
-            Mode::Any => vec![
-                (self.body, 1.0),
-                (self.context, CONTEXT_BOOST),
-                (self.title, TITLE_BOOST),
-            ],
+            Mode::Own => vec![Fields::clause(self.body, 1.0)],
+            Mode::Any => [Fields::clause(self.body, 1.0)]
+                .into_iter()
+                .chain(self.surroundings())
+                .chain([Fields::clause(self.title, TITLE_BOOST)])
+                .collect(),
         }
     }
 }
@@ -203,27 +243,6 @@ fn text_options(analyzer: &str, record: IndexRecordOption) -> TextOptions {
     )
 }
 
-/// The words around a passage that help it match: its section heading and its neighbours,
-/// each a value of its own (they are the texts the writer's analyser has just seen; see
-/// `recent`). A field's values count together, as one text would. `folded` holds each
-/// passage's text as indexed (`fold_acronyms`), and `heading` its section heading's.
-fn context_of<'a>(
-    heading: Option<&'a str>,
-    folded: &'a [Cow<'a, str>],
-    p: usize,
-) -> impl Iterator<Item = Cow<'a, str>> {
-    let heading = heading.map(Cow::Borrowed);
-    let before = p.checked_sub(1).map(|q| Cow::Borrowed(&*folded[q]));
-    let after = folded.get(p + 1).map(|t| Cow::Borrowed(&**t));
-    let parts = [heading, before, after];
-    // A passage alone in its article still has the field, empty.
-    let none = parts
-        .iter()
-        .all(Option::is_none)
-        .then_some(Cow::Borrowed(""));
-    parts.into_iter().flatten().chain(none)
-}
-
 /// The index's fields; an index saved with other fields is not opened.
 fn schema() -> (Schema, Fields) {
     let mut sb = Schema::builder();
@@ -232,9 +251,9 @@ fn schema() -> (Schema, Fields) {
             "body",
             text_options(ANALYZER, IndexRecordOption::WithFreqsAndPositions),
         ),
-        context: sb.add_text_field(
-            "context",
-            text_options(CONTEXT_ANALYZER, IndexRecordOption::WithFreqs),
+        heading: sb.add_text_field(
+            "heading",
+            text_options(HEADING_ANALYZER, IndexRecordOption::WithFreqs),
         ),
         title: sb.add_text_field(
             "title",
@@ -244,6 +263,37 @@ fn schema() -> (Schema, Fields) {
         pn: sb.add_u64_field("pn", FAST),
     };
     (sb.build(), fields)
+}
+
+/// Which clauses of a query `NewsIndex::to_query_with` builds, the neighbours' bits kept
+/// in `cache`.
+#[derive(Clone, Copy)]
+struct Build<'c> {
+    /// The neighbours' clauses (which block-WAND cannot skip through).
+    neighbours: bool,
+    /// The clauses that only score, matching nothing the others do not.
+    scored: bool,
+    cache: &'c Arc<BitsCache>,
+}
+
+impl<'c> Build<'c> {
+    /// Every clause.
+    fn scored(cache: &'c Arc<BitsCache>) -> Build<'c> {
+        Build {
+            neighbours: true,
+            scored: true,
+            cache,
+        }
+    }
+}
+
+/// How clause `c` scores `term` where `dense` scores it.
+fn scored(c: Clause, term: &str) -> Scored {
+    Scored {
+        term: TantivyTerm::from_field_text(c.field, term),
+        boost: c.boost,
+        neighbours: c.neighbours,
+    }
 }
 
 /// Documents with any of `terms`, scored 0: a filter that leaves the scores to the rest of
@@ -270,11 +320,7 @@ fn add_article(
     // One batch per article: its passages land in one segment, in order, so a segment is
     // runs of one article's passages (see `grouped::Runs`).
     let mut docs = Vec::with_capacity(article.passages.len());
-    // Each passage is folded once, though it is indexed again as its neighbours' context;
-    // the title once, though every passage carries it.
-    let folded: Vec<_> = (0..article.passages.len())
-        .map(|p| fold_acronyms(article.passage_text(p)))
-        .collect();
+    // The title is folded once, though every passage carries it.
     let title = fold_acronyms(&article.meta.title);
     // Each section's heading folded once, though each of its passages carries it.
     // A passage before the first heading has no section, and every one after it has one.
@@ -285,9 +331,9 @@ fn add_article(
         }
         let heading = heading.as_ref().map(|(_, text)| &**text);
         let mut doc = TantivyDocument::default();
-        doc.add_text(f.body, &*folded[p]);
-        for part in context_of(heading, &folded, p) {
-            doc.add_text(f.context, part);
+        doc.add_text(f.body, &*fold_acronyms(article.passage_text(p)));
+        if let Some(heading) = heading {
+            doc.add_text(f.heading, heading);
         }
         doc.add_text(f.title, &*title);
         doc.add_u64(f.aid, article.id as u64);
@@ -307,10 +353,10 @@ fn threads() -> usize {
 fn writer_of(index: &Index) -> Result<feed::Writer, IndexError> {
     let remembered = TextAnalyzer::from(recent::Remembered::new(analyzer()));
     index.tokenizers().register(ANALYZER, remembered);
-    let context = recent::Remembered::without_stopwords(analyzer());
+    let heading = recent::Remembered::without_stopwords(analyzer());
     index
         .tokenizers()
-        .register(CONTEXT_ANALYZER, TextAnalyzer::from(context));
+        .register(HEADING_ANALYZER, TextAnalyzer::from(heading));
     let (threads, memory) = writer_budget();
     let writer: feed::Writer = index.writer_with_num_threads(threads, memory)?;
     writer.set_merge_policy(Box::new(merge_policy()));
@@ -534,42 +580,83 @@ impl NewsIndex {
         Box::new(BoostQuery::new(Box::new(q), boost))
     }
 
-    /// The tantivy query for `q`: each term may match the passage, its context or the title.
-    /// In `Mode::All` each term must match the passage or its context, and the passage must
-    /// name one of them itself: it is never found through its neighbours' words alone. In
-    /// `Mode::Own` only the passage counts.
+    /// The query of clause `c` for word `t`, the neighbours' bits kept in `cache`.
+    fn clause_query(&self, c: Clause, t: &str, cache: &Arc<BitsCache>) -> Box<dyn Query> {
+        if !c.neighbours {
+            return self.term_query(c.field, t, c.boost);
+        }
+        let term = TantivyTerm::from_field_text(c.field, t);
+        let q = neighbours::NeighbourQuery::new(term, self.runs.clone(), cache.clone());
+        Box::new(BoostQuery::new(Box::new(q), c.boost))
+    }
+
+    /// The clauses of `union` that look for `t`: all but the neighbours' for a stopword,
+    /// which the passage's surroundings are searched without (as its heading is indexed).
+    fn clauses_of(&self, union: &[Clause], t: &Term) -> Vec<Clause> {
+        let stopword = crate::nlp::stopwords::is_stopword_as_written(&t.surface);
+        union
+            .iter()
+            .copied()
+            .filter(|c| !(c.neighbours && stopword))
+            .collect()
+    }
+
+    /// The tantivy query for `q`: each term may match the passage, its surroundings (its
+    /// section heading and its neighbours) or the title. In `Mode::All` each term must
+    /// match the passage or its surroundings, and the passage must name one of them
+    /// itself: it is never found through its neighbours' words alone. In `Mode::Own` only
+    /// the passage counts.
     fn to_query(&self, q: &UserQuery, mode: Mode) -> Box<dyn Query> {
+        let cache = Arc::default();
+        self.to_query_with(q, mode, Build::scored(&cache))
+    }
+
+    /// `to_query`, with the clauses `build` asks for.
+    fn to_query_with(&self, q: &UserQuery, mode: Mode, build: Build<'_>) -> Box<dyn Query> {
         let f = &self.shared.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let body = |t: &str| self.term_query(f.body, t, 1.0);
-        let context = |t: &str| self.term_query(f.context, t, CONTEXT_BOOST);
         let title = |t: &str| self.term_query(f.title, t, TITLE_BOOST);
-        let union = f.union(mode);
-        for t in &q.terms {
-            let t = t.term.as_str();
+        let keep = |c: &Clause| build.neighbours || !c.neighbours;
+        let union: Vec<Clause> = f.union(mode).into_iter().filter(keep).collect();
+        let around: Vec<Clause> = f.surroundings().into_iter().filter(keep).collect();
+        let query = |c: Clause, t: &str| self.clause_query(c, t, build.cache);
+        for word in &q.terms {
+            let t = word.term.as_str();
+            let around = self
+                .clauses_of(&around, word)
+                .into_iter()
+                .map(|c| query(c, t));
             match mode {
                 // Flat: a disjunction of plain term clauses lets top-k searches skip blocks
-                // that cannot make the cut (block-WAND). The score is the same sum.
+                // that cannot make the cut (block-WAND); the neighbours' clause, which is
+                // no plain term, is left out where that matters (`search_by_article`).
                 Mode::Own | Mode::Any => clauses.extend(
-                    union
-                        .iter()
-                        .map(|&(field, boost)| (Occur::Should, self.term_query(field, t, boost))),
+                    self.clauses_of(&union, word)
+                        .into_iter()
+                        .map(|c| (Occur::Should, query(c, t))),
                 ),
-                // One word: the passage must have it, its context and the title only add to
-                // the score. The matches are the word's own postings, not their union with
-                // the context's (nearly three times as many for a common word).
-                Mode::All if q.terms.len() == 1 && q.phrases.is_empty() => clauses.extend([
-                    (Occur::Must, body(t)),
-                    (Occur::Should, context(t)),
-                    (Occur::Should, title(t)),
-                ]),
+                // One word: the passage must have it, its surroundings and the title only
+                // add to the score. The matches are the word's own postings, not their
+                // union with the neighbours' (nearly three times as many for a common word).
+                Mode::All if q.terms.len() == 1 && q.phrases.is_empty() => {
+                    clauses.push((Occur::Must, body(t)));
+                    if build.scored {
+                        clauses.extend(around.map(|q| (Occur::Should, q)));
+                        clauses.push((Occur::Should, title(t)));
+                    }
+                }
                 Mode::All => {
-                    let per_term = BooleanQuery::new(vec![
-                        (Occur::Should, body(t)),
-                        (Occur::Should, context(t)),
-                    ]);
+                    let per_term = BooleanQuery::new(
+                        std::iter::once(body(t))
+                            .chain(around)
+                            .map(|q| (Occur::Should, q))
+                            .collect(),
+                    );
                     clauses.push((Occur::Must, Box::new(per_term)));
-                    clauses.push((Occur::Should, title(t)));
+                    if build.scored {
+                        clauses.push((Occur::Should, title(t)));
+                    }
                 }
             }
         }
@@ -610,7 +697,7 @@ impl NewsIndex {
     }
 
     /// What `to_query(q, mode)` matches as groups of terms (see `dense`), for a query of
-    /// several words that must all be found: each word in the passage or its context, and
+    /// several words that must all be found: each word in the passage or its surroundings, and
     /// one of them in the passage. Other queries are one group (a term's own postings or
     /// their union, which tantivy reads as fast) or have a phrase (positions are not read
     /// there): none.
@@ -619,13 +706,28 @@ impl NewsIndex {
             return None;
         }
         let f = &self.shared.fields;
-        let words = || q.terms.iter().map(|t| t.term.as_str());
         let term = |field: Field, t: &str| TantivyTerm::from_field_text(field, t);
+        let around = f.surroundings();
+        let group = |word: &Term| {
+            let around = self.clauses_of(&around, word).into_iter().map(|c| {
+                let t = term(c.field, &word.term);
+                if c.neighbours {
+                    dense::Source::Neighbours(t)
+                } else {
+                    dense::Source::Own(t)
+                }
+            });
+            std::iter::once(dense::Source::Own(term(f.body, &word.term)))
+                .chain(around)
+                .collect()
+        };
+        let own = q
+            .terms
+            .iter()
+            .map(|t| dense::Source::Own(term(f.body, &t.term)))
+            .collect();
         Some(TermGroups {
-            all: words()
-                .map(|t| vec![term(f.body, t), term(f.context, t)])
-                .chain([words().map(|t| term(f.body, t)).collect()])
-                .collect(),
+            all: q.terms.iter().map(group).chain([own]).collect(),
             none: q.excluded.iter().map(|t| term(f.body, t)).collect(),
         })
     }
@@ -634,18 +736,20 @@ impl NewsIndex {
     /// scores, clause by clause (the filter on the passage's own words scores nothing).
     fn dense_scoring(&self, q: &UserQuery) -> Scoring {
         let f = &self.shared.fields;
-        let scored = |field: Field, t: &str, boost: f32| Scored {
-            term: TantivyTerm::from_field_text(field, t),
-            boost,
-        };
+        let around = f.surroundings();
         Scoring(
             q.terms
                 .iter()
-                .flat_map(|t| {
-                    let t = t.term.as_str();
+                .flat_map(|word| {
+                    let mut own = vec![scored(Fields::clause(f.body, 1.0), &word.term)];
+                    own.extend(
+                        self.clauses_of(&around, word)
+                            .into_iter()
+                            .map(|c| scored(c, &word.term)),
+                    );
                     [
-                        vec![scored(f.body, t, 1.0), scored(f.context, t, CONTEXT_BOOST)],
-                        vec![scored(f.title, t, TITLE_BOOST)],
+                        own,
+                        vec![scored(Fields::clause(f.title, TITLE_BOOST), &word.term)],
                     ]
                 })
                 .collect(),
@@ -685,12 +789,18 @@ impl NewsIndex {
         }
         let searcher = self.searcher();
         let top = match self.dense_groups(q, mode) {
-            Some(groups) => groups.top(searcher, &self.dense_scoring(q), limit)?,
+            Some(groups) => groups.top(
+                searcher,
+                &self.runs,
+                &BitsCache::default(),
+                &self.dense_scoring(q),
+                limit,
+            )?,
             None => {
                 let mut top =
                     searcher.search(&*self.to_query(q, mode), &near::NearBest { limit })?;
                 if let Some(scoring) = self.union_scoring(q, mode) {
-                    scoring.rescore(searcher, &mut top)?;
+                    scoring.rescore(searcher, &self.runs, &mut top)?;
                 }
                 top
             }
@@ -705,23 +815,17 @@ impl NewsIndex {
         if !q.phrases.is_empty() || !q.excluded.is_empty() {
             return None;
         }
-        let clauses = self.shared.fields.union(mode);
-        if q.terms.len() * clauses.len() <= 1 {
-            return None;
-        }
-        Some(Scoring(
-            q.terms
-                .iter()
-                .flat_map(|t| {
-                    clauses.iter().map(|&(field, boost)| {
-                        vec![Scored {
-                            term: TantivyTerm::from_field_text(field, &t.term),
-                            boost,
-                        }]
-                    })
-                })
-                .collect(),
-        ))
+        let union = self.shared.fields.union(mode);
+        let parts: Vec<Vec<Scored>> = q
+            .terms
+            .iter()
+            .flat_map(|word| {
+                self.clauses_of(&union, word)
+                    .into_iter()
+                    .map(|c| vec![scored(c, &word.term)])
+            })
+            .collect();
+        (parts.len() > 1).then_some(Scoring(parts))
     }
 
     fn top(&self, query: &dyn Query, limit: usize) -> Result<(Vec<Hit>, usize), IndexError> {
@@ -781,10 +885,41 @@ impl NewsIndex {
         if q.is_empty() {
             return Ok(Grouped::default());
         }
-        let query = self.to_query(q, mode);
+        // The neighbours' bits of each word are worked out once, though every pass reads them.
+        let cache = Arc::default();
+        let query = self.to_query_with(q, mode, Build::scored(&cache));
+        // Its matches, without the clauses that only score.
+        let matching = self.to_query_with(
+            q,
+            mode,
+            Build {
+                scored: false,
+                ..Build::scored(&cache)
+            },
+        );
         // Any of the words anywhere, flat: the same sum of scores for every match of
-        // `query`, in a form whose top-k search skips blocks (block-WAND).
-        let ranking = self.to_query(q, Mode::Any);
+        // `query`, in a form whose top-k search skips blocks (block-WAND). The neighbours'
+        // scores, which no plain term gives, are added to what it finds.
+        let ranking = self.to_query_with(
+            q,
+            Mode::Any,
+            Build {
+                neighbours: false,
+                ..Build::scored(&cache)
+            },
+        );
+        let f = &self.shared.fields;
+        let around = f.surroundings();
+        let neighbours: Vec<Scored> = q
+            .terms
+            .iter()
+            .flat_map(|word| {
+                self.clauses_of(&around, word)
+                    .into_iter()
+                    .filter(|c| c.neighbours)
+                    .map(|c| scored(c, &word.term))
+            })
+            .collect();
         let aid = self.shared.fields.aid;
         let of_articles = |articles: &[u32]| -> Box<dyn Query> {
             let ids = articles
@@ -797,9 +932,15 @@ impl NewsIndex {
         };
         Ok(grouped::search(
             self.searcher(),
-            &*query,
-            self.dense_groups(q, mode).as_ref(),
-            &*ranking,
+            grouped::Matches {
+                query: &*matching,
+                groups: self.dense_groups(q, mode).as_ref(),
+                cache: &cache,
+            },
+            grouped::Ranking {
+                query: &*ranking,
+                neighbours: &neighbours,
+            },
             of_articles,
             &self.runs,
             per_article,
@@ -1188,8 +1329,130 @@ mod tests {
         assert_eq!(first(&any), first(&all));
     }
 
+    /// Every word of the passages, looked for in their neighbours (`neighbours`), against
+    /// the neighbours worked out from each passage's article and number: the same passages,
+    /// each with its neighbours' own BM25 scores of the word added up.
     #[test]
-    fn a_passage_context_holds_its_neighbours_content_words_not_their_stopwords() {
+    fn a_word_of_the_neighbours_matches_and_scores_as_their_own_matches_do() {
+        use std::collections::BTreeMap;
+        use tantivy::DocSet;
+        // An article of more passages than a word of bits holds, some words in every
+        // third or fifth of them.
+        let long: String = (0..150)
+            .map(|i| {
+                let pier = if i % 3 == 0 { " near the pier" } else { "" };
+                let gull = if i % 5 == 0 { " with a gull gull" } else { "" };
+                format!("Boat number {i} sailed out{pier}{gull} today.\n")
+            })
+            .collect();
+        let (_dir, corpus) = corpus_of(&[
+            (
+                "a.md",
+                "The ferry left the harbour at dawn.\nForty passengers were on board, and the ferry rolled.\nNobody was hurt in the storm.\nThe ferry returned at noon, and the ferry crew rested.\n",
+            ),
+            (
+                "b.md",
+                "The council met on Monday about the harbour.\nThe harbour plan passed by one vote.\nFerry fares rise in May, the council said.\n",
+            ),
+            ("c.md", "A single passage about the ferry and the storm.\n"),
+            ("d.md", &long),
+        ]);
+        let index = NewsIndex::build(&corpus).unwrap();
+        assert!(
+            index.num_passages() > 150,
+            "{} passages",
+            index.num_passages()
+        );
+        let f = index.shared.fields;
+        let searcher = index.searcher();
+        let mut checked = 0;
+        for reader in searcher.segment_readers() {
+            let fast = reader.fast_fields();
+            let (aid, pn) = (fast.u64("aid").unwrap(), fast.u64("pn").unwrap());
+            let place = |d: u32| (aid.first(d).unwrap(), pn.first(d).unwrap());
+            let norms = reader.get_fieldnorms_reader(f.body).unwrap();
+            let body = reader.inverted_index(f.body).unwrap();
+            let mut terms = body.terms().stream().unwrap();
+            while terms.advance() {
+                let text = std::str::from_utf8(terms.key()).unwrap().to_string();
+                let term = TantivyTerm::from_field_text(f.body, &text);
+                let mut freqs: BTreeMap<u32, u32> = BTreeMap::new();
+                let mut block = body
+                    .read_block_postings(&term, IndexRecordOption::WithFreqs)
+                    .unwrap()
+                    .unwrap();
+                while !block.docs().is_empty() {
+                    freqs.extend(
+                        block
+                            .docs()
+                            .iter()
+                            .copied()
+                            .zip(block.freqs().iter().copied()),
+                    );
+                    block.advance();
+                }
+                let bm25 =
+                    tantivy::query::Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))
+                        .unwrap()
+                        .boost_by(NEIGHBOUR_BOOST);
+                let own = |n: u32| {
+                    freqs
+                        .get(&n)
+                        .map_or(0.0, |&tf| bm25.score(norms.fieldnorm_id(n), tf))
+                };
+                let mut expected: Vec<(u32, f32)> = Vec::new();
+                for d in 0..reader.max_doc() {
+                    let (a, p) = place(d);
+                    let beside = |n: u32| {
+                        let (b, q) = place(n);
+                        a == b && q.abs_diff(p) == 1 && freqs.contains_key(&n)
+                    };
+                    let before = d > 0 && beside(d - 1);
+                    let after = d + 1 < reader.max_doc() && beside(d + 1);
+                    if before || after {
+                        let mut score = 0.0;
+                        if before {
+                            score += own(d - 1);
+                        }
+                        if after {
+                            score += own(d + 1);
+                        }
+                        expected.push((d, score));
+                    }
+                }
+                let query = BoostQuery::new(
+                    Box::new(neighbours::NeighbourQuery::new(
+                        term.clone(),
+                        index.runs.clone(),
+                        Arc::default(),
+                    )),
+                    NEIGHBOUR_BOOST,
+                );
+                let weight = query
+                    .weight(tantivy::query::EnableScoring::enabled_from_searcher(
+                        searcher,
+                    ))
+                    .unwrap();
+                let mut scorer = weight.scorer(reader, 1.0).unwrap();
+                let mut found = Vec::new();
+                while scorer.doc() != tantivy::TERMINATED {
+                    found.push((scorer.doc(), scorer.score()));
+                    scorer.advance();
+                }
+                assert_eq!(found, expected, "{text}");
+                // Sought rather than walked, every other one.
+                let mut scorer = weight.scorer(reader, 1.0).unwrap();
+                for &(d, _) in expected.iter().skip(1).step_by(2) {
+                    assert_eq!(scorer.seek(d), d, "{text}");
+                }
+                checked += usize::from(!expected.is_empty());
+            }
+        }
+        assert!(checked > 20, "{checked} terms checked");
+    }
+
+    #[test]
+    fn a_passage_surroundings_hold_its_neighbours_content_words_not_their_stopwords() {
         let (_dir, index) = storm_report();
         let passages = |text: &str| passages_found(&index, text, Mode::Any).0;
         // A content word is found in the passage that says it and in both its neighbours.

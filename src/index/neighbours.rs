@@ -1,0 +1,293 @@
+//! A passage's neighbours' words, found at query time from the passages' own postings
+//! rather than indexed again as each passage's context (which took a fifth of the first
+//! start's work; see the README's benchmark section). An article's passages are
+//! consecutive documents of one segment (`grouped::Runs`), so the passages beside document
+//! `d` are documents `d - 1` and `d + 1` of the same run.
+//!
+//! A passage matches a word through its neighbours when either has the word itself, and
+//! scores each such neighbour's own BM25 for the word (times the query's boost).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::SegmentId;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+
+use super::dense::DocBits;
+use super::grouped::{RunTables, Runs};
+
+/// The documents of `reader` with a neighbour in their run that has `term` (a term of the
+/// passages' own field), one bit each: the term's own bits shifted one place each way,
+/// with what would cross a run's edge left out. Deleted documents are included, as
+/// postings include them.
+pub fn bits(reader: &SegmentReader, term: &Term, runs: &Runs) -> tantivy::Result<DocBits> {
+    let max_doc = reader.max_doc();
+    let words = (max_doc as usize).div_ceil(64);
+    let set = |bits: &mut [u64], doc: DocId| bits[doc as usize / 64] |= 1 << (doc % 64);
+    let mut own = vec![0u64; words];
+    let inverted = reader.inverted_index(term.field())?;
+    let Some(mut block) = inverted.read_block_postings(term, IndexRecordOption::Basic)? else {
+        return Ok(DocBits::from_words(own));
+    };
+    while !block.docs().is_empty() {
+        for &doc in block.docs() {
+            set(&mut own, doc);
+        }
+        block.advance();
+    }
+    // Documents without a neighbour on that side (see `Runs::no_before`) keep no bit.
+    let edge = |mask: &[u64], i: usize| mask.get(i).copied().unwrap_or(u64::MAX);
+    let (no_before, no_after) = (runs.no_before(), runs.no_after());
+    let mut out = vec![0u64; words];
+    for i in 0..words {
+        // Bit d of `before` is bit d - 1 of `own`; bit d of `after`, bit d + 1.
+        let before = own[i] << 1 | if i > 0 { own[i - 1] >> 63 } else { 0 };
+        let after = own[i] >> 1 | own.get(i + 1).map_or(0, |w| w << 63);
+        out[i] = before & !edge(no_before, i) | after & !edge(no_after, i);
+    }
+    if !max_doc.is_multiple_of(64)
+        && let Some(w) = out.last_mut()
+    {
+        *w &= (1u64 << (max_doc % 64)) - 1;
+    }
+    Ok(DocBits::from_words(out))
+}
+
+/// The neighbours' bits of the words of one search, each worked out once per segment: a
+/// search reads its query's matches several times over (see `grouped`).
+#[derive(Default)]
+pub struct BitsCache(Mutex<HashMap<(SegmentId, Term), Arc<DocBits>>>);
+
+impl BitsCache {
+    /// `bits(reader, term, runs)`, from the cache when worked out before.
+    pub fn bits(
+        &self,
+        reader: &SegmentReader,
+        term: &Term,
+        runs: &Runs,
+    ) -> tantivy::Result<Arc<DocBits>> {
+        let key = (reader.segment_id(), term.clone());
+        let lock = || self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(found) = lock().get(&key) {
+            return Ok(found.clone());
+        }
+        let found = Arc::new(bits(reader, term, runs)?);
+        lock().insert(key, found.clone());
+        Ok(found)
+    }
+}
+
+/// The neighbours' scores of a word for documents asked in order: each neighbour in the
+/// document's run that has the word adds its own BM25 for it.
+pub struct Scores {
+    postings: SegmentPostings,
+    /// The posting just before the cursor's, when it is the one before its document.
+    passed: Option<(DocId, u32)>,
+    norms: FieldNormReader,
+    weight: Bm25Weight,
+    runs: Arc<Runs>,
+    at: usize,
+    max_doc: DocId,
+}
+
+impl Scores {
+    /// For `term` of the passages' own field in `reader`, scored by `weight` (the term's
+    /// BM25 over the whole index); None when the segment lacks the term.
+    pub fn new(
+        reader: &SegmentReader,
+        term: &Term,
+        weight: Bm25Weight,
+        runs: Arc<Runs>,
+    ) -> tantivy::Result<Option<Scores>> {
+        let inverted = reader.inverted_index(term.field())?;
+        let Some(postings) = inverted.read_postings(term, IndexRecordOption::WithFreqs)? else {
+            return Ok(None);
+        };
+        Ok(Some(Scores {
+            postings,
+            passed: None,
+            norms: reader.get_fieldnorms_reader(term.field())?,
+            weight,
+            runs,
+            at: 0,
+            max_doc: reader.max_doc(),
+        }))
+    }
+
+    /// How often document `n` has the word. Each call's `n` is at least the last one's
+    /// less one (`score` asks for `d - 1` and `d + 1` of ascending documents `d`).
+    fn freq(&mut self, n: DocId) -> u32 {
+        let mut doc = self.postings.doc();
+        if n < doc {
+            return match self.passed {
+                Some((d, freq)) if d == n => freq,
+                _ => 0,
+            };
+        }
+        // Only the posting of `n - 1` can be asked for again.
+        if n > 0 && doc < n - 1 {
+            doc = self.postings.seek(n - 1);
+        }
+        while doc < n {
+            self.passed = Some((doc, self.postings.term_freq()));
+            doc = self.postings.advance();
+        }
+        if doc == n {
+            self.postings.term_freq()
+        } else {
+            0
+        }
+    }
+
+    /// The neighbours' score of `doc`; documents are asked in ascending order.
+    pub fn score(&mut self, doc: DocId) -> Score {
+        self.at = self.runs.step(self.at, doc);
+        if !self.runs.is_article(self.at) {
+            return 0.0;
+        }
+        let (start, end) = (
+            self.runs.start_of(self.at),
+            self.runs.end_of(self.at, self.max_doc),
+        );
+        let mut score = 0.0;
+        for n in [doc.checked_sub(1).filter(|&n| n >= start), Some(doc + 1)] {
+            let Some(n) = n.filter(|&n| n < end) else {
+                continue;
+            };
+            let freq = self.freq(n);
+            if freq > 0 {
+                score += self.weight.score(self.norms.fieldnorm_id(n), freq);
+            }
+        }
+        score
+    }
+}
+
+/// The passages with a neighbour that has a word of the passages' own field, scored by
+/// those neighbours' BM25 for it (see `Scores`).
+#[derive(Clone)]
+pub struct NeighbourQuery {
+    term: Term,
+    tables: Arc<RunTables>,
+    cache: Arc<BitsCache>,
+}
+
+impl std::fmt::Debug for NeighbourQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NeighbourQuery")
+            .field("term", &self.term)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NeighbourQuery {
+    pub fn new(term: Term, tables: Arc<RunTables>, cache: Arc<BitsCache>) -> NeighbourQuery {
+        NeighbourQuery {
+            term,
+            tables,
+            cache,
+        }
+    }
+}
+
+impl Query for NeighbourQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let bm25 = match scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => Some(Bm25Weight::for_terms(
+                statistics_provider,
+                std::slice::from_ref(&self.term),
+            )?),
+            EnableScoring::Disabled { .. } => None,
+        };
+        Ok(Box::new(NeighbourWeight {
+            term: self.term.clone(),
+            tables: self.tables.clone(),
+            cache: self.cache.clone(),
+            bm25,
+        }))
+    }
+}
+
+struct NeighbourWeight {
+    term: Term,
+    tables: Arc<RunTables>,
+    cache: Arc<BitsCache>,
+    bm25: Option<Bm25Weight>,
+}
+
+impl Weight for NeighbourWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let runs = self.tables.of(reader)?;
+        let bits = self.cache.bits(reader, &self.term, &runs)?;
+        let scores = match &self.bm25 {
+            Some(weight) => Scores::new(reader, &self.term, weight.boost_by(boost), runs)?,
+            None => None,
+        };
+        Ok(Box::new(NeighbourScorer::new(bits, scores)))
+    }
+
+    fn explain(&self, _reader: &SegmentReader, _doc: DocId) -> tantivy::Result<Explanation> {
+        Err(TantivyError::InvalidArgument(
+            "the neighbours' scores are not explained".into(),
+        ))
+    }
+}
+
+/// The documents of a segment's bits in order, each scored by `Scores` (0 without scores).
+struct NeighbourScorer {
+    bits: Arc<DocBits>,
+    doc: DocId,
+    count: u32,
+    scores: Option<Scores>,
+}
+
+impl NeighbourScorer {
+    fn new(bits: Arc<DocBits>, scores: Option<Scores>) -> NeighbourScorer {
+        let count = bits.len();
+        let doc = bits.next_from(0).unwrap_or(TERMINATED);
+        NeighbourScorer {
+            bits,
+            doc,
+            count,
+            scores,
+        }
+    }
+}
+
+impl DocSet for NeighbourScorer {
+    fn advance(&mut self) -> DocId {
+        if self.doc != TERMINATED {
+            self.doc = self.bits.next_from(self.doc + 1).unwrap_or(TERMINATED);
+        }
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc < target {
+            self.doc = self.bits.next_from(target).unwrap_or(TERMINATED);
+        }
+        self.doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.count
+    }
+}
+
+impl Scorer for NeighbourScorer {
+    fn score(&mut self) -> Score {
+        let doc = self.doc;
+        self.scores.as_mut().map_or(0.0, |s| s.score(doc))
+    }
+}
