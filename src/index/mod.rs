@@ -41,8 +41,12 @@ pub use grouped::{ArticleHits, Grouped};
 use neighbours::BitsCache;
 pub use query::{Term, UserQuery};
 
-const ANALYZER: &str = "news";
-/// The analyser of the heading field: `ANALYZER`'s, the stopwords left out (a query
+/// The analyser of the passages' own text (`analyzer`; each text is indexed once).
+const BODY_ANALYZER: &str = "news";
+/// The analyser of the title, which every passage carries: `analyzer`'s, each text
+/// analysed once and then replayed (see `recent`).
+const TITLE_ANALYZER: &str = "news-title";
+/// The analyser of the heading field: the title's, the stopwords left out (a query
 /// searches a passage's surroundings for content words only; see `query`).
 const HEADING_ANALYZER: &str = "news-heading";
 /// The writer's indexing memory per thread (tantivy's minimum is 15 MB). A segment is
@@ -249,7 +253,7 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         body: sb.add_text_field(
             "body",
-            text_options(ANALYZER, IndexRecordOption::WithFreqsAndPositions),
+            text_options(BODY_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
         ),
         heading: sb.add_text_field(
             "heading",
@@ -257,7 +261,7 @@ fn schema() -> (Schema, Fields) {
         ),
         title: sb.add_text_field(
             "title",
-            text_options(ANALYZER, IndexRecordOption::WithFreqs),
+            text_options(TITLE_ANALYZER, IndexRecordOption::WithFreqs),
         ),
         aid: sb.add_u64_field("aid", INDEXED | FAST),
         pn: sb.add_u64_field("pn", FAST),
@@ -351,8 +355,9 @@ fn threads() -> usize {
 
 /// The writer of `index`, its analyser registered.
 fn writer_of(index: &Index) -> Result<feed::Writer, IndexError> {
-    let remembered = TextAnalyzer::from(recent::Remembered::new(analyzer()));
-    index.tokenizers().register(ANALYZER, remembered);
+    index.tokenizers().register(BODY_ANALYZER, analyzer());
+    let title = TextAnalyzer::from(recent::Remembered::new(analyzer()));
+    index.tokenizers().register(TITLE_ANALYZER, title);
     let heading = recent::Remembered::without_stopwords(analyzer());
     index
         .tokenizers()

@@ -1,8 +1,7 @@
-//! The indexing analyser, with the last few texts' tokens remembered per thread. Each
-//! passage is indexed as itself and again as both its neighbours' context, and every passage
-//! carries its section heading and its article's title: an article's documents go to one
-//! writer thread together, so each of those texts is analysed once and then replayed (for
-//! the context, without its stopwords).
+//! The indexing analyser, with the last few texts' tokens remembered per thread. Every
+//! passage carries its section heading and its article's title: an article's documents go
+//! to one writer thread together, so each of those texts is analysed once and then replayed
+//! (for the heading, without its stopwords).
 
 use std::cell::RefCell;
 use std::hash::BuildHasher;
@@ -13,8 +12,8 @@ use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 use crate::nlp::stopwords::is_stopword_in_any_case;
 
-/// Texts remembered per thread: a document's body, heading, two neighbours and title, with
-/// room for the next document's new neighbour.
+/// Texts remembered per thread: the headings and titles of the articles a thread is
+/// indexing, with room to spare.
 const SLOTS: usize = 8;
 
 /// One token as the analyser gave it; its text is `Tokens::text[start..end]`.
