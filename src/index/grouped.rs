@@ -541,8 +541,8 @@ pub struct Ranking<'q> {
 /// (see `near`).
 ///
 /// A match that only its neighbours' words make is never seen, and need not be: it scores
-/// less than a neighbour's own match of the word (each neighbour adds a quarter of its own
-/// score), so it is never its article's best.
+/// less than a neighbour's own match of the word (each neighbour adds a small share of its
+/// own score), so it is never its article's best.
 fn leading_articles(
     searcher: &Searcher,
     query: &dyn Query,

@@ -702,10 +702,10 @@ impl NewsIndex {
     }
 
     /// What `to_query(q, mode)` matches as groups of terms (see `dense`), for a query of
-    /// several words that must all be found: each word in the passage or its surroundings, and
-    /// one of them in the passage. Other queries are one group (a term's own postings or
-    /// their union, which tantivy reads as fast) or have a phrase (positions are not read
-    /// there): none.
+    /// several words that must all be found: each word in the passage or its surroundings,
+    /// and one of them in the passage. Other queries are one group (a term's own postings
+    /// or their union, which tantivy reads as fast) or have a phrase (positions are not
+    /// read there): none.
     fn dense_groups(&self, q: &UserQuery, mode: Mode) -> Option<TermGroups> {
         if mode != Mode::All || q.terms.len() < 2 || !q.phrases.is_empty() {
             return None;
