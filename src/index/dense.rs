@@ -36,13 +36,30 @@ pub enum Source {
 pub struct DocBits(Vec<u64>);
 
 impl DocBits {
-    fn empty(max_doc: DocId) -> DocBits {
+    pub fn empty(max_doc: DocId) -> DocBits {
         DocBits(vec![0; (max_doc as usize).div_ceil(64)])
     }
 
-    /// The set of `words`, bit `d % 64` of word `d / 64` standing for document `d`.
-    pub fn from_words(words: Vec<u64>) -> DocBits {
-        DocBits(words)
+    /// The documents beside those of the set, of a segment of `max_doc` documents: the
+    /// set shifted one place each way, less the documents `no_before` and `no_after` mark
+    /// as having no neighbour on that side (see `grouped::Runs`).
+    pub fn beside(&self, no_before: &[u64], no_after: &[u64], max_doc: DocId) -> DocBits {
+        let own = &self.0;
+        let edge = |mask: &[u64], i: usize| mask.get(i).copied().unwrap_or(u64::MAX);
+        let mut out: Vec<u64> = (0..own.len())
+            .map(|i| {
+                // Bit d of `before` is bit d - 1 of the set; bit d of `after`, bit d + 1.
+                let before = own[i] << 1 | if i > 0 { own[i - 1] >> 63 } else { 0 };
+                let after = own[i] >> 1 | own.get(i + 1).map_or(0, |w| w << 63);
+                before & !edge(no_before, i) | after & !edge(no_after, i)
+            })
+            .collect();
+        if !max_doc.is_multiple_of(64)
+            && let Some(w) = out.last_mut()
+        {
+            *w &= (1u64 << (max_doc % 64)) - 1;
+        }
+        DocBits(out)
     }
 
     /// How many documents the set holds.
@@ -74,7 +91,7 @@ impl DocBits {
         self.0.get(word).is_some_and(|w| w >> bit & 1 == 1)
     }
 
-    fn set(&mut self, docs: &[DocId], on: bool) {
+    pub fn set(&mut self, docs: &[DocId], on: bool) {
         for &doc in docs {
             let (word, bit) = (doc as usize / 64, 1u64 << (doc % 64));
             if let Some(w) = self.0.get_mut(word) {
@@ -120,7 +137,7 @@ impl DocBits {
 }
 
 /// Calls `f` with each block of `term`'s documents in `reader`, deleted ones included.
-fn for_each_block(
+pub fn for_each_block(
     reader: &SegmentReader,
     term: &Term,
     mut f: impl FnMut(&[DocId]),

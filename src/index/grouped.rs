@@ -74,28 +74,18 @@ impl Runs {
                 runs.first_passage.push(passage as u32);
             }
             expected = value.map(|(a, p)| (a, p + 1));
-            let word = doc / 64;
-            if word == runs.no_before.len() {
-                runs.no_before.push(0);
-                runs.no_after.push(0);
-            }
-            let bit = 1 << (doc % 64);
-            if runs.start.last() == Some(&(doc as DocId)) {
-                runs.no_before[word] |= bit;
-                // The document before ended its run.
-                if doc > 0 {
-                    runs.no_after[(doc - 1) / 64] |= 1 << ((doc - 1) % 64);
-                }
-            }
-            if value.is_none() {
-                runs.no_before[word] |= bit;
-                runs.no_after[word] |= bit;
-            }
         }
-        // The last document ends its run.
-        if let Some(last) = count.checked_sub(1) {
-            runs.no_after[last / 64] |= 1 << (last % 64);
+        // A run's first document has no neighbour before it, its last none after (a
+        // document without an article is a run of its own, so it has neither).
+        let words = count.div_ceil(64);
+        let (mut no_before, mut no_after) = (vec![0u64; words], vec![0u64; words]);
+        let set = |bits: &mut [u64], doc: usize| bits[doc / 64] |= 1 << (doc % 64);
+        for (i, &start) in runs.start.iter().enumerate() {
+            let end = runs.start.get(i + 1).map_or(count, |&next| next as usize);
+            set(&mut no_before, start as usize);
+            set(&mut no_after, end - 1);
         }
+        (runs.no_before, runs.no_after) = (no_before, no_after);
         runs
     }
 

@@ -17,7 +17,7 @@ use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weig
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
-use super::dense::DocBits;
+use super::dense::{DocBits, for_each_block};
 use super::grouped::{RunTables, Runs};
 
 /// The documents of `reader` with a neighbour in their run that has `term` (a term of the
@@ -26,35 +26,9 @@ use super::grouped::{RunTables, Runs};
 /// postings include them.
 pub fn bits(reader: &SegmentReader, term: &Term, runs: &Runs) -> tantivy::Result<DocBits> {
     let max_doc = reader.max_doc();
-    let words = (max_doc as usize).div_ceil(64);
-    let set = |bits: &mut [u64], doc: DocId| bits[doc as usize / 64] |= 1 << (doc % 64);
-    let mut own = vec![0u64; words];
-    let inverted = reader.inverted_index(term.field())?;
-    let Some(mut block) = inverted.read_block_postings(term, IndexRecordOption::Basic)? else {
-        return Ok(DocBits::from_words(own));
-    };
-    while !block.docs().is_empty() {
-        for &doc in block.docs() {
-            set(&mut own, doc);
-        }
-        block.advance();
-    }
-    // Documents without a neighbour on that side (see `Runs::no_before`) keep no bit.
-    let edge = |mask: &[u64], i: usize| mask.get(i).copied().unwrap_or(u64::MAX);
-    let (no_before, no_after) = (runs.no_before(), runs.no_after());
-    let mut out = vec![0u64; words];
-    for i in 0..words {
-        // Bit d of `before` is bit d - 1 of `own`; bit d of `after`, bit d + 1.
-        let before = own[i] << 1 | if i > 0 { own[i - 1] >> 63 } else { 0 };
-        let after = own[i] >> 1 | own.get(i + 1).map_or(0, |w| w << 63);
-        out[i] = before & !edge(no_before, i) | after & !edge(no_after, i);
-    }
-    if !max_doc.is_multiple_of(64)
-        && let Some(w) = out.last_mut()
-    {
-        *w &= (1u64 << (max_doc % 64)) - 1;
-    }
-    Ok(DocBits::from_words(out))
+    let mut own = DocBits::empty(max_doc);
+    for_each_block(reader, term, |docs| own.set(docs, true))?;
+    Ok(own.beside(runs.no_before(), runs.no_after(), max_doc))
 }
 
 /// The neighbours' bits of the words of one search, each worked out once per segment: a
