@@ -14,6 +14,7 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 use super::grouped::{RunTables, Runs};
 use super::near::keep_near_best;
 use super::neighbours::{self, BitsCache};
+use super::spread::{self, Spread};
 
 /// What a query matches: a passage with a term of every group, and with none of `none`.
 /// No group at all matches nothing (as a query of only excluded words).
@@ -23,12 +24,20 @@ pub struct TermGroups {
     pub none: Vec<Term>,
 }
 
-/// Where a group's term is looked for: in the passage's own field, or in its neighbours'
-/// (see `neighbours`).
+/// Where a term is looked for: in the passage's own field, in its neighbours' (see
+/// `neighbours`), or in the text its span shares (see `spread`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Own,
+    Neighbours,
+    Spread(Spread),
+}
+
+/// Where a group's term is looked for.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Source {
-    Own(Term),
-    Neighbours(Term),
+pub struct Source {
+    pub term: Term,
+    pub reach: Reach,
 }
 
 /// A set of one segment's documents, one bit each.
@@ -104,6 +113,25 @@ impl DocBits {
         }
     }
 
+    /// Adds the documents of `range`.
+    pub fn fill(&mut self, range: std::ops::Range<DocId>) {
+        let (mut doc, end) = (range.start as usize, range.end as usize);
+        while doc < end {
+            let (word, bit) = (doc / 64, doc % 64);
+            let n = (64 - bit).min(end - doc);
+            let ones = if n == 64 {
+                u64::MAX
+            } else {
+                ((1u64 << n) - 1) << bit
+            };
+            match self.0.get_mut(word) {
+                Some(w) => *w |= ones,
+                None => return,
+            }
+            doc += n;
+        }
+    }
+
     fn and(&mut self, other: &DocBits) {
         for (w, o) in self.0.iter_mut().zip(&other.0) {
             *w &= o;
@@ -165,10 +193,13 @@ impl TermGroups {
         let mut found: Option<DocBits> = None;
         for group in &self.all {
             let mut bits = DocBits::empty(max_doc);
-            for source in group {
-                match source {
-                    Source::Own(term) => for_each_block(reader, term, |docs| bits.set(docs, true))?,
-                    Source::Neighbours(term) => bits.or(&*cache.bits(reader, term, runs)?),
+            for Source { term, reach } in group {
+                match *reach {
+                    Reach::Own => for_each_block(reader, term, |docs| bits.set(docs, true))?,
+                    Reach::Neighbours => bits.or(&*cache.bits(reader, term, runs)?),
+                    Reach::Spread(spread) => {
+                        bits.or(&*cache.spread_bits(reader, term, runs, spread)?)
+                    }
                 }
             }
             match &mut found {
@@ -193,8 +224,69 @@ impl TermGroups {
 pub struct Scored {
     pub term: Term,
     pub boost: f32,
-    /// Scored in the passage's neighbours rather than the passage (see `neighbours`).
-    pub neighbours: bool,
+    /// Where around the passage the term is scored.
+    pub reach: Reach,
+}
+
+impl Scored {
+    /// The term's BM25 over the whole index (over the spans, for a span's text: see
+    /// `spread`), without the boost.
+    pub fn weight(&self, searcher: &Searcher, tables: &RunTables) -> tantivy::Result<Bm25Weight> {
+        match self.reach {
+            Reach::Spread(spread) => spread::weight(searcher, tables, &self.term, spread),
+            Reach::Own | Reach::Neighbours => {
+                Bm25Weight::for_terms(searcher, std::slice::from_ref(&self.term))
+            }
+        }
+    }
+
+    /// The most this term adds to one passage's score in `searcher`, with the boost: for a
+    /// span's text, the best its spans score (they are few: each is read); otherwise the
+    /// best BM25 can give, from each neighbour for the neighbours.
+    pub fn most(&self, searcher: &Searcher, weight: &Bm25Weight) -> tantivy::Result<Score> {
+        let best = match self.reach {
+            Reach::Spread(_) => spread::best(searcher, &self.term, weight)?,
+            Reach::Neighbours => 2.0 * weight.max_score(),
+            Reach::Own => weight.max_score(),
+        };
+        Ok(best * self.boost)
+    }
+
+    /// A reader of this term's scores, boosted, for documents of `reader` asked in
+    /// ascending order: the neighbours' or the span's (None for the passage's own, or when
+    /// the segment lacks the term).
+    pub fn around(
+        &self,
+        reader: &SegmentReader,
+        weight: &Bm25Weight,
+        runs: &Arc<Runs>,
+    ) -> tantivy::Result<Option<Around>> {
+        let weight = weight.boost_by(self.boost);
+        Ok(match self.reach {
+            Reach::Own => None,
+            Reach::Neighbours => neighbours::Scores::new(reader, &self.term, weight, runs.clone())?
+                .map(Around::Neighbours),
+            Reach::Spread(spread) => {
+                spread::Scores::new(reader, &self.term, weight, runs.clone(), spread)?
+                    .map(Around::Spread)
+            }
+        })
+    }
+}
+
+/// The scores of a term found at query time, for documents asked in ascending order.
+pub enum Around {
+    Neighbours(neighbours::Scores),
+    Spread(spread::Scores),
+}
+
+impl Around {
+    pub fn score(&mut self, doc: DocId) -> Score {
+        match self {
+            Around::Neighbours(s) => s.score(doc),
+            Around::Spread(s) => s.score(doc),
+        }
+    }
 }
 
 /// How a match is scored: each part's terms are added up, then the parts in order (as the
@@ -204,16 +296,16 @@ pub struct Scoring(pub Vec<Vec<Scored>>);
 
 impl Scoring {
     /// Each term's BM25 over the whole index, part by part.
-    fn weighed(&self, searcher: &Searcher) -> tantivy::Result<Vec<Vec<(Bm25Weight, &Scored)>>> {
+    fn weighed(
+        &self,
+        searcher: &Searcher,
+        tables: &RunTables,
+    ) -> tantivy::Result<Vec<Vec<(Bm25Weight, &Scored)>>> {
         self.0
             .iter()
             .map(|part| {
                 part.iter()
-                    .map(|s| {
-                        let weight =
-                            Bm25Weight::for_terms(searcher, std::slice::from_ref(&s.term))?;
-                        Ok((weight, s))
-                    })
+                    .map(|s| Ok((s.weight(searcher, tables)?, s)))
                     .collect()
             })
             .collect()
@@ -232,10 +324,14 @@ impl Scoring {
         for part in weighed {
             sum.fill(0.0);
             for (weight, s) in part {
-                if s.neighbours {
-                    add_neighbour_scores(reader, s, weight, runs, docs, &mut sum)?;
-                } else {
-                    add_scores(reader, s, weight, docs, &mut sum)?;
+                match s.around(reader, weight, runs)? {
+                    Some(mut around) => {
+                        for (sum, &doc) in sum.iter_mut().zip(docs) {
+                            *sum += around.score(doc);
+                        }
+                    }
+                    None if s.reach == Reach::Own => add_scores(reader, s, weight, docs, &mut sum)?,
+                    None => {}
                 }
             }
             for (score, add) in scores.iter_mut().zip(&sum) {
@@ -254,7 +350,7 @@ impl Scoring {
         tables: &RunTables,
         found: &mut [(Score, DocAddress)],
     ) -> tantivy::Result<()> {
-        let weighed = self.weighed(searcher)?;
+        let weighed = self.weighed(searcher, tables)?;
         found.sort_unstable_by_key(|(_, address)| *address);
         for run in found.chunk_by_mut(|a, b| a.1.segment_ord == b.1.segment_ord) {
             let reader = searcher.segment_reader(run[0].1.segment_ord);
@@ -285,7 +381,7 @@ impl TermGroups {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let weighed = scoring.weighed(searcher)?;
+        let weighed = scoring.weighed(searcher, tables)?;
         let segments = searcher.segment_readers().iter().enumerate();
         let per_segment = searcher.index().search_executor().map(
             |(ordinal, reader)| {
@@ -351,26 +447,6 @@ fn add_scores(
         while docs.get(i).is_some_and(|&d| d <= posted[posted.len() - 1]) {
             i += 1;
         }
-    }
-    Ok(())
-}
-
-/// Adds the neighbours' score of `s` (see `neighbours`) to `sums`, for each of `docs`
-/// (ascending).
-fn add_neighbour_scores(
-    reader: &SegmentReader,
-    s: &Scored,
-    weight: &Bm25Weight,
-    runs: &Arc<Runs>,
-    docs: &[DocId],
-    sums: &mut [Score],
-) -> tantivy::Result<()> {
-    let weight = weight.boost_by(s.boost);
-    let Some(mut scores) = neighbours::Scores::new(reader, &s.term, weight, runs.clone())? else {
-        return Ok(());
-    };
-    for (sum, &doc) in sums.iter_mut().zip(docs) {
-        *sum += scores.score(doc);
     }
     Ok(())
 }

@@ -17,9 +17,10 @@ use tantivy::index::SegmentId;
 use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-use super::dense::{DocBits, Scored, TermGroups};
+use super::dense::{Around, DocBits, Reach, Scored, TermGroups};
 use super::near::floor;
-use super::neighbours::{self, BitsCache};
+use super::neighbours::BitsCache;
+use super::spread::{self, Spread};
 use super::{Hit, by_score};
 
 /// The most passages kept per article (what `/search` shows of one article).
@@ -56,6 +57,12 @@ pub struct Runs {
     no_before: Vec<u64>,
     /// Likewise where it has none after it.
     no_after: Vec<u64>,
+    /// One bit per document, set where a section starts (see `spread`): at each run's
+    /// first document, and at each passage that opens a section under a heading of its own.
+    section_start: Vec<u64>,
+    /// How many runs are articles' passages, and how many sections open under a heading.
+    articles: u64,
+    sections: u64,
 }
 
 impl Runs {
@@ -85,16 +92,51 @@ impl Runs {
             set(&mut no_before, start as usize);
             set(&mut no_after, end - 1);
         }
+        runs.articles = runs.article.iter().filter(|&&a| a != u32::MAX).count() as u64;
+        runs.section_start = no_before.clone();
         (runs.no_before, runs.no_after) = (no_before, no_after);
         runs
     }
 
+    /// These runs, with sections opening at `docs` (each a passage under a heading of its
+    /// own; see `spread`).
+    pub fn with_sections(mut self, docs: impl IntoIterator<Item = DocId>) -> Runs {
+        for doc in docs {
+            let (word, bit) = (doc as usize / 64, 1u64 << (doc % 64));
+            if let Some(w) = self.section_start.get_mut(word) {
+                *w |= bit;
+                self.sections += 1;
+            }
+        }
+        self
+    }
+
     fn of_segment(reader: &SegmentReader) -> tantivy::Result<Runs> {
         let fast = reader.fast_fields();
-        let (aid, pn) = (fast.u64("aid")?, fast.u64("pn")?);
-        Ok(Runs::of(
-            (0..reader.max_doc()).map(|doc| aid.first(doc).zip(pn.first(doc))),
-        ))
+        let (aid, pn, sec) = (fast.u64("aid")?, fast.u64("pn")?, fast.u64("sec")?);
+        let docs = 0..reader.max_doc();
+        let runs = Runs::of(docs.clone().map(|doc| aid.first(doc).zip(pn.first(doc))));
+        Ok(runs.with_sections(docs.filter(|&doc| sec.first(doc).is_some())))
+    }
+
+    /// One bit per document, set where a run starts (see `spread`).
+    pub(super) fn run_start(&self) -> &[u64] {
+        &self.no_before
+    }
+
+    /// One bit per document, set where a section starts (see `spread`).
+    pub(super) fn section_start(&self) -> &[u64] {
+        &self.section_start
+    }
+
+    /// How many runs are articles' passages.
+    pub(super) fn articles(&self) -> u64 {
+        self.articles
+    }
+
+    /// How many sections open under a heading.
+    pub(super) fn sections(&self) -> u64 {
+        self.sections
     }
 
     /// One bit per document, set where it has no neighbour before it in its run.
@@ -516,23 +558,26 @@ pub struct Matches<'q> {
 }
 
 /// How the ranking search scores a query's matches: `query`'s score (a flat union of plain
-/// terms, which block-WAND can skip through) and each of `neighbours`' (see `neighbours`).
+/// terms, which block-WAND can skip through) and each of `around`'s, the terms found at
+/// query time (see `neighbours` and `spread`).
 #[derive(Clone, Copy)]
 pub struct Ranking<'q> {
     pub query: &'q dyn Query,
-    pub neighbours: &'q [Scored],
+    pub around: &'q [Scored],
 }
 
 /// The articles whose best match may be among the `best`: `ranking` scores each match of
-/// the query as the query does (it matches more, and those are passed over), and skips
-/// the documents that cannot come near the `best`-th article found so far (block-WAND),
-/// less the most the neighbours can add. Those near it are weighed exactly after: the
-/// ranking search sums the same scores as the query, not necessarily in the same order
-/// (see `near`).
+/// the query as the query does (it matches more, and those are passed over). Two passes:
 ///
-/// A match that only its neighbours' words make is never seen, and need not be: it scores
-/// less than a neighbour's own match of the word (each neighbour adds a small share of its
-/// own score), so it is never its article's best.
+/// - the articles whose title has a word have each of their matches weighed: a title adds
+///   the same to every passage of its article, and too much for the next pass to allow for;
+/// - then every other match, skipping the documents that cannot come near the `best`-th
+///   article found so far (block-WAND), less the most the other terms found at query time
+///   (the neighbours' and the heading's) can add.
+///
+/// Those near the cut are weighed exactly after: the ranking search sums the same scores as
+/// the query, not necessarily in the same order (see `near`). Each match must name one of
+/// the words itself, where `ranking` finds it (see `search_by_article`).
 fn leading_articles(
     searcher: &Searcher,
     query: &dyn Query,
@@ -545,74 +590,144 @@ fn leading_articles(
         .query
         .weight(EnableScoring::enabled_from_searcher(searcher))?;
     let matches = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let neighbours: Vec<(&Scored, Bm25Weight)> = ranking
-        .neighbours
+    let around: Vec<(&Scored, Bm25Weight)> = ranking
+        .around
         .iter()
-        .map(|s| {
-            let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(&s.term))?;
-            Ok((s, weight.boost_by(s.boost)))
-        })
+        .map(|s| Ok((s, s.weight(searcher, tables)?)))
         .collect::<tantivy::Result<_>>()?;
-    // The most the neighbours add to a score: each word's best score, from both sides.
-    let most: Score = neighbours.iter().map(|(_, w)| 2.0 * w.max_score()).sum();
+    let is_title = |s: &Scored| s.reach == Reach::Spread(Spread::Article);
+    // The most the terms found at query time add to a score, titles aside.
+    let mut most: Score = 0.0;
+    for (s, w) in around.iter().filter(|(s, _)| !is_title(s)) {
+        most += s.most(searcher, w)?;
+    }
     let lowered = |cut: Score| if cut == Score::MIN { cut } else { cut - most };
-    // Each article's best score so far, those that can still count.
-    let mut leading: HashMap<u32, Score> = HashMap::new();
-    let mut cut = Score::MIN;
-    let cut_of = |leading: &HashMap<u32, Score>| -> Score {
-        if leading.len() < best {
-            return Score::MIN;
-        }
-        let mut scores: Vec<Score> = leading.values().copied().collect();
-        let (_, nth, _) = scores.select_nth_unstable_by(best - 1, |a, b| b.total_cmp(a));
-        if *nth > 0.0 { floor(*nth) } else { Score::MIN }
-    };
-    for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
-        let runs = tables.of(reader)?;
-        let alive = reader.alive_bitset();
-        // The query's own matches: its bits, or its documents sought in order as the
-        // ranking finds them.
-        let mut matching = match dense {
+    let mut leading = Leading::new(best);
+    let segments = || searcher.segment_readers().iter().enumerate();
+    // The query's own matches in a segment: its bits, or its documents sought in order as
+    // the ranking finds them.
+    let matching = |ordinal: usize, reader: &SegmentReader| -> tantivy::Result<Matching<'_>> {
+        Ok(match dense {
             Some(bits) => Matching::Bits(&bits[ordinal]),
             None => Matching::Sought(matches.scorer(reader, 1.0)?),
-        };
-        let mut added: Vec<neighbours::Scores> = Vec::new();
-        for (s, w) in &neighbours {
-            added.extend(neighbours::Scores::new(
-                reader,
-                &s.term,
-                w.clone(),
-                runs.clone(),
-            )?);
+        })
+    };
+    // The scores of the terms found at query time, the titles' or the others'.
+    let added = |reader: &SegmentReader, runs: &Arc<Runs>, titles: bool| {
+        let mut added = Vec::new();
+        for (s, w) in around.iter().filter(|(s, _)| is_title(s) == titles) {
+            added.extend(s.around(reader, w, runs)?);
         }
+        tantivy::Result::Ok(added)
+    };
+    let sum = |added: &mut [Around], doc: DocId| added.iter_mut().map(|s| s.score(doc)).sum();
+    for (ordinal, reader) in segments() {
+        let runs = tables.of(reader)?;
+        let alive = reader.alive_bitset();
+        let mut matching = matching(ordinal, reader)?;
+        let (mut others, mut titles) = (added(reader, &runs, false)?, added(reader, &runs, true)?);
         let mut at = 0;
-        weight.for_each_pruning(lowered(cut), reader, &mut |doc, score| {
+        weight.for_each_pruning(lowered(leading.cut), reader, &mut |doc, score| {
+            let cut = leading.cut;
             if score + most < cut || alive.is_some_and(|a| a.is_deleted(doc)) || !matching.has(doc)
             {
                 return lowered(cut);
             }
-            let score = score + added.iter_mut().map(|s| s.score(doc)).sum::<Score>();
-            if score < cut {
-                return lowered(cut);
-            }
+            let score: Score = score + sum(&mut others, doc) + sum(&mut titles, doc);
             at = runs.step(at, doc);
-            let best_of = leading.entry(runs.article[at]).or_insert(Score::MIN);
-            if score <= *best_of {
-                return lowered(cut);
-            }
-            *best_of = score;
-            cut = cut_of(&leading);
-            if leading.len() > 4 * best + 16 {
-                leading.retain(|_, s| *s >= cut);
-            }
-            lowered(cut)
+            lowered(leading.offer(runs.article[at], score))
         })?;
     }
-    Ok(leading
-        .into_iter()
-        .filter(|(_, s)| *s >= cut)
-        .map(|(a, _)| a)
-        .collect())
+    // The articles with a word in their title, every match weighed: each run's first
+    // document has the title's words, and the title scores the same in every passage.
+    for (ordinal, reader) in segments() {
+        let mut titled: Vec<DocId> = Vec::new();
+        for (s, _) in around.iter().filter(|(s, _)| is_title(s)) {
+            spread::for_each_posting(reader, &s.term, |doc| titled.push(doc))?;
+        }
+        if titled.is_empty() {
+            continue;
+        }
+        titled.sort_unstable();
+        titled.dedup();
+        let runs = tables.of(reader)?;
+        let alive = reader.alive_bitset();
+        let mut matching = matching(ordinal, reader)?;
+        let (mut others, mut titles) = (added(reader, &runs, false)?, added(reader, &runs, true)?);
+        let mut ranked = weight.scorer(reader, 1.0)?;
+        let mut at = 0;
+        for &start in &titled {
+            at = runs.step(at, start);
+            let end = runs.end_of(at, reader.max_doc());
+            let title: Score = sum(&mut titles, start);
+            let mut doc = ranked.seek(start);
+            while doc < end {
+                let score = ranked.score() + title;
+                if score + most >= leading.cut
+                    && alive.is_none_or(|a| a.is_alive(doc))
+                    && matching.has(doc)
+                {
+                    leading.offer(runs.article[at], score + sum(&mut others, doc));
+                }
+                doc = ranked.advance();
+            }
+        }
+    }
+    Ok(leading.into_articles())
+}
+
+/// Each article's best score so far, among those that can still lead, and the cut: the
+/// `best`-th best score, rounded down (see `near`).
+struct Leading {
+    scores: HashMap<u32, Score>,
+    cut: Score,
+    best: usize,
+}
+
+impl Leading {
+    fn new(best: usize) -> Leading {
+        Leading {
+            scores: HashMap::new(),
+            cut: Score::MIN,
+            best,
+        }
+    }
+
+    /// Records a match of `article` scoring `score`; returns the cut.
+    fn offer(&mut self, article: u32, score: Score) -> Score {
+        if score < self.cut {
+            return self.cut;
+        }
+        let best_of = self.scores.entry(article).or_insert(Score::MIN);
+        if score <= *best_of {
+            return self.cut;
+        }
+        *best_of = score;
+        self.cut = self.cut_now();
+        if self.scores.len() > 4 * self.best + 16 {
+            let cut = self.cut;
+            self.scores.retain(|_, s| *s >= cut);
+        }
+        self.cut
+    }
+
+    fn cut_now(&self) -> Score {
+        if self.scores.len() < self.best {
+            return Score::MIN;
+        }
+        let mut scores: Vec<Score> = self.scores.values().copied().collect();
+        let (_, nth, _) = scores.select_nth_unstable_by(self.best - 1, |a, b| b.total_cmp(a));
+        if *nth > 0.0 { floor(*nth) } else { Score::MIN }
+    }
+
+    fn into_articles(self) -> Vec<u32> {
+        let cut = self.cut;
+        self.scores
+            .into_iter()
+            .filter(|(_, s)| *s >= cut)
+            .map(|(a, _)| a)
+            .collect()
+    }
 }
 
 /// A query's matches in one segment, for a ranking search to check its documents against.

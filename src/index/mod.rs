@@ -9,6 +9,7 @@ mod near;
 mod neighbours;
 pub mod query;
 mod recent;
+mod spread;
 mod stem;
 
 use std::borrow::Cow;
@@ -36,15 +37,16 @@ use tantivy::{
 use thiserror::Error;
 
 use crate::corpus::{Corpus, Delta, Opened};
-use dense::{Scored, Scoring, TermGroups};
+use dense::{Reach, Scored, Scoring, TermGroups};
 pub use grouped::{ArticleHits, Grouped};
 use neighbours::BitsCache;
 pub use query::{Term, UserQuery};
+use spread::Spread;
 
 /// The analyser of the passages' own text (`analyzer`; each text is indexed once).
 const BODY_ANALYZER: &str = "news";
-/// The analyser of the title, which every passage carries: `analyzer`'s, each text
-/// analysed once and then replayed (see `recent`).
+/// The analyser of the title, indexed on each article's first passage (see `spread`):
+/// `analyzer`'s.
 const TITLE_ANALYZER: &str = "news-title";
 /// The analyser of the heading field: the title's, the stopwords left out (a query
 /// searches a passage's surroundings for content words only; see `query`).
@@ -118,6 +120,8 @@ struct Fields {
     /// The passage's number in its article (its range, its article's date and the rest are
     /// the corpus's to tell).
     pn: Field,
+    /// Set on a passage that opens a section under a heading of its own (see `spread`).
+    sec: Field,
 }
 
 /// Where a term is looked for, and how much a match there counts.
@@ -125,8 +129,8 @@ struct Fields {
 struct Clause {
     field: Field,
     boost: f32,
-    /// In the passage's neighbours' `field` rather than its own (see `neighbours`).
-    neighbours: bool,
+    /// Where around the passage `field` is looked in.
+    reach: Reach,
 }
 
 impl Fields {
@@ -134,7 +138,7 @@ impl Fields {
         Clause {
             field,
             boost,
-            neighbours: false,
+            reach: Reach::Own,
         }
     }
 
@@ -142,13 +146,26 @@ impl Fields {
     /// neighbours' own text.
     fn surroundings(&self) -> [Clause; 2] {
         [
-            Fields::clause(self.heading, HEADING_BOOST),
+            Clause {
+                field: self.heading,
+                boost: HEADING_BOOST,
+                reach: Reach::Spread(Spread::Section),
+            },
             Clause {
                 field: self.body,
                 boost: NEIGHBOUR_BOOST,
-                neighbours: true,
+                reach: Reach::Neighbours,
             },
         ]
+    }
+
+    /// Where a word is looked for in the passage's title.
+    fn title(&self) -> Clause {
+        Clause {
+            field: self.title,
+            boost: TITLE_BOOST,
+            reach: Reach::Spread(Spread::Article),
+        }
     }
 
     /// Where `to_query` searches each term as a flat union of clauses: `Mode::Own` and
@@ -160,7 +177,7 @@ impl Fields {
             Mode::Any => [Fields::clause(self.body, 1.0)]
                 .into_iter()
                 .chain(self.surroundings())
-                .chain([Fields::clause(self.title, TITLE_BOOST)])
+                .chain([self.title()])
                 .collect(),
         }
     }
@@ -265,16 +282,18 @@ fn schema() -> (Schema, Fields) {
         ),
         aid: sb.add_u64_field("aid", INDEXED | FAST),
         pn: sb.add_u64_field("pn", FAST),
+        sec: sb.add_u64_field("sec", FAST),
     };
     (sb.build(), fields)
 }
 
-/// Which clauses of a query `NewsIndex::to_query_with` builds, the neighbours' bits kept
-/// in `cache`.
+/// Which clauses of a query `NewsIndex::to_query_with` builds, the bits found at query time
+/// kept in `cache`.
 #[derive(Clone, Copy)]
 struct Build<'c> {
-    /// The neighbours' clauses (which block-WAND cannot skip through).
-    neighbours: bool,
+    /// The clauses found at query time, the neighbours' and the spans' (which block-WAND
+    /// cannot skip through).
+    around: bool,
     /// The clauses that only score, matching nothing the others do not.
     scored: bool,
     cache: &'c Arc<BitsCache>,
@@ -284,7 +303,7 @@ impl<'c> Build<'c> {
     /// Every clause.
     fn scored(cache: &'c Arc<BitsCache>) -> Build<'c> {
         Build {
-            neighbours: true,
+            around: true,
             scored: true,
             cache,
         }
@@ -296,7 +315,7 @@ fn scored(c: Clause, term: &str) -> Scored {
     Scored {
         term: TantivyTerm::from_field_text(c.field, term),
         boost: c.boost,
-        neighbours: c.neighbours,
+        reach: c.reach,
     }
 }
 
@@ -324,22 +343,24 @@ fn add_article(
     // One batch per article: its passages land in one segment, in order, so a segment is
     // runs of one article's passages (see `grouped::Runs`).
     let mut docs = Vec::with_capacity(article.passages.len());
-    // The title is folded once, though every passage carries it.
-    let title = fold_acronyms(&article.meta.title);
-    // Each section's heading folded once, though each of its passages carries it.
-    // A passage before the first heading has no section, and every one after it has one.
-    let mut heading: Option<(usize, Cow<str>)> = None;
-    for (p, section) in article.sections().enumerate() {
-        if let Some(h) = section.filter(|h| heading.as_ref().is_none_or(|(at, _)| at != h)) {
-            heading = Some((h, fold_acronyms(&article.text[article.blocks[h].range()])));
-        }
-        let heading = heading.as_ref().map(|(_, text)| &**text);
+    // The title and each section's heading are indexed on the first passage they cover,
+    // and spread over the rest at query time (see `spread`). A passage before the first
+    // heading has no section, and every one after it has one.
+    let mut section: Option<usize> = None;
+    for (p, under) in article.sections().enumerate() {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.body, &*fold_acronyms(article.passage_text(p)));
-        if let Some(heading) = heading {
-            doc.add_text(f.heading, heading);
+        if p == 0 {
+            doc.add_text(f.title, &*fold_acronyms(&article.meta.title));
         }
-        doc.add_text(f.title, &*title);
+        if let Some(h) = under.filter(|&h| section != Some(h)) {
+            section = Some(h);
+            doc.add_text(
+                f.heading,
+                &*fold_acronyms(&article.text[article.blocks[h].range()]),
+            );
+            doc.add_u64(f.sec, 1);
+        }
         doc.add_u64(f.aid, article.id as u64);
         doc.add_u64(f.pn, p as u64);
         docs.push(doc);
@@ -585,14 +606,21 @@ impl NewsIndex {
         Box::new(BoostQuery::new(Box::new(q), boost))
     }
 
-    /// The query of clause `c` for word `t`, the neighbours' bits kept in `cache`.
+    /// The query of clause `c` for word `t`, the bits found at query time kept in `cache`.
     fn clause_query(&self, c: Clause, t: &str, cache: &Arc<BitsCache>) -> Box<dyn Query> {
-        if !c.neighbours {
-            return self.term_query(c.field, t, c.boost);
-        }
         let term = TantivyTerm::from_field_text(c.field, t);
-        let q = neighbours::NeighbourQuery::new(term, self.runs.clone(), cache.clone());
-        Box::new(BoostQuery::new(Box::new(q), c.boost))
+        let q: Box<dyn Query> = match c.reach {
+            Reach::Own => return self.term_query(c.field, t, c.boost),
+            Reach::Neighbours => Box::new(neighbours::NeighbourQuery::new(
+                term,
+                self.runs.clone(),
+                cache.clone(),
+            )),
+            Reach::Spread(spread) => {
+                Box::new(spread::SpreadQuery::new(term, spread, self.runs.clone()))
+            }
+        };
+        Box::new(BoostQuery::new(q, c.boost))
     }
 
     /// The clauses of `union` that look for `t`: all but the neighbours' for a stopword,
@@ -602,7 +630,7 @@ impl NewsIndex {
         union
             .iter()
             .copied()
-            .filter(|c| !(c.neighbours && stopword))
+            .filter(|c| !(c.reach == Reach::Neighbours && stopword))
             .collect()
     }
 
@@ -621,8 +649,8 @@ impl NewsIndex {
         let f = &self.shared.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let body = |t: &str| self.term_query(f.body, t, 1.0);
-        let title = |t: &str| self.term_query(f.title, t, TITLE_BOOST);
-        let keep = |c: &Clause| build.neighbours || !c.neighbours;
+        let title = |t: &str| self.clause_query(f.title(), t, build.cache);
+        let keep = |c: &Clause| build.around || c.reach == Reach::Own;
         let union: Vec<Clause> = f.union(mode).into_iter().filter(keep).collect();
         let around: Vec<Clause> = f.surroundings().into_iter().filter(keep).collect();
         let query = |c: Clause, t: &str| self.clause_query(c, t, build.cache);
@@ -648,7 +676,9 @@ impl NewsIndex {
                     clauses.push((Occur::Must, body(t)));
                     if build.scored {
                         clauses.extend(around.map(|q| (Occur::Should, q)));
-                        clauses.push((Occur::Should, title(t)));
+                        if build.around {
+                            clauses.push((Occur::Should, title(t)));
+                        }
                     }
                 }
                 Mode::All => {
@@ -659,7 +689,7 @@ impl NewsIndex {
                             .collect(),
                     );
                     clauses.push((Occur::Must, Box::new(per_term)));
-                    if build.scored {
+                    if build.scored && build.around {
                         clauses.push((Occur::Should, title(t)));
                     }
                 }
@@ -712,27 +742,24 @@ impl NewsIndex {
         }
         let f = &self.shared.fields;
         let term = |field: Field, t: &str| TantivyTerm::from_field_text(field, t);
+        let own = |t: &str| dense::Source {
+            term: term(f.body, t),
+            reach: Reach::Own,
+        };
         let around = f.surroundings();
         let group = |word: &Term| {
-            let around = self.clauses_of(&around, word).into_iter().map(|c| {
-                let t = term(c.field, &word.term);
-                if c.neighbours {
-                    dense::Source::Neighbours(t)
-                } else {
-                    dense::Source::Own(t)
-                }
-            });
-            std::iter::once(dense::Source::Own(term(f.body, &word.term)))
-                .chain(around)
-                .collect()
+            let around = self
+                .clauses_of(&around, word)
+                .into_iter()
+                .map(|c| dense::Source {
+                    term: term(c.field, &word.term),
+                    reach: c.reach,
+                });
+            std::iter::once(own(&word.term)).chain(around).collect()
         };
-        let own = q
-            .terms
-            .iter()
-            .map(|t| dense::Source::Own(term(f.body, &t.term)))
-            .collect();
+        let all_own = q.terms.iter().map(|t| own(&t.term)).collect();
         Some(TermGroups {
-            all: q.terms.iter().map(group).chain([own]).collect(),
+            all: q.terms.iter().map(group).chain([all_own]).collect(),
             none: q.excluded.iter().map(|t| term(f.body, t)).collect(),
         })
     }
@@ -752,10 +779,7 @@ impl NewsIndex {
                             .into_iter()
                             .map(|c| scored(c, &word.term)),
                     );
-                    [
-                        own,
-                        vec![scored(Fields::clause(f.title, TITLE_BOOST), &word.term)],
-                    ]
+                    [own, vec![scored(f.title(), &word.term)]]
                 })
                 .collect(),
         )
@@ -902,29 +926,37 @@ impl NewsIndex {
                 ..Build::scored(&cache)
             },
         );
-        // Any of the words anywhere, flat: the same sum of scores for every match of
-        // `query`, in a form whose top-k search skips blocks (block-WAND). The neighbours'
-        // scores, which no plain term gives, are added to what it finds.
+        // Any of the words in the passages themselves, flat: with the scores found at query
+        // time (the neighbours', the heading's and the title's) added to what it finds, the
+        // same sum of scores for every match of `query`, in a form whose top-k search skips
+        // blocks (block-WAND). Each match of `Mode::All` names a word itself, so that search
+        // meets it; one of `Mode::Any` may not (a title's word), and is ranked by the whole
+        // query, which skips nothing (`/search` falls back to it when all the words match
+        // nothing).
         let ranking = self.to_query_with(
             q,
             Mode::Any,
             Build {
-                neighbours: false,
+                around: mode == Mode::Any,
                 ..Build::scored(&cache)
             },
         );
         let f = &self.shared.fields;
         let around = f.surroundings();
-        let neighbours: Vec<Scored> = q
-            .terms
-            .iter()
-            .flat_map(|word| {
-                self.clauses_of(&around, word)
-                    .into_iter()
-                    .filter(|c| c.neighbours)
-                    .map(|c| scored(c, &word.term))
-            })
-            .collect();
+        let around: Vec<Scored> = if mode != Mode::All {
+            Vec::new()
+        } else {
+            q.terms
+                .iter()
+                .flat_map(|word| {
+                    self.clauses_of(&around, word)
+                        .into_iter()
+                        .chain([f.title()])
+                        .filter(|c| c.reach != Reach::Own)
+                        .map(|c| scored(c, &word.term))
+                })
+                .collect()
+        };
         let aid = self.shared.fields.aid;
         let of_articles = |articles: &[u32]| -> Box<dyn Query> {
             let ids = articles
@@ -944,7 +976,7 @@ impl NewsIndex {
             },
             grouped::Ranking {
                 query: &*ranking,
-                neighbours: &neighbours,
+                around: &around,
             },
             of_articles,
             &self.runs,
@@ -1454,6 +1486,195 @@ mod tests {
             }
         }
         assert!(checked > 20, "{checked} terms checked");
+    }
+
+    /// A word in an article's title lifts every passage of it (see `spread`): an article
+    /// that leads only by its title is found, though its passage alone scores far below the
+    /// cut and the ranking pass skips the postings blocks around it.
+    #[test]
+    fn an_article_that_leads_by_its_title_is_found() {
+        // Every line its own, so that the cleaner keeps each (lines shared across files are
+        // page furniture to it).
+        let article = |title: &str, i: usize, first: &str| {
+            let more: String = (0..10)
+                .map(|k| format!("Dock worker {i} counted {k} crates of tea at noon.\n"))
+                .collect();
+            format!("# {title}\n\n{first}\n{more}")
+        };
+        let weak = |i: usize| {
+            format!(
+                "Reporter {i} wrote at length about many unrelated things before a ferry appeared far away."
+            )
+        };
+        let mut files: Vec<(String, String)> = Vec::new();
+        for i in 0..5 {
+            let strong = format!("The ferry ferry ferry crossed with {i} cars.");
+            files.push((
+                format!("a{i}.md"),
+                article(&format!("Strong tide number {i} rises"), i, &strong),
+            ));
+        }
+        for i in 5..405 {
+            files.push((
+                format!("f{i:03}.md"),
+                article(&format!("Harbour report {i} on the coast"), i, &weak(i)),
+            ));
+        }
+        files.push(("z.md".into(), article("Ferry News", 405, &weak(405))));
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let (_dir, corpus) = corpus_of(&refs);
+        let index = NewsIndex::build(&corpus).unwrap();
+        let titled = corpus.iter().find(|a| a.doc == "z.md").unwrap().id;
+        let q = index.parse_query("ferry");
+        let (all, _) = index.search(&q, Mode::All, 10).unwrap();
+        assert_eq!(all[0].article, titled, "{all:?}");
+        for best in [1, 2, 5] {
+            check_grouped(&index, &q, Mode::All, 1, best);
+        }
+        let grouped = index.search_by_article(&q, Mode::All, 1, 1).unwrap();
+        assert_eq!(grouped.articles[0].article, titled);
+    }
+
+    /// Every word of the titles and headings, looked for in the passages they cover (see
+    /// `spread`), against the spans worked out from each passage's article: the passages
+    /// of every span whose text has the word, each scored as BM25 over the spans would
+    /// score the span's text. Sections cross 64-bit words; one heading is stopwords only,
+    /// and its passages must not take the heading before it.
+    #[test]
+    fn a_word_of_a_title_or_heading_matches_and_scores_every_passage_under_it() {
+        use std::collections::{BTreeMap, HashMap};
+        use tantivy::DocSet;
+        use tantivy::fieldnorm::FieldNormReader;
+        let mut long = String::from("# The Long Voyage\n\nA first line before any section.\n");
+        for s in 0..7 {
+            let heading = match s {
+                3 => "## About it all".to_string(),
+                _ => format!("## Harbour leg {s} pier"),
+            };
+            long.push_str(&format!("\n{heading}\n\n"));
+            for i in 0..(5 + 9 * s) {
+                long.push_str(&format!("Boat {s} number {i} sailed out today.\n"));
+            }
+        }
+        let (_dir, corpus) = corpus_of(&[
+            (
+                "a.md",
+                "# Storm Report\n\nThe ferry left the harbour at dawn.\nForty passengers were on board.\n\n## Ferry Pier Damage\n\nNobody was hurt in the storm.\nThe ferry returned at noon.\n",
+            ),
+            (
+                "b.md",
+                "The council met on Monday about the harbour.\nThe harbour plan passed by one vote.\n",
+            ),
+            ("c.md", &long),
+        ]);
+        let index = NewsIndex::build(&corpus).unwrap();
+        assert!(index.num_passages() > 150, "{}", index.num_passages());
+        let f = index.shared.fields;
+        let searcher = index.searcher();
+        let tokenizers = index.shared.index.tokenizers();
+        let mut checked = 0;
+        for (field, analyzer, spread, boost) in [
+            (f.title, TITLE_ANALYZER, Spread::Article, TITLE_BOOST),
+            (f.heading, HEADING_ANALYZER, Spread::Section, HEADING_BOOST),
+        ] {
+            let mut analyzer = tokenizers.get(analyzer).unwrap();
+            let mut words_of = |text: &str| {
+                let mut words: HashMap<String, u32> = HashMap::new();
+                let mut len = 0;
+                let mut stream = analyzer.token_stream(text);
+                while let Some(t) = stream.next() {
+                    *words.entry(t.text.clone()).or_default() += 1;
+                    len += 1;
+                }
+                (words, len)
+            };
+            // Each passage's span, by article and passage, and each span's words.
+            let mut span_of: HashMap<(u64, u64), (usize, usize)> = HashMap::new();
+            let mut spans: BTreeMap<(usize, usize), (HashMap<String, u32>, u32)> = BTreeMap::new();
+            for a in corpus.iter() {
+                let opened = corpus.read(a.id).unwrap();
+                let mut at: Option<(usize, Option<usize>)> = None;
+                for (p, under) in opened.sections().enumerate() {
+                    let start = match spread {
+                        Spread::Article => {
+                            if p == 0 {
+                                spans.insert((a.id, 0), words_of(&fold_acronyms(&a.meta.title)));
+                            }
+                            0
+                        }
+                        Spread::Section => match at {
+                            Some((start, h)) if h == under => start,
+                            _ => {
+                                if let Some(h) = under {
+                                    let text = &opened.text[opened.blocks[h].range()];
+                                    spans.insert((a.id, p), words_of(&fold_acronyms(text)));
+                                }
+                                at = Some((p, under));
+                                p
+                            }
+                        },
+                    };
+                    span_of.insert((a.id as u64, p as u64), (a.id, start));
+                }
+            }
+            let n = spans.len() as u64;
+            let tokens: u32 = spans.values().map(|(_, len)| len).sum();
+            let mut vocabulary: Vec<&String> = spans.values().flat_map(|(w, _)| w.keys()).collect();
+            vocabulary.sort();
+            vocabulary.dedup();
+            for word in vocabulary {
+                let df = spans.values().filter(|(w, _)| w.contains_key(word)).count() as u64;
+                let bm25 =
+                    tantivy::query::Bm25Weight::for_one_term(df, n, tokens as f32 / n as f32)
+                        .boost_by(boost);
+                let term = TantivyTerm::from_field_text(field, word);
+                let query = BoostQuery::new(
+                    Box::new(spread::SpreadQuery::new(
+                        term.clone(),
+                        spread,
+                        index.runs.clone(),
+                    )),
+                    boost,
+                );
+                let weight = query
+                    .weight(tantivy::query::EnableScoring::enabled_from_searcher(
+                        searcher,
+                    ))
+                    .unwrap();
+                for reader in searcher.segment_readers() {
+                    let fast = reader.fast_fields();
+                    let (aid, pn) = (fast.u64("aid").unwrap(), fast.u64("pn").unwrap());
+                    let mut expected: Vec<(u32, f32)> = Vec::new();
+                    for d in 0..reader.max_doc() {
+                        let place = (aid.first(d).unwrap(), pn.first(d).unwrap());
+                        let Some((words, len)) = spans.get(&span_of[&place]) else {
+                            continue;
+                        };
+                        if let Some(&tf) = words.get(word) {
+                            let norm = FieldNormReader::fieldnorm_to_id(*len);
+                            expected.push((d, bm25.score(norm, tf)));
+                        }
+                    }
+                    let mut scorer = weight.scorer(reader, 1.0).unwrap();
+                    let mut found = Vec::new();
+                    while scorer.doc() != tantivy::TERMINATED {
+                        found.push((scorer.doc(), scorer.score()));
+                        scorer.advance();
+                    }
+                    assert_eq!(found, expected, "{word}");
+                    // Sought rather than walked, every other one.
+                    let mut scorer = weight.scorer(reader, 1.0).unwrap();
+                    for &(d, _) in expected.iter().skip(1).step_by(2) {
+                        assert_eq!(scorer.seek(d), d, "{word}");
+                    }
+                    checked += usize::from(!expected.is_empty());
+                }
+            }
+        }
+        assert!(checked > 20, "{checked} words checked");
     }
 
     #[test]

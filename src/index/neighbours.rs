@@ -19,6 +19,7 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Ter
 
 use super::dense::{DocBits, for_each_block};
 use super::grouped::{RunTables, Runs};
+use super::spread::Spread;
 
 /// The documents of `reader` with a neighbour in their run that has `term` (a term of the
 /// passages' own field), one bit each: the term's own bits shifted one place each way,
@@ -31,10 +32,14 @@ pub fn bits(reader: &SegmentReader, term: &Term, runs: &Runs) -> tantivy::Result
     Ok(own.beside(runs.no_before(), runs.no_after(), max_doc))
 }
 
-/// The neighbours' bits of the words of one search, each worked out once per segment: a
+/// The bits that a search's words reach beyond the passages' own postings (their
+/// neighbours', and their spans'; see `spread`), each worked out once per segment: a
 /// search reads its query's matches several times over (see `grouped`).
 #[derive(Default)]
-pub struct BitsCache(Mutex<HashMap<(SegmentId, Term), Arc<DocBits>>>);
+pub struct BitsCache(Mutex<HashMap<BitsKey, Arc<DocBits>>>);
+
+/// Bits of a term in a segment: its neighbours' (no spread), or its span's.
+type BitsKey = (SegmentId, Term, Option<Spread>);
 
 impl BitsCache {
     /// `bits(reader, term, runs)`, from the cache when worked out before.
@@ -44,12 +49,35 @@ impl BitsCache {
         term: &Term,
         runs: &Runs,
     ) -> tantivy::Result<Arc<DocBits>> {
-        let key = (reader.segment_id(), term.clone());
+        self.get_or(reader, term, None, || bits(reader, term, runs))
+    }
+
+    /// `spread::bits(reader, term, runs, spread)`, from the cache when worked out before.
+    pub fn spread_bits(
+        &self,
+        reader: &SegmentReader,
+        term: &Term,
+        runs: &Runs,
+        spread: Spread,
+    ) -> tantivy::Result<Arc<DocBits>> {
+        self.get_or(reader, term, Some(spread), || {
+            super::spread::bits(reader, term, runs, spread)
+        })
+    }
+
+    fn get_or(
+        &self,
+        reader: &SegmentReader,
+        term: &Term,
+        spread: Option<Spread>,
+        work: impl FnOnce() -> tantivy::Result<DocBits>,
+    ) -> tantivy::Result<Arc<DocBits>> {
+        let key = (reader.segment_id(), term.clone(), spread);
         let lock = || self.0.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(found) = lock().get(&key) {
             return Ok(found.clone());
         }
-        let found = Arc::new(bits(reader, term, runs)?);
+        let found = Arc::new(work()?);
         lock().insert(key, found.clone());
         Ok(found)
     }
