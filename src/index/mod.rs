@@ -1,6 +1,7 @@
 //! The tantivy index of passages, in RAM or in the state folder (see `store`): English
 //! stemming, ASCII folding, BM25 with a title boost.
 
+mod content;
 mod dense;
 pub mod dir;
 mod feed;
@@ -8,7 +9,6 @@ mod grouped;
 mod near;
 mod neighbours;
 pub mod query;
-mod recent;
 mod spread;
 mod stem;
 
@@ -48,8 +48,8 @@ const BODY_ANALYZER: &str = "news";
 /// The analyser of the title, indexed on each article's first passage (see `spread`):
 /// `analyzer`'s.
 const TITLE_ANALYZER: &str = "news-title";
-/// The analyser of the heading field: the title's, the stopwords left out (a query
-/// searches a passage's surroundings for content words only; see `query`).
+/// The analyser of the heading, indexed on the first passage of its section (see
+/// `spread`): `analyzer`'s, the stopwords left out (see `content`).
 const HEADING_ANALYZER: &str = "news-heading";
 /// The writer's indexing memory per thread (tantivy's minimum is 15 MB). A segment is
 /// flushed when it is full: at 100 MB it holds about 500,000 passages, and 100,000 articles
@@ -256,6 +256,17 @@ fn analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// `analyzer`, the stopwords as written left out (see `content`).
+fn heading_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(content::ContentWords)
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(stem::EnglishStemmer)
+        .build()
+}
+
 fn text_options(analyzer: &str, record: IndexRecordOption) -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
@@ -377,12 +388,10 @@ fn threads() -> usize {
 /// The writer of `index`, its analyser registered.
 fn writer_of(index: &Index) -> Result<feed::Writer, IndexError> {
     index.tokenizers().register(BODY_ANALYZER, analyzer());
-    let title = TextAnalyzer::from(recent::Remembered::new(analyzer()));
-    index.tokenizers().register(TITLE_ANALYZER, title);
-    let heading = recent::Remembered::without_stopwords(analyzer());
+    index.tokenizers().register(TITLE_ANALYZER, analyzer());
     index
         .tokenizers()
-        .register(HEADING_ANALYZER, TextAnalyzer::from(heading));
+        .register(HEADING_ANALYZER, heading_analyzer());
     let (threads, memory) = writer_budget();
     let writer: feed::Writer = index.writer_with_num_threads(threads, memory)?;
     writer.set_merge_policy(Box::new(merge_policy()));

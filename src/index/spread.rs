@@ -276,8 +276,7 @@ impl Weight for SpreadWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let q = &self.query;
         let inverted = reader.inverted_index(q.term.field())?;
-        let Some(postings) = inverted.read_postings(&q.term, IndexRecordOption::WithFreqs)?
-        else {
+        let Some(postings) = inverted.read_postings(&q.term, IndexRecordOption::WithFreqs)? else {
             return Ok(Box::new(tantivy::query::EmptyScorer));
         };
         let weight = self.bm25.as_ref().map(|w| w.boost_by(boost));
