@@ -569,11 +569,12 @@ pub struct Ranking<'q> {
 /// The articles whose best match may be among the `best`: `ranking` scores each match of
 /// the query as the query does (it matches more, and those are passed over). Two passes:
 ///
-/// - the articles whose title has a word have each of their matches weighed: a title adds
-///   the same to every passage of its article, and too much for the next pass to allow for;
-/// - then every other match, skipping the documents that cannot come near the `best`-th
-///   article found so far (block-WAND), less the most the other terms found at query time
-///   (the neighbours' and the heading's) can add.
+/// - every match, skipping the documents that cannot come near the `best`-th article found
+///   so far (block-WAND), less the most the terms found at query time (the neighbours' and
+///   the heading's) can add, titles aside;
+/// - then every match of the articles whose title has a word, weighed but for those that
+///   cannot reach the cut even so: a title adds the same to every passage of its article,
+///   and too much for the first pass to allow for (its threshold would drop too low).
 ///
 /// Those near the cut are weighed exactly after: the ranking search sums the same scores as
 /// the query, not necessarily in the same order (see `near`). Each match must name one of

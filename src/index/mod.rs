@@ -671,8 +671,9 @@ impl NewsIndex {
                 .map(|c| query(c, t));
             match mode {
                 // Flat: a disjunction of plain term clauses lets top-k searches skip blocks
-                // that cannot make the cut (block-WAND); the neighbours' clause, which is
-                // no plain term, is left out where that matters (`search_by_article`).
+                // that cannot make the cut (block-WAND); the clauses found at query time
+                // (the neighbours', the heading's and the title's), which are no plain
+                // terms, are left out where that matters (`search_by_article`).
                 Mode::Own | Mode::Any => clauses.extend(
                     self.clauses_of(&union, word)
                         .into_iter()
