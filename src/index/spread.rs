@@ -162,17 +162,61 @@ pub fn for_each_posting(
     for_each_block(reader, term, |docs| docs.iter().for_each(|&doc| f(doc)))
 }
 
+/// A term's postings in one segment (each a span's first document), read span by span.
+struct Spans {
+    postings: SegmentPostings,
+    norms: FieldNormReader,
+    runs: Arc<Runs>,
+    spread: Spread,
+    max_doc: DocId,
+}
+
+impl Spans {
+    /// `term`'s postings in `reader`, its spans those of `spread`; None when the segment
+    /// lacks the term.
+    fn open(
+        reader: &SegmentReader,
+        term: &Term,
+        runs: Arc<Runs>,
+        spread: Spread,
+    ) -> tantivy::Result<Option<Spans>> {
+        let inverted = reader.inverted_index(term.field())?;
+        let Some(postings) = inverted.read_postings(term, IndexRecordOption::WithFreqs)? else {
+            return Ok(None);
+        };
+        Ok(Some(Spans {
+            postings,
+            norms: reader.get_fieldnorms_reader(term.field())?,
+            runs,
+            spread,
+            max_doc: reader.max_doc(),
+        }))
+    }
+
+    /// The first document of the span of `doc`.
+    fn start_of(&self, doc: DocId) -> DocId {
+        start_of(self.spread.starts(&self.runs), doc)
+    }
+
+    /// The document after the span that starts at `start`.
+    fn end_of(&self, start: DocId) -> DocId {
+        next_start(self.spread.starts(&self.runs), start, self.max_doc)
+    }
+
+    /// `weight`'s score of the posting the cursor is on.
+    fn score(&self, weight: &Bm25Weight) -> Score {
+        let doc = self.postings.doc();
+        weight.score(self.norms.fieldnorm_id(doc), self.postings.term_freq())
+    }
+}
+
 /// The span scores of a word for documents asked in ascending order: the BM25 of the
 /// span's first passage for it.
 pub struct Scores {
-    postings: SegmentPostings,
-    norms: FieldNormReader,
+    spans: Spans,
     weight: Bm25Weight,
-    runs: Arc<Runs>,
-    spread: Spread,
     /// The span last asked about, its end and its score.
     span: Option<(DocId, DocId, Score)>,
-    max_doc: DocId,
 }
 
 impl Scores {
@@ -185,19 +229,13 @@ impl Scores {
         runs: Arc<Runs>,
         spread: Spread,
     ) -> tantivy::Result<Option<Scores>> {
-        let inverted = reader.inverted_index(term.field())?;
-        let Some(postings) = inverted.read_postings(term, IndexRecordOption::WithFreqs)? else {
-            return Ok(None);
-        };
-        Ok(Some(Scores {
-            postings,
-            norms: reader.get_fieldnorms_reader(term.field())?,
-            weight,
-            runs,
-            spread,
-            span: None,
-            max_doc: reader.max_doc(),
-        }))
+        Ok(
+            Spans::open(reader, term, runs, spread)?.map(|spans| Scores {
+                spans,
+                weight,
+                span: None,
+            }),
+        )
     }
 
     /// The span score of `doc`; documents are asked in ascending order.
@@ -207,19 +245,18 @@ impl Scores {
         {
             return score;
         }
-        let starts = self.spread.starts(&self.runs);
-        let start = start_of(starts, doc);
-        let mut at = self.postings.doc();
+        let spans = &mut self.spans;
+        let start = spans.start_of(doc);
+        let mut at = spans.postings.doc();
         if at < start {
-            at = self.postings.seek(start);
+            at = spans.postings.seek(start);
         }
         let score = if at == start {
-            self.weight
-                .score(self.norms.fieldnorm_id(start), self.postings.term_freq())
+            spans.score(&self.weight)
         } else {
             0.0
         };
-        self.span = Some((start, next_start(starts, start, self.max_doc), score));
+        self.span = Some((start, spans.end_of(start), score));
         score
     }
 }
@@ -275,19 +312,11 @@ struct SpreadWeight {
 impl Weight for SpreadWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let q = &self.query;
-        let inverted = reader.inverted_index(q.term.field())?;
-        let Some(postings) = inverted.read_postings(&q.term, IndexRecordOption::WithFreqs)? else {
+        let Some(spans) = Spans::open(reader, &q.term, q.tables.of(reader)?, q.spread)? else {
             return Ok(Box::new(tantivy::query::EmptyScorer));
         };
         let weight = self.bm25.as_ref().map(|w| w.boost_by(boost));
-        Ok(Box::new(SpreadScorer::new(
-            postings,
-            reader.get_fieldnorms_reader(q.term.field())?,
-            weight,
-            q.tables.of(reader)?,
-            q.spread,
-            reader.max_doc(),
-        )))
+        Ok(Box::new(SpreadScorer::new(spans, weight)))
     }
 
     fn explain(&self, _reader: &SegmentReader, _doc: DocId) -> tantivy::Result<Explanation> {
@@ -301,37 +330,22 @@ impl Weight for SpreadWeight {
 /// as that first document (0 without scores). The postings are walked as the documents
 /// are: no bits are set (a title's spans are whole articles).
 struct SpreadScorer {
-    postings: SegmentPostings,
-    norms: FieldNormReader,
+    spans: Spans,
     weight: Option<Bm25Weight>,
-    runs: Arc<Runs>,
-    spread: Spread,
-    max_doc: DocId,
     doc: DocId,
     /// The end of the span `doc` is in.
     end: DocId,
 }
 
 impl SpreadScorer {
-    fn new(
-        postings: SegmentPostings,
-        norms: FieldNormReader,
-        weight: Option<Bm25Weight>,
-        runs: Arc<Runs>,
-        spread: Spread,
-        max_doc: DocId,
-    ) -> SpreadScorer {
+    fn new(spans: Spans, weight: Option<Bm25Weight>) -> SpreadScorer {
         let mut scorer = SpreadScorer {
-            postings,
-            norms,
+            spans,
             weight,
-            runs,
-            spread,
-            max_doc,
             doc: TERMINATED,
             end: TERMINATED,
         };
-        scorer.enter(scorer.postings.doc());
+        scorer.enter(scorer.spans.postings.doc());
         scorer
     }
 
@@ -341,7 +355,7 @@ impl SpreadScorer {
         self.end = if start == TERMINATED {
             TERMINATED
         } else {
-            next_start(self.spread.starts(&self.runs), start, self.max_doc)
+            self.spans.end_of(start)
         };
         self.doc
     }
@@ -356,7 +370,7 @@ impl DocSet for SpreadScorer {
             self.doc += 1;
             return self.doc;
         }
-        let next = self.postings.advance();
+        let next = self.spans.postings.advance();
         self.enter(next)
     }
 
@@ -369,8 +383,8 @@ impl DocSet for SpreadScorer {
             return target;
         }
         // The span of `target`, if it has the term; else the next span that has it.
-        let start = start_of(self.spread.starts(&self.runs), target);
-        let posted = self.postings.seek(start);
+        let start = self.spans.start_of(target);
+        let posted = self.spans.postings.seek(start);
         if posted == start {
             self.enter(start);
             self.doc = target;
@@ -384,19 +398,13 @@ impl DocSet for SpreadScorer {
     }
 
     fn size_hint(&self) -> u32 {
-        self.postings.size_hint().saturating_mul(8)
+        self.spans.postings.size_hint().saturating_mul(8)
     }
 }
 
 impl Scorer for SpreadScorer {
     fn score(&mut self) -> Score {
-        match &self.weight {
-            Some(w) => w.score(
-                self.norms.fieldnorm_id(self.postings.doc()),
-                self.postings.term_freq(),
-            ),
-            None => 0.0,
-        }
+        self.weight.as_ref().map_or(0.0, |w| self.spans.score(w))
     }
 }
 
