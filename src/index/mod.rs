@@ -1,6 +1,7 @@
 //! The tantivy index of passages, in RAM or in the state folder (see `store`): English
 //! stemming, ASCII folding, BM25 with a title boost.
 
+mod around;
 mod content;
 mod dense;
 pub mod dir;
@@ -617,19 +618,12 @@ impl NewsIndex {
 
     /// The query of clause `c` for word `t`, the bits found at query time kept in `cache`.
     fn clause_query(&self, c: Clause, t: &str, cache: &Arc<BitsCache>) -> Box<dyn Query> {
+        if c.reach == Reach::Own {
+            return self.term_query(c.field, t, c.boost);
+        }
         let term = TantivyTerm::from_field_text(c.field, t);
-        let q: Box<dyn Query> = match c.reach {
-            Reach::Own => return self.term_query(c.field, t, c.boost),
-            Reach::Neighbours => Box::new(neighbours::NeighbourQuery::new(
-                term,
-                self.runs.clone(),
-                cache.clone(),
-            )),
-            Reach::Spread(spread) => {
-                Box::new(spread::SpreadQuery::new(term, spread, self.runs.clone()))
-            }
-        };
-        Box::new(BoostQuery::new(q, c.boost))
+        let q = around::AroundQuery::new(term, c.reach, self.runs.clone(), cache.clone());
+        Box::new(BoostQuery::new(Box::new(q), c.boost))
     }
 
     /// The clauses of `union` that look for `t`: all but the neighbours' for a stopword,
@@ -1468,8 +1462,9 @@ mod tests {
                     }
                 }
                 let query = BoostQuery::new(
-                    Box::new(neighbours::NeighbourQuery::new(
+                    Box::new(around::AroundQuery::new(
                         term.clone(),
+                        Reach::Neighbours,
                         index.runs.clone(),
                         Arc::default(),
                     )),
@@ -1642,10 +1637,11 @@ mod tests {
                         .boost_by(boost);
                 let term = TantivyTerm::from_field_text(field, word);
                 let query = BoostQuery::new(
-                    Box::new(spread::SpreadQuery::new(
+                    Box::new(around::AroundQuery::new(
                         term.clone(),
-                        spread,
+                        Reach::Spread(spread),
                         index.runs.clone(),
+                        Arc::default(),
                     )),
                     boost,
                 );

@@ -13,12 +13,12 @@ use std::sync::{Arc, Mutex};
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{Bm25Weight, Scorer};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use super::dense::{DocBits, for_each_block};
-use super::grouped::{RunTables, Runs};
+use super::grouped::Runs;
 use super::spread::Spread;
 
 /// The documents of `reader` with a neighbour in their run that has `term` (a term of the
@@ -169,77 +169,21 @@ impl Scores {
     }
 }
 
-/// The passages with a neighbour that has a word of the passages' own field, scored by
-/// those neighbours' BM25 for it (see `Scores`).
-#[derive(Clone)]
-pub struct NeighbourQuery {
-    term: Term,
-    tables: Arc<RunTables>,
-    cache: Arc<BitsCache>,
-}
-
-impl std::fmt::Debug for NeighbourQuery {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NeighbourQuery")
-            .field("term", &self.term)
-            .finish_non_exhaustive()
-    }
-}
-
-impl NeighbourQuery {
-    pub fn new(term: Term, tables: Arc<RunTables>, cache: Arc<BitsCache>) -> NeighbourQuery {
-        NeighbourQuery {
-            term,
-            tables,
-            cache,
-        }
-    }
-}
-
-impl Query for NeighbourQuery {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let bm25 = match scoring {
-            EnableScoring::Enabled {
-                statistics_provider,
-                ..
-            } => Some(Bm25Weight::for_terms(
-                statistics_provider,
-                std::slice::from_ref(&self.term),
-            )?),
-            EnableScoring::Disabled { .. } => None,
-        };
-        Ok(Box::new(NeighbourWeight {
-            term: self.term.clone(),
-            tables: self.tables.clone(),
-            cache: self.cache.clone(),
-            bm25,
-        }))
-    }
-}
-
-struct NeighbourWeight {
-    term: Term,
-    tables: Arc<RunTables>,
-    cache: Arc<BitsCache>,
-    bm25: Option<Bm25Weight>,
-}
-
-impl Weight for NeighbourWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let runs = self.tables.of(reader)?;
-        let bits = self.cache.bits(reader, &self.term, &runs)?;
-        let scores = match &self.bm25 {
-            Some(weight) => Scores::new(reader, &self.term, weight.boost_by(boost), runs)?,
-            None => None,
-        };
-        Ok(Box::new(NeighbourScorer::new(bits, scores)))
-    }
-
-    fn explain(&self, _reader: &SegmentReader, _doc: DocId) -> tantivy::Result<Explanation> {
-        Err(TantivyError::InvalidArgument(
-            "the neighbours' scores are not explained".into(),
-        ))
-    }
+/// The passages of `reader` with a neighbour that has `term` (a word of the passages' own
+/// field), scored by those neighbours' BM25 for it when `weight` is given (see `Scores`).
+pub fn scorer(
+    reader: &SegmentReader,
+    term: &Term,
+    weight: Option<Bm25Weight>,
+    runs: Arc<Runs>,
+    cache: &BitsCache,
+) -> tantivy::Result<Box<dyn Scorer>> {
+    let bits = cache.bits(reader, term, &runs)?;
+    let scores = match weight {
+        Some(weight) => Scores::new(reader, term, weight, runs)?,
+        None => None,
+    };
+    Ok(Box::new(NeighbourScorer::new(bits, scores)))
 }
 
 /// The documents of a segment's bits in order, each scored by `Scores` (0 without scores).

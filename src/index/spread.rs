@@ -18,9 +18,9 @@ use std::sync::Arc;
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{Bm25Weight, Scorer};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
 use super::dense::{DocBits, for_each_block};
 use super::grouped::{RunTables, Runs};
@@ -261,69 +261,19 @@ impl Scores {
     }
 }
 
-/// The passages whose span's text has a word, scored by the span's BM25 for it (see
-/// `Scores`).
-#[derive(Clone)]
-pub struct SpreadQuery {
-    term: Term,
+/// The passages of `reader` whose span's text has `term`, scored by the span's BM25 for it
+/// when `weight` is given (see `Scores`).
+pub fn scorer(
+    reader: &SegmentReader,
+    term: &Term,
+    weight: Option<Bm25Weight>,
+    runs: Arc<Runs>,
     spread: Spread,
-    tables: Arc<RunTables>,
-}
-
-impl std::fmt::Debug for SpreadQuery {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SpreadQuery")
-            .field("term", &self.term)
-            .field("spread", &self.spread)
-            .finish_non_exhaustive()
-    }
-}
-
-impl SpreadQuery {
-    pub fn new(term: Term, spread: Spread, tables: Arc<RunTables>) -> SpreadQuery {
-        SpreadQuery {
-            term,
-            spread,
-            tables,
-        }
-    }
-}
-
-impl Query for SpreadQuery {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let bm25 = match scoring {
-            EnableScoring::Enabled { searcher, .. } => {
-                Some(weight(searcher, &self.tables, &self.term, self.spread)?)
-            }
-            EnableScoring::Disabled { .. } => None,
-        };
-        Ok(Box::new(SpreadWeight {
-            query: self.clone(),
-            bm25,
-        }))
-    }
-}
-
-struct SpreadWeight {
-    query: SpreadQuery,
-    bm25: Option<Bm25Weight>,
-}
-
-impl Weight for SpreadWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let q = &self.query;
-        let Some(spans) = Spans::open(reader, &q.term, q.tables.of(reader)?, q.spread)? else {
-            return Ok(Box::new(tantivy::query::EmptyScorer));
-        };
-        let weight = self.bm25.as_ref().map(|w| w.boost_by(boost));
-        Ok(Box::new(SpreadScorer::new(spans, weight)))
-    }
-
-    fn explain(&self, _reader: &SegmentReader, _doc: DocId) -> tantivy::Result<Explanation> {
-        Err(TantivyError::InvalidArgument(
-            "the spans' scores are not explained".into(),
-        ))
-    }
+) -> tantivy::Result<Box<dyn Scorer>> {
+    Ok(match Spans::open(reader, term, runs, spread)? {
+        Some(spans) => Box::new(SpreadScorer::new(spans, weight)),
+        None => Box::new(tantivy::query::EmptyScorer),
+    })
 }
 
 /// The documents of every span whose first document has the term, in order, each scored
