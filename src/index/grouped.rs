@@ -661,7 +661,11 @@ fn leading_articles(
             at = runs.step(at, start);
             let end = runs.end_of(at, reader.max_doc());
             let title: Score = sum(&mut titles, start);
-            let mut doc = ranked.seek(start);
+            // The scorer may already be past `start`, in a later article.
+            let mut doc = match ranked.doc() {
+                doc if doc < start => ranked.seek(start),
+                doc => doc,
+            };
             while doc < end {
                 let score = ranked.score() + title;
                 if score + most >= leading.cut

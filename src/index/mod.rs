@@ -1543,6 +1543,40 @@ mod tests {
         assert_eq!(grouped.articles[0].article, titled);
     }
 
+    /// Articles with a word in their title, some without it in their text: the title pass
+    /// seeks the ranking's scorer from one to the next, and after one without the word the
+    /// scorer already stands in the next one's passages (in a debug build, seeking back
+    /// fails tantivy's assertion).
+    #[test]
+    fn titled_articles_are_weighed_in_turn_whatever_their_text() {
+        let mut files: Vec<(String, String)> = vec![(
+            "a.md".into(),
+            "# Strong tide rises\n\nThe ferry ferry ferry crossed the bay.\n".into(),
+        )];
+        for i in 0..16 {
+            let text = if i % 4 < 2 {
+                format!(
+                    "# Ferry times {i}\n\nThe tide was low on day {i}.\nGulls circled {i} masts.\n"
+                )
+            } else {
+                format!(
+                    "# Ferry news {i}\n\nThe crane stood idle on day {i}.\nA ferry left pier {i} late.\n"
+                )
+            };
+            files.push((format!("b{i:02}.md"), text));
+        }
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let (_dir, corpus) = corpus_of(&refs);
+        let index = NewsIndex::build(&corpus).unwrap();
+        let q = index.parse_query("ferry");
+        for best in [1, 2, 3, 5, 8] {
+            check_grouped(&index, &q, Mode::All, 2, best);
+        }
+    }
+
     /// Every word of the titles and headings, looked for in the passages they cover (see
     /// `spread`), against the spans worked out from each passage's article: the passages
     /// of every span whose text has the word, each scored as BM25 over the spans would
