@@ -1370,13 +1370,34 @@ mod tests {
         assert_eq!(first(&any), first(&all));
     }
 
+    /// `weight`'s scorer in `reader` gives `expected` (document, score) walked, and finds
+    /// every other one of them sought.
+    fn check_scorer(
+        weight: &dyn tantivy::query::Weight,
+        reader: &tantivy::SegmentReader,
+        expected: &[(u32, f32)],
+        what: &str,
+    ) {
+        use tantivy::DocSet;
+        let mut scorer = weight.scorer(reader, 1.0).unwrap();
+        let mut found = Vec::new();
+        while scorer.doc() != tantivy::TERMINATED {
+            found.push((scorer.doc(), scorer.score()));
+            scorer.advance();
+        }
+        assert_eq!(found, expected, "{what}");
+        let mut scorer = weight.scorer(reader, 1.0).unwrap();
+        for &(d, _) in expected.iter().skip(1).step_by(2) {
+            assert_eq!(scorer.seek(d), d, "{what}");
+        }
+    }
+
     /// Every word of the passages, looked for in their neighbours (`neighbours`), against
     /// the neighbours worked out from each passage's article and number: the same passages,
     /// each with its neighbours' own BM25 scores of the word added up.
     #[test]
     fn a_word_of_the_neighbours_matches_and_scores_as_their_own_matches_do() {
         use std::collections::BTreeMap;
-        use tantivy::DocSet;
         // An article of more passages than a word of bits holds, some words in every
         // third or fifth of them.
         let long: String = (0..150)
@@ -1475,18 +1496,7 @@ mod tests {
                         searcher,
                     ))
                     .unwrap();
-                let mut scorer = weight.scorer(reader, 1.0).unwrap();
-                let mut found = Vec::new();
-                while scorer.doc() != tantivy::TERMINATED {
-                    found.push((scorer.doc(), scorer.score()));
-                    scorer.advance();
-                }
-                assert_eq!(found, expected, "{text}");
-                // Sought rather than walked, every other one.
-                let mut scorer = weight.scorer(reader, 1.0).unwrap();
-                for &(d, _) in expected.iter().skip(1).step_by(2) {
-                    assert_eq!(scorer.seek(d), d, "{text}");
-                }
+                check_scorer(&*weight, reader, &expected, &text);
                 checked += usize::from(!expected.is_empty());
             }
         }
@@ -1585,7 +1595,6 @@ mod tests {
     #[test]
     fn a_word_of_a_title_or_heading_matches_and_scores_every_passage_under_it() {
         use std::collections::{BTreeMap, HashMap};
-        use tantivy::DocSet;
         use tantivy::fieldnorm::FieldNormReader;
         let mut long = String::from("# The Long Voyage\n\nA first line before any section.\n");
         for s in 0..7 {
@@ -1698,18 +1707,7 @@ mod tests {
                             expected.push((d, bm25.score(norm, tf)));
                         }
                     }
-                    let mut scorer = weight.scorer(reader, 1.0).unwrap();
-                    let mut found = Vec::new();
-                    while scorer.doc() != tantivy::TERMINATED {
-                        found.push((scorer.doc(), scorer.score()));
-                        scorer.advance();
-                    }
-                    assert_eq!(found, expected, "{word}");
-                    // Sought rather than walked, every other one.
-                    let mut scorer = weight.scorer(reader, 1.0).unwrap();
-                    for &(d, _) in expected.iter().skip(1).step_by(2) {
-                        assert_eq!(scorer.seek(d), d, "{word}");
-                    }
+                    check_scorer(&*weight, reader, &expected, word);
                     checked += usize::from(!expected.is_empty());
                 }
             }
