@@ -17,10 +17,10 @@ use tantivy::index::SegmentId;
 use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-use super::dense::{Around, DocBits, Reach, Scored, TermGroups};
+use super::dense::{Around, DocBits, Reach, Scored, TermGroups, for_each_block};
 use super::near::floor;
 use super::neighbours::BitsCache;
-use super::spread::{self, Spread};
+use super::spread::Spread;
 use super::{Hit, by_score};
 
 /// The most passages kept per article (what `/search` shows of one article).
@@ -644,7 +644,7 @@ fn leading_articles(
     for (ordinal, reader) in segments() {
         let mut titled: Vec<DocId> = Vec::new();
         for (s, _) in around.iter().filter(|(s, _)| is_title(s)) {
-            spread::for_each_posting(reader, &s.term, |doc| titled.push(doc))?;
+            for_each_block(reader, &s.term, |docs| titled.extend_from_slice(docs))?;
         }
         if titled.is_empty() {
             continue;

@@ -2,7 +2,6 @@
 //! stemming, ASCII folding, BM25 with a title boost.
 
 mod around;
-mod content;
 mod dense;
 pub mod dir;
 mod feed;
@@ -29,7 +28,7 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
 };
 use tantivy::{
     DocAddress, Index, IndexReader, ReloadPolicy, Score, Searcher, TantivyDocument,
@@ -50,7 +49,7 @@ const BODY_ANALYZER: &str = "news";
 /// `analyzer`'s.
 const TITLE_ANALYZER: &str = "news-title";
 /// The analyser of the heading, indexed on the first passage of its section (see
-/// `spread`): `analyzer`'s, the stopwords left out (see `content`).
+/// `spread`): `analyzer`'s, the stopwords left out (see `heading_analyzer`).
 const HEADING_ANALYZER: &str = "news-heading";
 /// The writer's indexing memory per thread (tantivy's minimum is 15 MB). A segment is
 /// flushed when it is full: at 100 MB it holds about 500,000 passages, and 100,000 articles
@@ -257,12 +256,17 @@ fn analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// `analyzer`, the stopwords as written left out (see `content`).
+/// `analyzer`, the stopwords (in any case) left out: a query searches a passage's
+/// surroundings for content words only (see `query`), and stopwords are about a third of the
+/// words of news text.
 fn heading_analyzer() -> TextAnalyzer {
+    let stopwords = crate::nlp::stopwords::STOPWORDS
+        .iter()
+        .map(|w| w.to_string());
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
-        .filter(content::ContentWords)
         .filter(LowerCaser)
+        .filter(StopWordFilter::remove(stopwords))
         .filter(AsciiFoldingFilter)
         .filter(stem::EnglishStemmer)
         .build()
@@ -1370,6 +1374,16 @@ mod tests {
         assert_eq!(first(&any), first(&all));
     }
 
+    /// The scoring weight of clause `c`'s query for `word`, as `to_query` builds it.
+    fn clause_weight(index: &NewsIndex, c: Clause, word: &str) -> Box<dyn tantivy::query::Weight> {
+        let query = index.clause_query(c, word, &Arc::default());
+        query
+            .weight(tantivy::query::EnableScoring::enabled_from_searcher(
+                index.searcher(),
+            ))
+            .unwrap()
+    }
+
     /// `weight`'s scorer in `reader` gives `expected` (document, score) walked, and finds
     /// every other one of them sought.
     fn check_scorer(
@@ -1482,25 +1496,39 @@ mod tests {
                         expected.push((d, score));
                     }
                 }
-                let query = BoostQuery::new(
-                    Box::new(around::AroundQuery::new(
-                        term.clone(),
-                        Reach::Neighbours,
-                        index.runs.clone(),
-                        Arc::default(),
-                    )),
-                    NEIGHBOUR_BOOST,
-                );
-                let weight = query
-                    .weight(tantivy::query::EnableScoring::enabled_from_searcher(
-                        searcher,
-                    ))
-                    .unwrap();
+                let neighbours = f.surroundings()[1];
+                assert_eq!(neighbours.reach, Reach::Neighbours);
+                let weight = clause_weight(&index, neighbours, &text);
                 check_scorer(&*weight, reader, &expected, &text);
                 checked += usize::from(!expected.is_empty());
             }
         }
         assert!(checked > 20, "{checked} terms checked");
+    }
+
+    /// The heading's analyser gives the passages' analyser's tokens, offsets and positions
+    /// as they were, but for the stopwords as written.
+    #[test]
+    fn the_heading_keeps_the_analysers_tokens_but_stopwords() {
+        let all = |analyzer: &mut TextAnalyzer, text: &str| {
+            let mut out = Vec::new();
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {
+                out.push(stream.token().clone());
+            }
+            out
+        };
+        let text = "The Minister said THAT it was over, and Zürich's café was not.";
+        let expected: Vec<_> = all(&mut analyzer(), text)
+            .into_iter()
+            .filter(|t| {
+                let word = text[t.offset_from..t.offset_to].to_lowercase();
+                !crate::nlp::stopwords::is_stopword(&word)
+            })
+            .collect();
+        let words: Vec<&str> = expected.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(words, ["minist", "said", "zurich", "s", "cafe"]);
+        assert_eq!(all(&mut heading_analyzer(), text), expected);
     }
 
     /// A word in an article's title lifts every passage of it (see `spread`): an article
@@ -1678,21 +1706,12 @@ mod tests {
                 let bm25 =
                     tantivy::query::Bm25Weight::for_one_term(df, n, tokens as f32 / n as f32)
                         .boost_by(boost);
-                let term = TantivyTerm::from_field_text(field, word);
-                let query = BoostQuery::new(
-                    Box::new(around::AroundQuery::new(
-                        term.clone(),
-                        Reach::Spread(spread),
-                        index.runs.clone(),
-                        Arc::default(),
-                    )),
+                let clause = Clause {
+                    field,
                     boost,
-                );
-                let weight = query
-                    .weight(tantivy::query::EnableScoring::enabled_from_searcher(
-                        searcher,
-                    ))
-                    .unwrap();
+                    reach: Reach::Spread(spread),
+                };
+                let weight = clause_weight(&index, clause, word);
                 for reader in searcher.segment_readers() {
                     let fast = reader.fast_fields();
                     let (aid, pn) = (fast.u64("aid").unwrap(), fast.u64("pn").unwrap());

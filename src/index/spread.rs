@@ -153,15 +153,6 @@ pub fn best(searcher: &Searcher, term: &Term, weight: &Bm25Weight) -> tantivy::R
     Ok(best)
 }
 
-/// Calls `f` with each document of `reader` that has `term` (each a span's first).
-pub fn for_each_posting(
-    reader: &SegmentReader,
-    term: &Term,
-    mut f: impl FnMut(DocId),
-) -> tantivy::Result<()> {
-    for_each_block(reader, term, |docs| docs.iter().for_each(|&doc| f(doc)))
-}
-
 /// A term's postings in one segment (each a span's first document), read span by span.
 struct Spans {
     postings: SegmentPostings,

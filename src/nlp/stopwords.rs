@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashSet;
 
 /// Sorted, lowercase; searched with binary search.
-const STOPWORDS: &[&str] = &[
+pub const STOPWORDS: &[&str] = &[
     "a",
     "about",
     "above",
