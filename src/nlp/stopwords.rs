@@ -1,7 +1,5 @@
 //! English function words, dropped from queries so that BM25 and answer coverage weigh content words.
 
-use std::sync::OnceLock;
-
 use rustc_hash::FxHashSet;
 
 /// Sorted, lowercase; searched with binary search.
@@ -203,13 +201,6 @@ impl WordKeys {
     }
 }
 
-/// `is_stopword` of a word in any case, given as bytes.
-pub fn is_stopword_in_any_case(word: &[u8]) -> bool {
-    static KEYS: OnceLock<WordKeys> = OnceLock::new();
-    KEYS.get_or_init(|| WordKeys::of(STOPWORDS))
-        .contains_any_case(word)
-}
-
 /// `is_stopword` of a word as written, in any case; allocates only for capitalised words.
 pub fn is_stopword_as_written(word: &str) -> bool {
     if word.bytes().any(|b| !b.is_ascii_lowercase()) {
@@ -239,16 +230,5 @@ mod tests {
             assert!(is_stopword_as_written(w), "{w}");
         }
         assert!(!is_stopword_as_written("Patriot") && !is_stopword_as_written("patriot"));
-    }
-
-    #[test]
-    fn any_case_as_bytes_is_the_list() {
-        for w in STOPWORDS {
-            assert!(is_stopword_in_any_case(w.as_bytes()), "{w}");
-            assert!(is_stopword_in_any_case(w.to_uppercase().as_bytes()), "{w}");
-        }
-        for w in ["patriot", "", "thé", "the\0", "themselvesandmore", "an d"] {
-            assert!(!is_stopword_in_any_case(w.as_bytes()), "{w:?}");
-        }
     }
 }
