@@ -3,10 +3,11 @@
 //!
 //!     cargo bench --bench scale -- --articles 10000 [--seed 1] [--json] [--rg-terms 200]
 //!         [--bare-timeline] [--startup-only] [--only ask|search|who|timeline|digest[,...]]
-//!         [--restored]
+//!         [--restored] [--lines FILE]
 //!
 //! `--only` with `--restored` reads the engine back from the state a run saved; with
 //! `NEWSDESK_STATE_BUILD=bench` set, the state outlives rebuilds (see `store::build_id`).
+//! `--lines FILE` times the command lines of a file (one a line) as `--only` times a mix.
 //!
 //! The corpus is written once to `target/scale-corpus/N-seed/` and reused while its marker
 //! file matches. Figures are in-process and warm: each query mix runs once untimed first.
@@ -56,6 +57,9 @@ struct Options {
     /// With `--only`: write each query and its answer (plain text) to this file, to compare
     /// the answers of two builds.
     dump: Option<PathBuf>,
+    /// Command lines to time as `--only` times a mix (`--lines FILE`, one a line; blank
+    /// lines and lines starting with `#` are skipped): searches outside the mix.
+    lines: Vec<String>,
 }
 
 fn options() -> Options {
@@ -71,6 +75,7 @@ fn options() -> Options {
         engine_limit_only: false,
         restored: false,
         dump: None,
+        lines: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -86,11 +91,25 @@ fn options() -> Options {
             "--engine-limit-only" => o.engine_limit_only = true,
             "--restored" => o.restored = true,
             "--dump" => o.dump = args.next().map(PathBuf::from),
+            "--lines" => {
+                let path = args.next().unwrap_or_default();
+                let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                    eprintln!("--lines {path}: {e}");
+                    std::process::exit(2);
+                });
+                o.lines = text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(String::from)
+                    .collect();
+                o.only = Some("lines".into());
+            }
             // cargo bench passes --bench to every bench target.
             "--bench" => {}
             other => {
                 eprintln!(
-                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline] [--only COMMAND[,COMMAND...] [--restored] [--dump FILE]] [--restart-only] [--engine-limit-only]"
+                    "unknown argument {other}; usage: --articles N [--seed S] [--json] [--rg-terms K] [--startup-only] [--bare-timeline] [--only COMMAND[,COMMAND...] [--restored] [--dump FILE]] [--lines FILE] [--restart-only] [--engine-limit-only]"
                 );
                 std::process::exit(2);
             }
@@ -552,7 +571,7 @@ fn main() {
     if let (Some(only), true) = (&o.only, o.restored) {
         let engine = Engine::open(&dir, &state).expect("read the saved state back");
         eprintln!("read back: {} articles", engine.corpus.len());
-        run_only(&engine, only, o.dump.as_deref());
+        run_only(&engine, only, &o.lines, o.dump.as_deref());
         return;
     }
     // What `Engine::open` does on a first start, in its steps, so the phases can be told
@@ -598,7 +617,7 @@ fn main() {
     let m = mix();
     let commands = m.commands();
     if let Some(only) = &o.only {
-        run_only(&engine, only, o.dump.as_deref());
+        run_only(&engine, only, &o.lines, o.dump.as_deref());
         return;
     }
     let mut lat = Vec::new();
@@ -786,9 +805,13 @@ fn main() {
 }
 
 /// `--only`: the named commands' mixes, each timed once cold and five times warm.
-fn run_only(engine: &Engine, only: &str, dump: Option<&Path>) {
+fn run_only(engine: &Engine, only: &str, lines: &[String], dump: Option<&Path>) {
     let m = mix();
-    let commands = m.commands();
+    let mut commands: Vec<(&str, &[String])> = m
+        .commands()
+        .map(|(name, mix)| (name, mix.as_slice()))
+        .to_vec();
+    commands.push(("lines", lines));
     let mut answers = String::new();
     // One command, or several separated by commas, each run on its own in turn.
     for only in only.split(',') {
@@ -796,6 +819,10 @@ fn run_only(engine: &Engine, only: &str, dump: Option<&Path>) {
             eprintln!("--only takes ask, search, who, timeline or digest, or a list of them");
             std::process::exit(2);
         };
+        if lines.is_empty() {
+            eprintln!("{only}: no command lines");
+            std::process::exit(2);
+        }
         let parsed = parse(lines);
         eprintln!("{only}: before, {}", memory());
         if dump.is_some() {
@@ -837,9 +864,11 @@ fn run_only(engine: &Engine, only: &str, dump: Option<&Path>) {
             percentile(&fastest, 0.5),
             percentile(&fastest, 0.99)
         );
-        // The slowest queries (each at its slowest of five passes), to know what to profile.
+        // The slowest queries (each at its slowest of five passes), to know what to profile;
+        // every one of `--lines`.
         worst.sort_by(|a, b| b.cmp(a));
-        for (t, i) in worst.iter().take(5) {
+        let shown = if only == "lines" { worst.len() } else { 5 };
+        for (t, i) in worst.iter().take(shown) {
             eprintln!("  {:>7.2} ms  {}", t.as_secs_f64() * 1000.0, lines[*i]);
         }
     }
