@@ -242,8 +242,12 @@ impl Scored {
 
     /// The most this term adds to one passage's score in `searcher`, with the boost: for a
     /// span's text, the best its spans score (they are few: each is read); otherwise the
-    /// best BM25 can give, from each neighbour for the neighbours.
+    /// best BM25 can give, from each neighbour for the neighbours, and nothing for a word
+    /// the index does not have (whose weight is the highest of all).
     pub fn most(&self, searcher: &Searcher, weight: &Bm25Weight) -> tantivy::Result<Score> {
+        if searcher.doc_freq(&self.term)? == 0 {
+            return Ok(0.0);
+        }
         let best = match self.reach {
             Reach::Spread(_) => spread::best(searcher, &self.term, weight)?,
             Reach::Neighbours => 2.0 * weight.max_score(),

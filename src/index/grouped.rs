@@ -564,6 +564,11 @@ pub struct Matches<'q> {
 pub struct Ranking<'q> {
     pub query: &'q dyn Query,
     pub around: &'q [Scored],
+    /// Where a match need not name a word itself (found through its neighbours, heading or
+    /// title alone, as in `Mode::Any`), and so every document `query` finds is a match: the
+    /// whole query, which ranks every match when one that names no word could still be
+    /// among the best.
+    pub whole: Option<&'q dyn Query>,
 }
 
 /// The articles whose best match may be among the `best`: `ranking` scores each match of
@@ -577,8 +582,10 @@ pub struct Ranking<'q> {
 ///   and too much for the first pass to allow for (its threshold would drop too low).
 ///
 /// Those near the cut are weighed exactly after: the ranking search sums the same scores as
-/// the query, not necessarily in the same order (see `near`). Each match must name one of
-/// the words itself, where `ranking` finds it (see `search_by_article`).
+/// the query, not necessarily in the same order (see `near`). A match that names none of
+/// the words itself is not found by `ranking`: it scores no more than the terms found at
+/// query time can add, titles included, so it is passed over only when that is below the
+/// cut; otherwise every match is ranked by `ranking.whole`, which skips nothing.
 fn leading_articles(
     searcher: &Searcher,
     query: &dyn Query,
@@ -608,9 +615,10 @@ fn leading_articles(
     // The query's own matches in a segment: its bits, or its documents sought in order as
     // the ranking finds them.
     let matching = |ordinal: usize, reader: &SegmentReader| -> tantivy::Result<Matching<'_>> {
-        Ok(match dense {
-            Some(bits) => Matching::Bits(&bits[ordinal]),
-            None => Matching::Sought(matches.scorer(reader, 1.0)?),
+        Ok(match (dense, ranking.whole) {
+            (Some(bits), _) => Matching::Bits(&bits[ordinal]),
+            (None, Some(_)) => Matching::Every,
+            (None, None) => Matching::Sought(matches.scorer(reader, 1.0)?),
         })
     };
     // The scores of the terms found at query time, the titles' or the others'.
@@ -678,6 +686,20 @@ fn leading_articles(
             }
         }
     }
+    if let Some(whole) = ranking.whole {
+        let mut most_of_all = most;
+        for (s, w) in around.iter().filter(|(s, _)| is_title(s)) {
+            most_of_all += s.most(searcher, w)?;
+        }
+        if leading.cut <= most_of_all {
+            let every = Ranking {
+                query: whole,
+                around: &[],
+                whole: None,
+            };
+            return leading_articles(searcher, query, dense, every, tables, best);
+        }
+    }
     Ok(leading.into_articles())
 }
 
@@ -739,12 +761,15 @@ impl Leading {
 enum Matching<'b> {
     Bits(&'b DocBits),
     Sought(Box<dyn Scorer>),
+    /// Every document the ranking search finds.
+    Every,
 }
 
 impl Matching<'_> {
     /// Whether `doc` matches; documents are asked in order.
     fn has(&mut self, doc: DocId) -> bool {
         match self {
+            Matching::Every => true,
             Matching::Bits(bits) => bits.contains(doc),
             Matching::Sought(scorer) => scorer.doc() <= doc && scorer.seek(doc) == doc,
         }

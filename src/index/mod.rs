@@ -939,32 +939,33 @@ impl NewsIndex {
         // same sum of scores for every match of `query`, in a form whose top-k search skips
         // blocks (block-WAND). Each match of `Mode::All` names a word itself, so that search
         // meets it; one of `Mode::Any` may not (a title's word), and is ranked by the whole
-        // query, which skips nothing (`/search` falls back to it when all the words match
-        // nothing).
+        // query when it could lead (`/search` falls back to `Mode::Any` when all the words
+        // match nothing).
         let ranking = self.to_query_with(
             q,
             Mode::Any,
             Build {
-                around: mode == Mode::Any,
+                around: false,
                 ..Build::scored(&cache)
             },
         );
         let f = &self.shared.fields;
-        let around = f.surroundings();
-        let around: Vec<Scored> = if mode != Mode::All {
-            Vec::new()
-        } else {
-            q.terms
-                .iter()
-                .flat_map(|word| {
-                    self.clauses_of(&around, word)
-                        .into_iter()
-                        .chain([f.title()])
-                        .filter(|c| c.reach != Reach::Own)
-                        .map(|c| scored(c, &word.term))
-                })
-                .collect()
+        // The query's clauses found at query time, scored beside the ranking search.
+        let around: Vec<Clause> = match mode {
+            Mode::All => f.surroundings().into_iter().chain([f.title()]).collect(),
+            Mode::Any => f.union(Mode::Any),
+            Mode::Own => Vec::new(),
         };
+        let around: Vec<Scored> = q
+            .terms
+            .iter()
+            .flat_map(|word| {
+                self.clauses_of(&around, word)
+                    .into_iter()
+                    .filter(|c| c.reach != Reach::Own)
+                    .map(|c| scored(c, &word.term))
+            })
+            .collect();
         let aid = self.shared.fields.aid;
         let of_articles = |articles: &[u32]| -> Box<dyn Query> {
             let ids = articles
@@ -985,6 +986,7 @@ impl NewsIndex {
             grouped::Ranking {
                 query: &*ranking,
                 around: &around,
+                whole: (mode == Mode::Any).then_some(&*query),
             },
             of_articles,
             &self.runs,
@@ -1579,6 +1581,60 @@ mod tests {
         }
         let grouped = index.search_by_article(&q, Mode::All, 1, 1).unwrap();
         assert_eq!(grouped.articles[0].article, titled);
+    }
+
+    /// `Mode::Any` (`/search`'s fallback) finds a passage through its title alone: an
+    /// article whose title has a rare word and whose text has none of the words leads. The
+    /// ranking pass over the passages' own words never meets its passages; it must see that
+    /// such a passage could lead and rank every match instead.
+    #[test]
+    fn an_article_that_names_no_word_but_in_its_title_leads_a_search_of_any_word() {
+        let article = |title: &str, i: usize, first: &str| {
+            let more: String = (0..10)
+                .map(|k| format!("Dock worker {i} counted {k} crates of tea at noon.\n"))
+                .collect();
+            format!("# {title}\n\n{first}\n{more}")
+        };
+        let mut files: Vec<(String, String)> = (0..400)
+            .map(|i| {
+                let weak = format!(
+                    "Reporter {i} wrote at length about many unrelated things before a ferry appeared far away."
+                );
+                (
+                    format!("f{i:03}.md"),
+                    article(&format!("Harbour report {i} on the coast"), i, &weak),
+                )
+            })
+            .collect();
+        files.push((
+            "z.md".into(),
+            article("Zeppelin", 400, "Nothing of the sort was seen."),
+        ));
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let (_dir, corpus) = corpus_of(&refs);
+        let index = NewsIndex::build(&corpus).unwrap();
+        let titled = corpus.iter().find(|a| a.doc == "z.md").unwrap().id;
+        let q = index.parse_query("ferry zeppelin");
+        assert_eq!(index.search(&q, Mode::All, 10).unwrap().1, 0);
+        let (any, _) = index.search(&q, Mode::Any, 10).unwrap();
+        assert_eq!(any[0].article, titled, "{any:?}");
+        for best in [1, 2, 5] {
+            check_grouped(&index, &q, Mode::Any, 1, best);
+        }
+        let grouped = index.search_by_article(&q, Mode::Any, 1, 1).unwrap();
+        assert_eq!(grouped.articles[0].article, titled);
+        // A word the index lacks adds nothing anywhere: "ferry" alone ranks as before.
+        let ferry = index.parse_query("ferry");
+        let lacking = index.parse_query("ferry quixotry");
+        let leads = |q: &UserQuery| {
+            let g = index.search_by_article(q, Mode::Any, 1, 5).unwrap();
+            g.articles.iter().map(|a| a.article).collect::<Vec<_>>()
+        };
+        assert_eq!(leads(&lacking), leads(&ferry));
+        check_grouped(&index, &lacking, Mode::Any, 1, 5);
     }
 
     /// Articles with a word in their title, some without it in their text: the title pass
