@@ -564,10 +564,13 @@ pub struct Matches<'q> {
 pub struct Ranking<'q> {
     pub query: &'q dyn Query,
     pub around: &'q [Scored],
+    /// Whether every document `query` finds is a match (it finds the passages that name a
+    /// word, and any of them matches, or the one word matches only there): the matches are
+    /// then not read.
+    pub finds_matches: bool,
     /// Where a match need not name a word itself (found through its neighbours, heading or
-    /// title alone, as in `Mode::Any`), and so every document `query` finds is a match: the
-    /// whole query, which ranks every match when one that names no word could still be
-    /// among the best.
+    /// title alone, as in `Mode::Any`): the whole query, which ranks every match when one
+    /// that names no word could still be among the best.
     pub whole: Option<&'q dyn Query>,
 }
 
@@ -615,10 +618,10 @@ fn leading_articles(
     // The query's own matches in a segment: its bits, or its documents sought in order as
     // the ranking finds them.
     let matching = |ordinal: usize, reader: &SegmentReader| -> tantivy::Result<Matching<'_>> {
-        Ok(match (dense, ranking.whole) {
-            (Some(bits), _) => Matching::Bits(&bits[ordinal]),
-            (None, Some(_)) => Matching::Every,
-            (None, None) => Matching::Sought(matches.scorer(reader, 1.0)?),
+        Ok(match dense {
+            Some(bits) => Matching::Bits(&bits[ordinal]),
+            None if ranking.finds_matches => Matching::Every,
+            None => Matching::Sought(matches.scorer(reader, 1.0)?),
         })
     };
     // The scores of the terms found at query time, the titles' or the others'.
@@ -695,6 +698,7 @@ fn leading_articles(
             let every = Ranking {
                 query: whole,
                 around: &[],
+                finds_matches: true,
                 whole: None,
             };
             return leading_articles(searcher, query, dense, every, tables, best);

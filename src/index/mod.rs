@@ -986,6 +986,7 @@ impl NewsIndex {
             grouped::Ranking {
                 query: &*ranking,
                 around: &around,
+                finds_matches: mode == Mode::Any || (q.terms.len() == 1 && q.phrases.is_empty()),
                 whole: (mode == Mode::Any).then_some(&*query),
             },
             of_articles,
@@ -1216,6 +1217,10 @@ mod tests {
                 "port ferry route -tariffs",
                 "Lisbon",
                 "\"power grid\"",
+                // A word and a phrase: the ranking search finds passages that do not match,
+                // some of them scoring above those that do.
+                "minister \"ferry route\"",
+                "vote \"prime minister\"",
                 "zeppelin",
             ] {
                 let q = index.parse_query(words);
