@@ -565,8 +565,8 @@ pub struct Ranking<'q> {
     pub query: &'q dyn Query,
     pub around: &'q [Scored],
     /// Whether every document `query` finds is a match (it finds the passages that name a
-    /// word, and any of them matches, or the one word matches only there): the matches are
-    /// then not read.
+    /// word, and any of them matches, or the one word or phrase matches only there): the
+    /// matches are then not read.
     pub finds_matches: bool,
     /// Where a match need not name a word itself (found through its neighbours, heading or
     /// title alone, as in `Mode::Any`): the whole query, which ranks every match when one

@@ -986,7 +986,7 @@ impl NewsIndex {
             grouped::Ranking {
                 query: &*ranking,
                 around: &around,
-                finds_matches: mode == Mode::Any || (q.terms.len() == 1 && q.phrases.is_empty()),
+                finds_matches: mode == Mode::Any || q.terms.len() + q.phrases.len() == 1,
                 whole: (mode == Mode::Any).then_some(&*query),
             },
             of_articles,
