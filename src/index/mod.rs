@@ -1538,46 +1538,60 @@ mod tests {
         assert_eq!(all(&mut heading_analyzer(), text), expected);
     }
 
+    /// A harbour report: `title`, then `first`, then ten lines of its own (every line its
+    /// own, so that the cleaner keeps each: lines shared across files are page furniture to
+    /// it).
+    fn harbour_article(title: &str, i: usize, first: &str) -> String {
+        let more: String = (0..10)
+            .map(|k| format!("Dock worker {i} counted {k} crates of tea at noon.\n"))
+            .collect();
+        format!("# {title}\n\n{first}\n{more}")
+    }
+
+    /// 400 harbour reports, each naming "ferry" once, in a long line, `f005.md` to
+    /// `f404.md`.
+    fn weak_ferry_reports() -> Vec<(String, String)> {
+        (5..405)
+            .map(|i| {
+                let weak = format!(
+                    "Reporter {i} wrote at length about many unrelated things before a ferry appeared far away."
+                );
+                (
+                    format!("f{i:03}.md"),
+                    harbour_article(&format!("Harbour report {i} on the coast"), i, &weak),
+                )
+            })
+            .collect()
+    }
+
+    /// The index of `files`, and the article of `doc` in it.
+    fn index_of(files: &[(String, String)], doc: &str) -> (tempfile::TempDir, NewsIndex, usize) {
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let (dir, corpus) = corpus_of(&refs);
+        let index = NewsIndex::build(&corpus).unwrap();
+        let id = corpus.iter().find(|a| a.doc == doc).unwrap().id;
+        (dir, index, id)
+    }
+
     /// A word in an article's title lifts every passage of it (see `spread`): an article
     /// that leads only by its title is found, though its passage alone scores far below the
     /// cut and the ranking pass skips the postings blocks around it.
     #[test]
     fn an_article_that_leads_by_its_title_is_found() {
-        // Every line its own, so that the cleaner keeps each (lines shared across files are
-        // page furniture to it).
-        let article = |title: &str, i: usize, first: &str| {
-            let more: String = (0..10)
-                .map(|k| format!("Dock worker {i} counted {k} crates of tea at noon.\n"))
-                .collect();
-            format!("# {title}\n\n{first}\n{more}")
-        };
-        let weak = |i: usize| {
-            format!(
-                "Reporter {i} wrote at length about many unrelated things before a ferry appeared far away."
-            )
-        };
-        let mut files: Vec<(String, String)> = Vec::new();
+        let mut files = weak_ferry_reports();
         for i in 0..5 {
             let strong = format!("The ferry ferry ferry crossed with {i} cars.");
             files.push((
                 format!("a{i}.md"),
-                article(&format!("Strong tide number {i} rises"), i, &strong),
+                harbour_article(&format!("Strong tide number {i} rises"), i, &strong),
             ));
         }
-        for i in 5..405 {
-            files.push((
-                format!("f{i:03}.md"),
-                article(&format!("Harbour report {i} on the coast"), i, &weak(i)),
-            ));
-        }
-        files.push(("z.md".into(), article("Ferry News", 405, &weak(405))));
-        let refs: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(n, t)| (n.as_str(), t.as_str()))
-            .collect();
-        let (_dir, corpus) = corpus_of(&refs);
-        let index = NewsIndex::build(&corpus).unwrap();
-        let titled = corpus.iter().find(|a| a.doc == "z.md").unwrap().id;
+        let weak = "Reporter 405 wrote at length about many unrelated things before a ferry appeared far away.";
+        files.push(("z.md".into(), harbour_article("Ferry News", 405, weak)));
+        let (_dir, index, titled) = index_of(&files, "z.md");
         let q = index.parse_query("ferry");
         let (all, _) = index.search(&q, Mode::All, 10).unwrap();
         assert_eq!(all[0].article, titled, "{all:?}");
@@ -1594,34 +1608,10 @@ mod tests {
     /// such a passage could lead and rank every match instead.
     #[test]
     fn an_article_that_names_no_word_but_in_its_title_leads_a_search_of_any_word() {
-        let article = |title: &str, i: usize, first: &str| {
-            let more: String = (0..10)
-                .map(|k| format!("Dock worker {i} counted {k} crates of tea at noon.\n"))
-                .collect();
-            format!("# {title}\n\n{first}\n{more}")
-        };
-        let mut files: Vec<(String, String)> = (0..400)
-            .map(|i| {
-                let weak = format!(
-                    "Reporter {i} wrote at length about many unrelated things before a ferry appeared far away."
-                );
-                (
-                    format!("f{i:03}.md"),
-                    article(&format!("Harbour report {i} on the coast"), i, &weak),
-                )
-            })
-            .collect();
-        files.push((
-            "z.md".into(),
-            article("Zeppelin", 400, "Nothing of the sort was seen."),
-        ));
-        let refs: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(n, t)| (n.as_str(), t.as_str()))
-            .collect();
-        let (_dir, corpus) = corpus_of(&refs);
-        let index = NewsIndex::build(&corpus).unwrap();
-        let titled = corpus.iter().find(|a| a.doc == "z.md").unwrap().id;
+        let mut files = weak_ferry_reports();
+        let nothing = "Nothing of the sort was seen.";
+        files.push(("z.md".into(), harbour_article("Zeppelin", 405, nothing)));
+        let (_dir, index, titled) = index_of(&files, "z.md");
         let q = index.parse_query("ferry zeppelin");
         assert_eq!(index.search(&q, Mode::All, 10).unwrap().1, 0);
         let (any, _) = index.search(&q, Mode::Any, 10).unwrap();
