@@ -1014,12 +1014,8 @@ fn relative_name(dir: &Path, path: &Path) -> String {
 
 /// The text of `path` when it is still the one `source` describes.
 fn read_source(path: &Path, source: Source) -> Result<String, &'static str> {
-    use std::io::Read;
     let file = std::fs::File::open(path).map_err(|_| "the file cannot be opened")?;
-    // One byte more than expected tells a longer file without reading all of it.
-    let mut bytes = Vec::with_capacity(source.len() + 1);
-    file.take(source.len() as u64 + 1)
-        .read_to_end(&mut bytes)
+    let bytes = read_past(file, source.len(), source.len() as u64)
         .map_err(|_| "the file cannot be read")?;
     if bytes.len() != source.len() || hash_bytes(&bytes) != source.hash {
         return Err("the file changed");
@@ -1066,23 +1062,29 @@ type ReadResult = Result<(String, FileStamp), SkipReason>;
 /// and its stamp read from the open file (a corpus of 100,000 files is read twice at
 /// start-up: every look-up of a path costs).
 pub fn read_article_file(path: &Path) -> ReadResult {
-    use std::io::Read;
     let unreadable = |e: std::io::Error| SkipReason::Unreadable(e.kind().to_string());
     let file = std::fs::File::open(path).map_err(unreadable)?;
     let meta = file.metadata().map_err(unreadable)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(SkipReason::TooLarge(meta.len()));
     }
-    // One byte more than the limit tells a file that grew past it since.
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
+    // A file that grew past the limit since is read one byte past it.
+    let bytes = read_past(file, meta.len() as usize, MAX_FILE_BYTES).map_err(unreadable)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(SkipReason::TooLarge(bytes.len() as u64));
     }
     let text = decode(bytes)?;
     Ok((text, (meta.len(), meta.modified().ok())))
+}
+
+/// `file` read to its end or one byte past `limit`, whichever comes first, into room for
+/// `expected` bytes and one more: one byte past the limit tells a longer file without
+/// reading all of it.
+fn read_past(file: std::fs::File, expected: usize, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(expected + 1);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Accepts UTF-8 text only (a leading BOM is kept as bytes, so offsets stay true to the file).
